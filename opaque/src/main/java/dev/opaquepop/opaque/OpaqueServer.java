@@ -132,7 +132,7 @@ public final class OpaqueServer {
     static byte[] deriveOprfKey(byte[] oprfSeed, byte[] credentialIdentifier) {
         byte[] seed = Sha512.expand(oprfSeed, Bytes.concat(credentialIdentifier, OPRF_KEY), Sizes.OPRF_KEY);
         try {
-            return Oprf.deriveKeyPair(seed, DERIVE_KEY_PAIR).secretKey();
+            return Oprf.deriveSecretKey(seed, DERIVE_KEY_PAIR);
         } finally {
             Bytes.wipe(seed);
         }

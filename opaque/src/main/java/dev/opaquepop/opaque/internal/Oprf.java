@@ -79,23 +79,31 @@ public final class Oprf {
 
     /** DeriveKeyPair(seed, info) of RFC 9497 §3.2.1. */
     public static KeyPair deriveKeyPair(byte[] seed, byte[] info) {
+        byte[] secretKey = deriveSecretKey(seed, info);
+        return new KeyPair(secretKey, Ristretto255.multiplyBase(secretKey));
+    }
+
+    /**
+     * The private half of DeriveKeyPair alone: a server evaluating the OPRF needs only the scalar, and skipping
+     * the public key saves a base-point multiplication per registration and login.
+     */
+    public static byte[] deriveSecretKey(byte[] seed, byte[] info) {
         if (seed.length != SEED_LENGTH) {
             throw new IllegalArgumentException("seed must be " + SEED_LENGTH + " bytes");
         }
-        byte[] deriveInput = Bytes.concat(seed, Bytes.lengthPrefixed(info));
-        byte[] counterInput = Bytes.concat(deriveInput, new byte[1]);
+        byte[] deriveInput = Bytes.concat(seed, Bytes.lengthPrefixed(info), new byte[1]);
         try {
             for (int counter = 0; counter <= 255; counter++) {
-                counterInput[counterInput.length - 1] = (byte) counter;
-                byte[] secretKey = hashToScalar(counterInput, DERIVE_KEY_PAIR_DST);
+                deriveInput[deriveInput.length - 1] = (byte) counter;
+                byte[] secretKey = hashToScalar(deriveInput, DERIVE_KEY_PAIR_DST);
                 if (!Bytes.isZero(secretKey)) {
-                    return new KeyPair(secretKey, Ristretto255.multiplyBase(secretKey));
+                    return secretKey;
                 }
             }
             // Reached with probability about 2^-2000: the RFC's DeriveKeyPairError.
             throw new IllegalStateException("DeriveKeyPair found no non-zero scalar");
         } finally {
-            Bytes.wipe(deriveInput, counterInput);
+            Bytes.wipe(deriveInput);
         }
     }
 
