@@ -51,12 +51,19 @@ public final class ServerLogin {
         }
     }
 
-    /** The state as {@code expected_client_mac (64) || session_key (64)}, to store between the two requests. */
+    /**
+     * The state as {@code expected_client_mac (64) || session_key (64)}, to store between the two requests.
+     * Exporting hands the state over: this object can no longer finish, so there is one usable copy at a time.
+     */
     public SecretBytes exportState() {
-        if (used.get()) {
+        if (!used.compareAndSet(false, true)) {
             throw new IllegalStateException("this login state was already used");
         }
-        return SecretBytes.adopt(Bytes.concat(expectedClientMac, sessionKey));
+        try {
+            return SecretBytes.adopt(Bytes.concat(expectedClientMac, sessionKey));
+        } finally {
+            Bytes.wipe(expectedClientMac, sessionKey);
+        }
     }
 
     /** Rebuilds a state from {@link #exportState()}; its {@link #ke2()} is {@code null}. */
