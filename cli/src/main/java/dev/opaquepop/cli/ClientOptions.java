@@ -1,0 +1,21 @@
+package dev.opaquepop.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options shared by the client commands. */
+final class ClientOptions {
+    @Option(
+            names = "--server",
+            defaultValue = "${env:OPAQUE_POP_SERVER:-http://127.0.0.1:8080}",
+            description = "Server base URL (env OPAQUE_POP_SERVER; default ${DEFAULT-VALUE}).")
+    URI server;
+
+    @Option(
+            names = "--session-file",
+            defaultValue = "${env:OPAQUE_POP_SESSION_FILE:-${sys:user.home}/.opaque-pop/session.json}",
+            description = "Where login keeps the session, readable only by you (env OPAQUE_POP_SESSION_FILE;"
+                    + " default ${DEFAULT-VALUE}).")
+    Path sessionFile;
+}

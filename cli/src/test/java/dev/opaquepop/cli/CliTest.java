@@ -1,0 +1,59 @@
+package dev.opaquepop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The executable's commands, run in-process. */
+class CliTest {
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    @Test
+    void demo_inProcess_everyStepBehavesAsExpected() {
+        Run run = run("demo");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out())
+                .contains("replayed_nonce (expected)")
+                .contains("invalid_signature (expected)")
+                .contains("stale_timestamp (expected)")
+                .contains("login refused (login_failed) (expected)")
+                .contains("all steps behaved as expected")
+                .doesNotContain("UNEXPECTED");
+    }
+
+    @Test
+    void setup_printsA128ByteSetupAndItsPublicKey() {
+        Run run = run("setup");
+        assertThat(run.exitCode()).isZero();
+        assertThat(Base64.getUrlDecoder().decode(run.out().strip())).hasSize(128);
+        assertThat(run.err()).startsWith("server public key: ");
+    }
+
+    @Test
+    void server_rejectsInvalidOptionsWithAnActionableMessage() {
+        Run run = run("server", "--port", "70000");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--port must be between 0 and 65535");
+    }
+
+    @Test
+    void clientCommand_withoutSession_saysToLogIn() {
+        Run run = run("me", "--session-file", "/nonexistent/opaque-pop-session.json");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("run 'opaque-pop login' first");
+    }
+}

@@ -1,0 +1,448 @@
+package dev.opaquepop.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opaquepop.opaque.ClientLogin;
+import dev.opaquepop.opaque.ClientLoginResult;
+import dev.opaquepop.opaque.ClientRegistration;
+import dev.opaquepop.opaque.ClientRegistrationResult;
+import dev.opaquepop.opaque.Identities;
+import dev.opaquepop.opaque.InvalidMessageException;
+import dev.opaquepop.opaque.Ke2;
+import dev.opaquepop.opaque.Ksf;
+import dev.opaquepop.opaque.LoginFailedException;
+import dev.opaquepop.opaque.OpaqueClient;
+import dev.opaquepop.opaque.OpaqueConfig;
+import dev.opaquepop.opaque.OpaqueException;
+import dev.opaquepop.opaque.RegistrationResponse;
+import dev.opaquepop.opaque.SecretBytes;
+import dev.opaquepop.pop.PopKey;
+import dev.opaquepop.pop.PopSigner;
+import dev.opaquepop.pop.SignedRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The opaque-pop client SDK: registers and logs in with OPAQUE over HTTP, then sends PoP-signed requests
+ * (docs/protocol.md). Thread-safe; one instance per server.
+ *
+ * <pre>{@code
+ * try (OpaquePopClient client = OpaquePopClient.builder(URI.create("https://bank.example")).build()) {
+ *     client.register("alice", password);
+ *     ClientSession session = client.login("alice", password);
+ *     TransferReceipt receipt = client.transfer(session, "bob", "12.50");
+ *     client.logout(session);
+ * }
+ * }</pre>
+ *
+ * <p>Every failure is an {@link OpaquePopClientException} with the server's problem code or one of the client's
+ * own. Passwords are copied into the OPAQUE library and wiped there; the caller may wipe its own array.
+ */
+public final class OpaquePopClient implements AutoCloseable {
+    private static final String JSON = "application/json";
+    private static final String TOKEN_TYPE = "PoP";
+
+    private final URI baseUri;
+    private final HttpClient http;
+    private final boolean ownsHttp;
+    private final SecureRandom random;
+    private final Duration requestTimeout;
+    private final Ksf ksfOverride;
+    private final ProgressListener progress;
+    private final PopSigner signer;
+    // Only an advertised ServerInfo is cached: after a failed fetch the next call asks again.
+    private final AtomicReference<ServerInfo> advertised = new AtomicReference<>();
+
+    private OpaquePopClient(Builder builder) {
+        this.baseUri = builder.baseUri;
+        this.ownsHttp = builder.http == null;
+        this.http = ownsHttp
+                ? HttpClient.newBuilder()
+                        .connectTimeout(builder.requestTimeout)
+                        // A redirect would send a signed request somewhere its target was not signed for.
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build()
+                : builder.http;
+        this.random = builder.random;
+        this.requestTimeout = builder.requestTimeout;
+        this.ksfOverride = builder.ksfOverride;
+        this.progress = builder.progress;
+        this.signer = new PopSigner(builder.clock, builder.random);
+    }
+
+    /** A builder for a client of the server at {@code baseUri} (e.g. {@code https://bank.example}). */
+    public static Builder builder(URI baseUri) {
+        return new Builder(baseUri);
+    }
+
+    /** The normalized base URI of the server. */
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    /**
+     * {@code GET /.well-known/opaque-pop}. When the server does not offer it (an error status, or no answer),
+     * returns {@link ServerInfo#defaults()}; an advertised document is cached for the life of the client.
+     *
+     * @throws OpaquePopClientException when the server advertises an unsupported protocol, suite or KSF, or a
+     *     malformed document
+     */
+    public ServerInfo serverInfo() throws OpaquePopClientException {
+        ServerInfo cached = advertised.get();
+        if (cached != null) {
+            return cached;
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = exchange(request("/.well-known/opaque-pop").GET().build());
+        } catch (OpaquePopClientException e) {
+            if (e.code().equals(OpaquePopClientException.INTERRUPTED)) {
+                throw e;
+            }
+            return ServerInfo.defaults();
+        }
+        if (response.statusCode() != 200) {
+            return ServerInfo.defaults();
+        }
+        ServerInfo info = ServerInfo.parse(response.body());
+        advertised.compareAndSet(null, info);
+        return info;
+    }
+
+    /**
+     * Registers {@code username} with {@code password}: {@code POST /register/start}, the KSF, {@code POST
+     * /register/finish} (RFC 9807 §5).
+     *
+     * @throws OpaquePopClientException e.g. with code {@code username_taken}
+     */
+    public void register(String username, byte[] password) throws OpaquePopClientException {
+        requireUsername(username);
+        Objects.requireNonNull(password, "password");
+        ServerInfo info = serverInfo();
+        ClientRegistration registration;
+        try {
+            registration = new OpaqueClient(config(info), random).startRegistration(password);
+        } catch (OpaqueException e) {
+            throw new OpaquePopClientException(
+                    0, OpaquePopClientException.REGISTRATION_FAILED, "the password could not be blinded");
+        }
+        JsonNode started = postJson(
+                "/register/start",
+                Map.of(
+                        "username",
+                        username,
+                        "registration_request",
+                        Base64Url.encode(registration.request().encode())));
+        RegistrationResponse response;
+        try {
+            response = RegistrationResponse.decode(Responses.base64Url(started, "registration_response"));
+        } catch (InvalidMessageException e) {
+            throw OpaquePopClientException.invalidResponse("registration_response is not a valid OPAQUE message");
+        }
+        Optional<byte[]> pinned = info.serverPublicKey();
+        if (pinned.isPresent() && !MessageDigest.isEqual(pinned.get(), response.serverPublicKey())) {
+            throw OpaquePopClientException.serverKeyMismatch();
+        }
+        ClientRegistrationResult result;
+        try {
+            result = registration.finish(response, Identities.none());
+        } catch (OpaqueException e) {
+            throw new OpaquePopClientException(
+                    0, OpaquePopClientException.REGISTRATION_FAILED, "the registration response was refused");
+        }
+        result.exportKey().destroy();
+        HttpResponse<byte[]> finished = exchange(jsonPost(
+                "/register/finish",
+                Map.of(
+                        "username",
+                        username,
+                        "registration_record",
+                        Base64Url.encode(result.record().encode()))));
+        if (!Responses.isSuccess(finished.statusCode())) {
+            throw Responses.problem(finished);
+        }
+    }
+
+    /**
+     * Logs in: {@code POST /login/start}, the KSF, {@code POST /login/finish} (RFC 9807 §6), and derives the
+     * session's PoP key from the OPAQUE session key. When the server advertises a public key, the key the login
+     * authenticated must be that one.
+     *
+     * @throws OpaquePopClientException with code {@code login_failed} for a wrong password or an unknown user
+     *     (indistinguishable by design), {@code server_key_mismatch}, or the server's code
+     */
+    public ClientSession login(String username, byte[] password) throws OpaquePopClientException {
+        requireUsername(username);
+        Objects.requireNonNull(password, "password");
+        ServerInfo info = serverInfo();
+        OpaqueClient opaque = new OpaqueClient(config(info), random);
+        ClientLogin login;
+        try {
+            login = opaque.startLogin(password);
+        } catch (OpaqueException e) {
+            throw OpaquePopClientException.loginFailed();
+        }
+        JsonNode started = postJson(
+                "/login/start",
+                Map.of("username", username, "ke1", Base64Url.encode(login.ke1().encode())));
+        String loginId = Responses.text(started, "login_id");
+        Ke2 ke2;
+        try {
+            ke2 = Ke2.decode(Responses.base64Url(started, "ke2"));
+        } catch (InvalidMessageException e) {
+            throw OpaquePopClientException.invalidResponse("ke2 is not a valid OPAQUE message");
+        }
+        ClientLoginResult result;
+        try {
+            result = login.finish(ke2, Identities.none());
+        } catch (LoginFailedException e) {
+            throw OpaquePopClientException.loginFailed();
+        }
+        SecretBytes sessionKey = result.sessionKey();
+        try {
+            Optional<byte[]> pinned = info.serverPublicKey();
+            if (pinned.isPresent() && !MessageDigest.isEqual(pinned.get(), result.serverPublicKey())) {
+                throw OpaquePopClientException.serverKeyMismatch();
+            }
+            JsonNode finished = postJson(
+                    "/login/finish",
+                    Map.of(
+                            "login_id",
+                            loginId,
+                            "ke3",
+                            Base64Url.encode(result.ke3().encode())));
+            String sessionId = Responses.sessionId(finished);
+            if (!TOKEN_TYPE.equals(Responses.text(finished, "token_type"))) {
+                throw OpaquePopClientException.invalidResponse("token_type must be PoP");
+            }
+            Instant expiresAt = Responses.epochSeconds(finished, "expires_at");
+            return new ClientSession(sessionId, username, PopKey.derive(sessionKey), expiresAt, baseUri);
+        } finally {
+            sessionKey.destroy();
+            result.exportKey().destroy();
+        }
+    }
+
+    /**
+     * Sends a PoP-signed request and returns the raw answer, whatever its status. The method is sent upper-cased,
+     * as it is signed; the body, if any, is sent as {@code application/json}; {@code null} or empty means no
+     * body.
+     *
+     * @param pathAndQuery e.g. {@code /api/transfers?limit=10}; percent-encode reserved characters yourself
+     * @throws IllegalArgumentException when the session belongs to another server, the method is not ASCII
+     *     letters, or the path is not one
+     * @throws OpaquePopClientException when no answer arrived
+     */
+    public HttpResponse<byte[]> send(ClientSession session, String method, String pathAndQuery, byte[] body)
+            throws OpaquePopClientException {
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(pathAndQuery, "pathAndQuery");
+        // The canonical request does not name the host: a request signed for one server could be replayed to
+        // another within the window, so a session's credentials only ever go to the server that issued it.
+        if (!session.server().equals(baseUri)) {
+            throw new IllegalArgumentException("the session belongs to another server than this client's");
+        }
+        if (!isAsciiLetters(method)) {
+            throw new IllegalArgumentException("method must be ASCII letters, e.g. GET");
+        }
+        URI uri = RequestTarget.resolve(baseUri, pathAndQuery);
+        // HTTP methods are case-sensitive; the canonical request upper-cases them, so the wire must too.
+        String upperMethod = method.toUpperCase(Locale.ROOT);
+        boolean hasBody = body != null && body.length > 0;
+        byte[] sent = hasBody ? body.clone() : new byte[0];
+        SignedRequest signed =
+                signer.sign(session.sessionId(), session.popKey(), upperMethod, RequestTarget.of(uri), sent);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(requestTimeout)
+                .method(
+                        upperMethod,
+                        hasBody ? HttpRequest.BodyPublishers.ofByteArray(sent) : HttpRequest.BodyPublishers.noBody());
+        signed.headers().forEach(request::header);
+        if (hasBody) {
+            request.header("Content-Type", JSON);
+        }
+        return exchange(request.build());
+    }
+
+    /** {@code POST /api/transfer}: moves {@code amount} (a decimal string, e.g. {@code "12.50"}) to {@code to}. */
+    public TransferReceipt transfer(ClientSession session, String to, String amount) throws OpaquePopClientException {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(amount, "amount");
+        byte[] body = Json.write(Map.of("to", to, "amount", amount));
+        JsonNode json = Responses.json(send(session, "POST", "/api/transfer", body));
+        return Responses.receipt(json, false);
+    }
+
+    /** {@code GET /api/transfers}: the session user's transfers, oldest first. */
+    public List<TransferReceipt> transfers(ClientSession session) throws OpaquePopClientException {
+        return Responses.receipts(Responses.json(send(session, "GET", "/api/transfers", null)));
+    }
+
+    /** {@code GET /api/me}. */
+    public Me me(ClientSession session) throws OpaquePopClientException {
+        JsonNode json = Responses.json(send(session, "GET", "/api/me", null));
+        return new Me(Responses.text(json, "username"), Responses.epochSeconds(json, "session_expires_at"));
+    }
+
+    /** {@code POST /logout}: ends the session on the server. */
+    public void logout(ClientSession session) throws OpaquePopClientException {
+        HttpResponse<byte[]> response = send(session, "POST", "/logout", null);
+        if (!Responses.isSuccess(response.statusCode())) {
+            throw Responses.problem(response);
+        }
+    }
+
+    /** Closes the HTTP client if this client created it; a client passed to the builder is left open. */
+    @Override
+    public void close() {
+        if (ownsHttp) {
+            http.close();
+        }
+    }
+
+    private OpaqueConfig config(ServerInfo info) {
+        Ksf ksf = ksfOverride != null ? ksfOverride : info.ksf();
+        return OpaqueConfig.builder()
+                .ksf(new ReportingKsf(ksf, progress))
+                .context(info.context())
+                .build();
+    }
+
+    private JsonNode postJson(String path, Map<String, String> body) throws OpaquePopClientException {
+        return Responses.json(exchange(jsonPost(path, body)));
+    }
+
+    private HttpRequest jsonPost(String path, Map<String, String> body) {
+        return request(path)
+                .header("Content-Type", JSON)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body)))
+                .build();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(RequestTarget.resolve(baseUri, path))
+                .timeout(requestTimeout)
+                .header("Accept", JSON);
+    }
+
+    private HttpResponse<byte[]> exchange(HttpRequest request) throws OpaquePopClientException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new OpaquePopClientException(
+                    0, OpaquePopClientException.NETWORK_ERROR, "no answer from " + baseUri, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OpaquePopClientException(0, OpaquePopClientException.INTERRUPTED, "interrupted", e);
+        }
+    }
+
+    private static boolean isAsciiLetters(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void requireUsername(String username) {
+        Objects.requireNonNull(username, "username");
+        if (username.isEmpty()) {
+            throw new IllegalArgumentException("username must not be empty");
+        }
+        // The server identifies the user by these bytes (credential_identifier); check they exist as UTF-8.
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(username)) {
+            throw new IllegalArgumentException("username must be valid Unicode (no lone surrogates)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OpaquePopClient[" + baseUri + "]";
+    }
+
+    /** Configuration, validated once in {@link #build()}. */
+    public static final class Builder {
+        private final URI baseUri;
+        private HttpClient http;
+        private SecureRandom random;
+        private Clock clock = Clock.systemUTC();
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private Ksf ksfOverride;
+        private ProgressListener progress = ProgressListener.NONE;
+
+        private Builder(URI baseUri) {
+            this.baseUri = RequestTarget.normalizeBase(Objects.requireNonNull(baseUri, "baseUri"));
+        }
+
+        /** The HTTP client to use; it is not closed by {@link OpaquePopClient#close()}. Default: a new one. */
+        public Builder httpClient(HttpClient http) {
+            this.http = Objects.requireNonNull(http, "http");
+            return this;
+        }
+
+        /** Randomness for OPAQUE and nonces. Default: a new {@link SecureRandom}. */
+        public Builder secureRandom(SecureRandom random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** The clock request timestamps come from. Default: the system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The time limit of each HTTP request (and of connecting). Default: 30 seconds. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            Objects.requireNonNull(requestTimeout, "requestTimeout");
+            if (requestTimeout.isZero() || requestTimeout.isNegative()) {
+                throw new IllegalArgumentException("requestTimeout must be positive, got " + requestTimeout);
+            }
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /**
+         * Uses this KSF instead of the one the server advertises, for tests and benchmarks against a server
+         * configured the same way. Registrations made with it only log in with it.
+         */
+        public Builder ksfOverride(Ksf ksf) {
+            this.ksfOverride = Objects.requireNonNull(ksf, "ksf");
+            return this;
+        }
+
+        /** Told before and after the slow password-stretching step. Default: {@link ProgressListener#NONE}. */
+        public Builder progressListener(ProgressListener progress) {
+            this.progress = Objects.requireNonNull(progress, "progress");
+            return this;
+        }
+
+        public OpaquePopClient build() {
+            if (random == null) {
+                random = new SecureRandom();
+            }
+            return new OpaquePopClient(this);
+        }
+    }
+}

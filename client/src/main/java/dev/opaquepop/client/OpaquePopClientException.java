@@ -1,0 +1,81 @@
+package dev.opaquepop.client;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one checked exception of the client SDK. It carries the HTTP status ({@code 0} when no response was
+ * involved) and a problem {@link #code()}: the server's RFC 9457 {@code code} for error answers, or one of the
+ * client's own codes below. Messages never contain keys, passwords or session ids.
+ *
+ * <ul>
+ *   <li>{@value #LOGIN_FAILED}: the password is wrong, the user does not exist, or the server's answer did not
+ *       authenticate (OPAQUE does not tell which);
+ *   <li>{@value #SERVER_KEY_MISMATCH}: the server authenticated with another key than it advertises;
+ *   <li>{@value #REGISTRATION_FAILED}: the server's registration response was refused;
+ *   <li>{@value #INVALID_RESPONSE}: the server answered something that does not follow the protocol;
+ *   <li>{@value #UNSUPPORTED_SERVER}: the server speaks another protocol version, suite or KSF;
+ *   <li>{@value #HTTP_ERROR}: an error status without a problem body;
+ *   <li>{@value #NETWORK_ERROR} and {@value #INTERRUPTED}: no answer arrived.
+ * </ul>
+ */
+public final class OpaquePopClientException extends Exception {
+    public static final String LOGIN_FAILED = "login_failed";
+    public static final String SERVER_KEY_MISMATCH = "server_key_mismatch";
+    public static final String REGISTRATION_FAILED = "registration_failed";
+    public static final String INVALID_RESPONSE = "invalid_response";
+    public static final String UNSUPPORTED_SERVER = "unsupported_server";
+    public static final String HTTP_ERROR = "http_error";
+    public static final String NETWORK_ERROR = "network_error";
+    public static final String INTERRUPTED = "interrupted";
+
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final String code;
+    private final String title;
+
+    OpaquePopClientException(int status, String code, String title) {
+        this(status, code, title, null);
+    }
+
+    OpaquePopClientException(int status, String code, String title, Throwable cause) {
+        super(message(status, code, title), cause);
+        this.status = status;
+        this.code = Objects.requireNonNull(code, "code");
+        this.title = title;
+    }
+
+    private static String message(int status, String code, String title) {
+        String text = title == null ? code : code + ": " + title;
+        return status == 0 ? text : "HTTP " + status + " " + text;
+    }
+
+    static OpaquePopClientException loginFailed() {
+        return new OpaquePopClientException(0, LOGIN_FAILED, "login failed");
+    }
+
+    static OpaquePopClientException serverKeyMismatch() {
+        return new OpaquePopClientException(
+                0, SERVER_KEY_MISMATCH, "the server authenticated with another key than it advertises");
+    }
+
+    static OpaquePopClientException invalidResponse(String detail) {
+        return new OpaquePopClientException(0, INVALID_RESPONSE, detail);
+    }
+
+    /** The HTTP status of the answer, or {@code 0} when the failure was not an HTTP answer. */
+    public int status() {
+        return status;
+    }
+
+    /** The problem code: the server's, or one of the constants of this class. */
+    public String code() {
+        return code;
+    }
+
+    /** The human-readable title, when there is one. */
+    public Optional<String> title() {
+        return Optional.ofNullable(title);
+    }
+}

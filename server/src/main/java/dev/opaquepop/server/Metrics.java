@@ -1,0 +1,50 @@
+package dev.opaquepop.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+
+/** The server's Prometheus metrics, scraped at {@code GET /metrics}. Labels never carry user data. */
+public final class Metrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public void registration(String outcome) {
+        Counter.builder("opaque_pop_registrations")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
+    public void login(String outcome) {
+        Counter.builder("opaque_pop_logins")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
+    public void popRejected(String code) {
+        Counter.builder("opaque_pop_pop_rejections")
+                .tag("code", code)
+                .register(registry)
+                .increment();
+    }
+
+    public void request(String method, String route, int status, Duration elapsed) {
+        Timer.builder("opaque_pop_http_requests")
+                .tag("method", method)
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .register(registry)
+                .record(elapsed);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

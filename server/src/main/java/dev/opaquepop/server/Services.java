@@ -1,0 +1,18 @@
+package dev.opaquepop.server;
+
+import dev.opaquepop.pop.PopVerifier;
+import dev.opaquepop.server.service.LoginService;
+import dev.opaquepop.server.service.RegistrationService;
+import dev.opaquepop.server.service.SessionService;
+import dev.opaquepop.server.service.TransferService;
+
+/** The services the HTTP layer calls, wired once by {@link OpaquePopServer}. */
+public record Services(
+        ServerConfig config,
+        RegistrationService registration,
+        LoginService login,
+        SessionService sessions,
+        TransferService transfers,
+        PopVerifier popVerifier,
+        Metrics metrics,
+        String serverPublicKeyBase64Url) {}

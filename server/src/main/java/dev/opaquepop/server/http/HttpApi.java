@@ -1,0 +1,385 @@
+package dev.opaquepop.server.http;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opaquepop.opaque.InvalidMessageException;
+import dev.opaquepop.opaque.Ke1;
+import dev.opaquepop.opaque.Ke3;
+import dev.opaquepop.opaque.OpaqueException;
+import dev.opaquepop.opaque.RegistrationRecord;
+import dev.opaquepop.opaque.RegistrationRequest;
+import dev.opaquepop.pop.IncomingRequest;
+import dev.opaquepop.pop.PopHeaders;
+import dev.opaquepop.pop.PopSession;
+import dev.opaquepop.pop.PopVerificationException;
+import dev.opaquepop.server.Metrics;
+import dev.opaquepop.server.Services;
+import dev.opaquepop.server.service.Amounts;
+import dev.opaquepop.server.service.AuthenticationFailedException;
+import dev.opaquepop.server.service.InvalidInputException;
+import dev.opaquepop.server.service.LoginStarted;
+import dev.opaquepop.server.service.ReplayedRequestException;
+import dev.opaquepop.server.service.UsernameTakenException;
+import dev.opaquepop.server.service.Usernames;
+import dev.opaquepop.server.store.Session;
+import dev.opaquepop.server.store.SessionIds;
+import dev.opaquepop.server.store.StoreException;
+import dev.opaquepop.server.store.Transfer;
+import dev.opaquepop.server.store.memory.CapacityExceededException;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of the services: parses and validates requests, maps outcomes to status codes and problem
+ * details, verifies PoP on protected routes. Holds no protocol logic of its own.
+ */
+public final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final String SESSION_ATTRIBUTE = "opaque-pop.session";
+    private static final String NONCE_ATTRIBUTE = "opaque-pop.nonce";
+    private static final String STARTED_ATTRIBUTE = "opaque-pop.started";
+
+    private final Services services;
+    private final ObjectMapper json;
+    private final Metrics metrics;
+    private final int maxBody;
+    private final byte[] openApi;
+
+    private HttpApi(Services services) {
+        this.services = services;
+        this.metrics = services.metrics();
+        this.maxBody = services.config().maxBodyBytes();
+        this.json = new ObjectMapper();
+        json.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(32)
+                        .maxStringLength(maxBody)
+                        .build());
+        this.openApi = loadOpenApi();
+    }
+
+    /** Builds (does not start) the Javalin app. */
+    public static Javalin create(Services services) {
+        HttpApi api = new HttpApi(services);
+        return Javalin.create(api::configure);
+    }
+
+    private void configure(JavalinConfig config) {
+        config.concurrency.useVirtualThreads = true;
+        config.http.maxRequestSize = maxBody;
+        config.http.prefer405over404 = true;
+        config.startup.showJavalinBanner = false;
+
+        config.routes.before(ctx -> ctx.attribute(STARTED_ATTRIBUTE, System.nanoTime()));
+        config.routes.before("/api/*", this::requirePop);
+        config.routes.before("/logout", this::requirePop);
+
+        config.routes.get("/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
+        config.routes.get("/.well-known/opaque-pop", this::wellKnown);
+        config.routes.get(
+                "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+        config.routes.get(
+                "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+
+        config.routes.post("/register/start", this::registerStart);
+        config.routes.post("/register/finish", this::registerFinish);
+        config.routes.post("/login/start", this::loginStart);
+        config.routes.post("/login/finish", this::loginFinish);
+        config.routes.post("/api/transfer", this::transfer);
+        config.routes.get("/api/transfers", this::transfers);
+        config.routes.get("/api/me", this::me);
+        config.routes.post("/logout", this::logout);
+
+        config.routes.exception(ApiException.class, (e, ctx) -> Problems.write(ctx, json, e));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, json, fromJavalin(e)));
+        config.routes.exception(StoreException.class, (e, ctx) -> unavailable(ctx, "storage", e));
+        config.routes.exception(CapacityExceededException.class, (e, ctx) -> unavailable(ctx, "capacity", e));
+        config.routes.exception(Exception.class, this::internalError);
+        config.routes.after(this::finish);
+    }
+
+    // ---- public endpoints
+
+    private void wellKnown(Context ctx) {
+        ObjectNode body = json.createObjectNode();
+        body.put("protocol", "opaque-pop-v1");
+        body.put("server_public_key", services.serverPublicKeyBase64Url());
+        ObjectNode opaque = body.putObject("opaque");
+        opaque.put("suite", "OPAQUE-3DH ristretto255-SHA512");
+        opaque.put("context", "");
+        ObjectNode ksf = opaque.putObject("ksf");
+        ksf.put("algorithm", "argon2id");
+        ksf.put("memory_kib", services.config().clientKsf().memoryKib());
+        ksf.put("iterations", services.config().clientKsf().iterations());
+        ksf.put("parallelism", services.config().clientKsf().parallelism());
+        body.putObject("pop")
+                .put("window_seconds", services.config().popWindow().toSeconds());
+        ctx.json(body);
+    }
+
+    private void registerStart(Context ctx) throws ApiException {
+        JsonNode body = RequestBody.json(ctx, json, maxBody);
+        String username = username(body);
+        RegistrationRequest request =
+                decode(() -> RegistrationRequest.decode(RequestBody.base64url(body, "registration_request")));
+        try {
+            byte[] response = services.registration().start(username, request).encode();
+            ctx.json(json.createObjectNode().put("registration_response", B64.encodeToString(response)));
+        } catch (UsernameTakenException e) {
+            metrics.registration("taken");
+            throw taken();
+        } catch (OpaqueException e) {
+            throw ApiException.badRequest("registration_request: " + e.getMessage());
+        }
+    }
+
+    private void registerFinish(Context ctx) throws ApiException {
+        JsonNode body = RequestBody.json(ctx, json, maxBody);
+        String username = username(body);
+        RegistrationRecord record =
+                decode(() -> RegistrationRecord.decode(RequestBody.base64url(body, "registration_record")));
+        try {
+            services.registration().finish(username, record);
+        } catch (UsernameTakenException e) {
+            metrics.registration("taken");
+            throw taken();
+        }
+        metrics.registration("created");
+        LOG.info("registered user={}", username);
+        ctx.status(201).json(json.createObjectNode().put("username", username));
+    }
+
+    private void loginStart(Context ctx) throws ApiException {
+        JsonNode body = RequestBody.json(ctx, json, maxBody);
+        String username = username(body);
+        Ke1 ke1 = decode(() -> Ke1.decode(RequestBody.base64url(body, "ke1")));
+        LoginStarted started;
+        try {
+            started = services.login().start(username, ke1);
+        } catch (OpaqueException e) {
+            throw ApiException.badRequest("ke1: " + e.getMessage());
+        }
+        ObjectNode out = json.createObjectNode();
+        out.put("login_id", started.loginId());
+        out.put("ke2", B64.encodeToString(started.ke2().encode()));
+        ctx.json(out);
+    }
+
+    private void loginFinish(Context ctx) throws ApiException {
+        JsonNode body = RequestBody.json(ctx, json, maxBody);
+        String loginId = RequestBody.string(body, "login_id");
+        Ke3 ke3 = decode(() -> Ke3.decode(RequestBody.base64url(body, "ke3")));
+        Session session;
+        try {
+            session = services.login().finish(loginId, ke3);
+        } catch (AuthenticationFailedException e) {
+            metrics.login("failed");
+            throw new ApiException(401, "login_failed", "Login failed", null);
+        }
+        metrics.login("succeeded");
+        LOG.info("login user={} session={}", session.username(), SessionIds.prefix(session.sessionId()));
+        ObjectNode out = json.createObjectNode();
+        out.put("session_id", session.sessionId());
+        out.put("expires_at", session.expiresAt().getEpochSecond());
+        out.put("token_type", "PoP");
+        ctx.json(out);
+    }
+
+    // ---- PoP-protected endpoints
+
+    private void requirePop(Context ctx) throws ApiException {
+        byte[] body = RequestBody.bytes(ctx, maxBody);
+        String query = ctx.req().getQueryString();
+        String target = ctx.req().getRequestURI() + (query == null ? "" : "?" + query);
+        IncomingRequest request = IncomingRequest.of(
+                ctx.method().name(),
+                target,
+                ctx.header(PopHeaders.AUTHORIZATION),
+                ctx.header(PopHeaders.TIMESTAMP),
+                ctx.header(PopHeaders.NONCE),
+                ctx.header(PopHeaders.POP),
+                body);
+        try {
+            PopSession session = services.popVerifier().verify(request);
+            ctx.attribute(SESSION_ATTRIBUTE, session);
+            ctx.attribute(NONCE_ATTRIBUTE, request.nonce());
+        } catch (PopVerificationException e) {
+            metrics.popRejected(e.failure().code());
+            ctx.header("WWW-Authenticate", PopHeaders.CHALLENGE);
+            throw new ApiException(401, e.failure().code(), e.failure().title(), null);
+        }
+    }
+
+    private void transfer(Context ctx) throws ApiException {
+        PopSession session = session(ctx);
+        JsonNode body = RequestBody.json(ctx, json, maxBody);
+        Transfer transfer;
+        try {
+            transfer = services.transfers()
+                    .transfer(
+                            session,
+                            ctx.attribute(NONCE_ATTRIBUTE),
+                            RequestBody.string(body, "to"),
+                            RequestBody.string(body, "amount"));
+        } catch (InvalidInputException e) {
+            throw ApiException.badRequest(e.getMessage());
+        } catch (ReplayedRequestException e) {
+            ctx.header("WWW-Authenticate", PopHeaders.CHALLENGE);
+            throw new ApiException(401, "replayed_nonce", "This request was already processed", null);
+        }
+        LOG.info(
+                "transfer id={} from={} session={}",
+                transfer.id(),
+                transfer.from(),
+                SessionIds.prefix(session.sessionId()));
+        ctx.json(transferJson(transfer));
+    }
+
+    private void transfers(Context ctx) throws ApiException {
+        PopSession session = session(ctx);
+        ObjectNode out = json.createObjectNode();
+        ArrayNode list = out.putArray("transfers");
+        for (Transfer transfer : services.transfers().list(session.username())) {
+            list.add(transferJson(transfer));
+        }
+        ctx.json(out);
+    }
+
+    private void me(Context ctx) throws ApiException {
+        PopSession session = session(ctx);
+        ObjectNode out = json.createObjectNode();
+        out.put("username", session.username());
+        out.put("session_expires_at", session.expiresAt().getEpochSecond());
+        ctx.json(out);
+    }
+
+    private void logout(Context ctx) throws ApiException {
+        PopSession session = session(ctx);
+        services.sessions().logout(session.sessionId());
+        LOG.info("logout user={} session={}", session.username(), SessionIds.prefix(session.sessionId()));
+        ctx.status(204);
+    }
+
+    // ---- helpers
+
+    private ObjectNode transferJson(Transfer transfer) {
+        ObjectNode node = json.createObjectNode();
+        node.put("transfer_id", transfer.id());
+        node.put("from", transfer.from());
+        node.put("to", transfer.to());
+        node.put("amount", Amounts.format(transfer.amountCents()));
+        node.put("created_at", transfer.createdAt().getEpochSecond());
+        return node;
+    }
+
+    private static PopSession session(Context ctx) throws ApiException {
+        PopSession session = ctx.attribute(SESSION_ATTRIBUTE);
+        if (session == null) {
+            throw new IllegalStateException("PoP filter did not run for " + ctx.path());
+        }
+        return session;
+    }
+
+    private static String username(JsonNode body) throws ApiException {
+        try {
+            return Usernames.validate("username", RequestBody.string(body, "username"));
+        } catch (InvalidInputException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /** Decodes a wire message; a wrong length or invalid element becomes a 400 naming the field. */
+    private static <T> T decode(Decoder<T> decoder) throws ApiException {
+        try {
+            return decoder.decode();
+        } catch (InvalidMessageException e) {
+            throw new ApiException(400, "invalid_message", "A protocol message is malformed", e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface Decoder<T> {
+        T decode() throws InvalidMessageException, ApiException;
+    }
+
+    private static ApiException taken() {
+        return new ApiException(409, "username_taken", "This username is already registered", null);
+    }
+
+    private static ApiException fromJavalin(HttpResponseException e) {
+        int status = e.getStatus();
+        return switch (status) {
+            case 404 -> new ApiException(404, "not_found", "No such endpoint", null);
+            case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed on this endpoint", null);
+            case 413 -> new ApiException(413, "payload_too_large", "The request body is too large", null);
+            default -> new ApiException(status, status >= 500 ? "server_error" : "bad_request", "Request failed", null);
+        };
+    }
+
+    private void unavailable(Context ctx, String what, Exception e) {
+        LOG.warn("service unavailable: {}: {}", what, e.getMessage());
+        ctx.header("Retry-After", "5");
+        Problems.write(ctx, json, new ApiException(503, "service_unavailable", "Temporarily unavailable", null));
+    }
+
+    private void internalError(Exception e, Context ctx) {
+        String errorId = UUID.randomUUID().toString();
+        LOG.error("internal error id={} path={}", errorId, ctx.path(), e);
+        Problems.write(
+                ctx, json, new ApiException(500, "internal_error", "Internal server error", "error id " + errorId));
+    }
+
+    private void finish(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        ctx.header("Referrer-Policy", "no-referrer");
+        Long started = ctx.attribute(STARTED_ATTRIBUTE);
+        Duration elapsed = Duration.ofNanos(started == null ? 0 : System.nanoTime() - started);
+        String route = routeOf(ctx);
+        metrics.request(ctx.method().name(), route, ctx.statusCode(), elapsed);
+        LOG.info(
+                "request method={} path={} status={} ms={}",
+                ctx.method().name(),
+                ctx.path(),
+                ctx.statusCode(),
+                elapsed.toMillis());
+    }
+
+    /** The matched route pattern (a bounded set of metric labels), or "unmatched" for requests no route took. */
+    private static String routeOf(Context ctx) {
+        if (ctx.statusCode() == 404 || ctx.statusCode() == 405) {
+            return "unmatched";
+        }
+        try {
+            return ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+
+    private static byte[] loadOpenApi() {
+        try (InputStream in = HttpApi.class.getResourceAsStream("/openapi.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.yaml is missing from the server jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.opaquepop.server.store.memory;
+
+/**
+ * A bounded in-memory store is full of entries that may not be dropped (nonces still inside their replay
+ * window). The request is refused with a 503 rather than forgetting a nonce and letting a replay through.
+ */
+public final class CapacityExceededException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public CapacityExceededException(String message) {
+        super(message);
+    }
+}

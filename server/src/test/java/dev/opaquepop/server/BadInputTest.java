@@ -1,0 +1,162 @@
+package dev.opaquepop.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every kind of bad input gets a 4xx problem+json naming the problem: never a 500, never a stack trace. */
+class BadInputTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String B64_32 = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+    private static final String B64_96 = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[96]);
+
+    @TempDir
+    static Path data;
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = TestServer.start(data, b -> b.maxBodyBytes(4096));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static Stream<Arguments> badBodies() {
+        String validRequest = validRegistrationRequest();
+        return Stream.of(
+                Arguments.of("/register/start", "{not json", 400, "invalid_request"),
+                Arguments.of("/register/start", "[1,2,3]", 400, "invalid_request"),
+                Arguments.of("/register/start", "", 400, "invalid_request"),
+                Arguments.of("/register/start", "{}", 400, "invalid_request"),
+                Arguments.of("/register/start", "{\"username\":\"alice\"}", 400, "invalid_request"),
+                Arguments.of(
+                        "/register/start",
+                        "{\"username\":42,\"registration_request\":\"" + validRequest + "\"}",
+                        400,
+                        "invalid_request"),
+                Arguments.of(
+                        "/register/start",
+                        "{\"username\":\"a b\",\"registration_request\":\"" + validRequest + "\"}",
+                        400,
+                        "invalid_request"),
+                Arguments.of(
+                        "/register/start",
+                        "{\"username\":\"alice\",\"registration_request\":\"***\"}",
+                        400,
+                        "invalid_request"),
+                Arguments.of(
+                        "/register/start",
+                        "{\"username\":\"alice\",\"registration_request\":{\"x\":1}}",
+                        400,
+                        "invalid_request"),
+                Arguments.of(
+                        "/register/start",
+                        "{\"username\":\"alice\",\"registration_request\":\"AAAA\"}",
+                        400,
+                        "invalid_message"),
+                // The identity element: right length, not a valid blinded element.
+                Arguments.of(
+                        "/register/start",
+                        "{\"username\":\"alice\",\"registration_request\":\"" + B64_32 + "\"}",
+                        400,
+                        "invalid_message"),
+                Arguments.of(
+                        "/register/finish",
+                        "{\"username\":\"alice\",\"registration_record\":\"" + B64_32 + "\"}",
+                        400,
+                        "invalid_message"),
+                Arguments.of(
+                        "/login/start", "{\"username\":\"alice\",\"ke1\":\"" + B64_96 + "\"}", 400, "invalid_message"),
+                Arguments.of("/login/start", "{\"username\":\"alice\"}", 400, "invalid_request"),
+                Arguments.of("/login/finish", "{\"login_id\":\"x\",\"ke3\":\"AAAA\"}", 400, "invalid_message"),
+                Arguments.of("/login/finish", "{\"login_id\":5,\"ke3\":\"AAAA\"}", 400, "invalid_request"),
+                Arguments.of(
+                        "/register/start", "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}", 400, "invalid_request"),
+                Arguments.of(
+                        "/register/start", "{\"username\":\"" + "x".repeat(5000) + "\"}", 413, "payload_too_large"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2} {3}")
+    @MethodSource("badBodies")
+    void badBody_isAProblemNotACrash(String path, String body, int status, String code) throws Exception {
+        HttpResponse<String> response = post(path, body);
+        assertProblem(response, status, code);
+    }
+
+    @Test
+    void unknownRoute_is404Problem() throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(server.uri("/no/such/thing")).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(response, 404, "not_found");
+    }
+
+    @Test
+    void wrongMethod_is405Problem() throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(server.uri("/register/start")).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(response, 405, "method_not_allowed");
+    }
+
+    @Test
+    void oversizeChunkedBody_is413() throws Exception {
+        byte[] big = new byte[20_000];
+        java.util.Arrays.fill(big, (byte) 'a');
+        HttpRequest request = HttpRequest.newBuilder(server.uri("/login/start"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
+                .build();
+        assertProblem(HTTP.send(request, HttpResponse.BodyHandlers.ofString()), 413, "payload_too_large");
+    }
+
+    static void assertProblem(HttpResponse<String> response, int status, String code) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("code").asText()).isEqualTo(code);
+        assertThat(problem.get("type").asText()).isEqualTo("urn:opaque-pop:problem:" + code);
+        assertThat(problem.get("title").asText()).isNotBlank();
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(server.uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String validRegistrationRequest() {
+        try {
+            byte[] request = new dev.opaquepop.opaque.OpaqueClient(
+                            dev.opaquepop.opaque.OpaqueConfig.defaults(), new java.security.SecureRandom())
+                    .startRegistration(new byte[] {1, 2, 3})
+                    .request()
+                    .encode();
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(request);
+        } catch (dev.opaquepop.opaque.OpaqueException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

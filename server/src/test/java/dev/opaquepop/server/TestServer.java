@@ -1,0 +1,51 @@
+package dev.opaquepop.server;
+
+import dev.opaquepop.opaque.Argon2idKsf;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * A real server on a free loopback port with its own data directory. Clients are told (through
+ * /.well-known/opaque-pop) to use a cheap Argon2id so tests spend their time on the protocol, not the KSF.
+ */
+final class TestServer implements AutoCloseable {
+    static final Argon2idKsf TEST_KSF = Argon2idKsf.of(1024, 1, 1);
+
+    private final OpaquePopServer server;
+    private final Path dataDirectory;
+
+    private TestServer(OpaquePopServer server, Path dataDirectory) {
+        this.server = server;
+        this.dataDirectory = dataDirectory;
+    }
+
+    static TestServer start(Path dataDirectory) throws IOException {
+        return start(dataDirectory, builder -> {});
+    }
+
+    static TestServer start(Path dataDirectory, Consumer<ServerConfig.Builder> customize) throws IOException {
+        ServerConfig.Builder builder =
+                ServerConfig.builder().port(0).dataDirectory(dataDirectory).clientKsf(TEST_KSF);
+        customize.accept(builder);
+        return new TestServer(OpaquePopServer.start(builder.build()), dataDirectory);
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + server.port());
+    }
+
+    URI uri(String path) {
+        return uri().resolve(path);
+    }
+
+    Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
