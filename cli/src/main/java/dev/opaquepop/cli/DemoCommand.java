@@ -59,6 +59,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private final SecureRandom random = new SecureRandom();
     private PrintWriter out;
+    private String current = "";
     private int failures;
 
     @Override
@@ -69,6 +70,10 @@ final class DemoCommand implements Callable<Integer> {
                 .getBytes(StandardCharsets.UTF_8);
         if (server != null) {
             return tour(server, user, secret);
+        }
+        // The in-process server's request log would bury the tour; logback reads this before its first logger.
+        if (System.getenv("OPAQUE_POP_LOG_LEVEL") == null && System.getProperty("OPAQUE_POP_LOG_LEVEL") == null) {
+            System.setProperty("OPAQUE_POP_LOG_LEVEL", "WARN");
         }
         Path data = Files.createTempDirectory("opaque-pop-demo");
         try (OpaquePopServer local = OpaquePopServer.start(
@@ -184,19 +189,19 @@ final class DemoCommand implements Callable<Integer> {
         return end < 0 ? "" : " " + body.substring(start, end);
     }
 
+    /** Starts a step; its one line is printed when the outcome is known (after any progress output). */
     private void step(String what) {
-        out.println("  -> " + what);
-        out.flush();
+        current = what;
     }
 
     private void pass(String answer) {
-        out.println("     ok: " + answer + " (expected)");
+        out.println("  [ok]   " + current + ": " + answer + " (expected)");
         out.flush();
     }
 
     private void fail(String answer) {
         failures++;
-        out.println("     UNEXPECTED: " + answer);
+        out.println("  [FAIL] " + current + ": " + answer + " (UNEXPECTED)");
         out.flush();
     }
 

@@ -32,7 +32,8 @@ class CliTest {
                 .contains("stale_timestamp (expected)")
                 .contains("login refused (login_failed) (expected)")
                 .contains("all steps behaved as expected")
-                .doesNotContain("UNEXPECTED");
+                .doesNotContain("UNEXPECTED")
+                .doesNotContain("[FAIL]");
     }
 
     @Test
