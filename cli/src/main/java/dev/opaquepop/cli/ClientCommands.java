@@ -39,12 +39,8 @@ final class ClientCommands {
             try (OpaquePopClient client = client()) {
                 return run(client);
             } catch (OpaquePopClientException e) {
-                spec.commandLine()
-                        .getErr()
-                        .println(spec.name() + ": " + e.getMessage()
-                                + (e.status() > 0
-                                        ? " (HTTP " + e.status() + ", " + e.code() + ")"
-                                        : " (" + e.code() + ")"));
+                // The message already carries the HTTP status and the problem code.
+                spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
                 return 1;
             } catch (IllegalArgumentException | IOException e) {
                 spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
