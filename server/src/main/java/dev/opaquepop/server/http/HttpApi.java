@@ -16,6 +16,7 @@ import dev.opaquepop.pop.PopHeaders;
 import dev.opaquepop.pop.PopSession;
 import dev.opaquepop.pop.PopVerificationException;
 import dev.opaquepop.server.Metrics;
+import dev.opaquepop.server.Readiness;
 import dev.opaquepop.server.Services;
 import dev.opaquepop.server.service.Amounts;
 import dev.opaquepop.server.service.AuthenticationFailedException;
@@ -52,6 +53,7 @@ public final class HttpApi {
     private static final String SESSION_ATTRIBUTE = "opaque-pop.session";
     private static final String NONCE_ATTRIBUTE = "opaque-pop.nonce";
     private static final String STARTED_ATTRIBUTE = "opaque-pop.started";
+    private static final String RETRY_AFTER_SECONDS = "5";
 
     private final Services services;
     private final ObjectMapper json;
@@ -88,7 +90,10 @@ public final class HttpApi {
         config.routes.before("/api/*", this::requirePop);
         config.routes.before("/logout", this::requirePop);
 
-        config.routes.get("/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
+        config.routes.get("/healthz", this::ready);
+        config.routes.get("/healthz/ready", this::ready);
+        config.routes.get(
+                "/healthz/live", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
         config.routes.get("/.well-known/opaque-pop", this::wellKnown);
         config.routes.get(
                 "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
@@ -128,6 +133,21 @@ public final class HttpApi {
         ksf.put("parallelism", services.config().clientKsf().parallelism());
         body.putObject("pop")
                 .put("window_seconds", services.config().popWindow().toSeconds());
+        ctx.json(body);
+    }
+
+    /** 200 when every dependency answers, else 503 with Retry-After; either way, each dependency's state. */
+    private void ready(Context ctx) {
+        Readiness.Report report = services.readiness().check();
+        ObjectNode body = json.createObjectNode();
+        body.put("status", report.ready() ? "ok" : "unavailable");
+        ObjectNode checks = body.putObject("checks");
+        for (Readiness.Check check : report.checks()) {
+            checks.putObject(check.role()).put("backend", check.backend()).put("status", check.up() ? "up" : "down");
+        }
+        if (!report.ready()) {
+            ctx.status(503).header("Retry-After", RETRY_AFTER_SECONDS);
+        }
         ctx.json(body);
     }
 
@@ -331,8 +351,12 @@ public final class HttpApi {
     }
 
     private void unavailable(Context ctx, String what, Exception e) {
-        LOG.warn("service unavailable: {}: {}", what, e.getMessage());
-        ctx.header("Retry-After", "5");
+        LOG.warn(
+                "service unavailable: {}: {}{}",
+                what,
+                e.getMessage(),
+                e.getCause() == null ? "" : " (" + e.getCause().getClass().getSimpleName() + ")");
+        ctx.header("Retry-After", RETRY_AFTER_SECONDS);
         Problems.write(ctx, json, new ApiException(503, "service_unavailable", "Temporarily unavailable", null));
     }
 
