@@ -25,9 +25,9 @@ public final class RedisNonceStore implements NonceStore {
     public boolean claim(String sessionId, String nonce, Duration ttl) {
         String key = keys.nonce(sessionId, nonce);
         long ttlMillis = Math.max(1, ttl.toMillis());
-        return "OK"
-                .equals(redis.call(
-                        "claim nonce",
-                        c -> c.set(key, SEEN, SetArgs.Builder.nx().px(ttlMillis))));
+        String reply = redis.call(
+                "claim nonce", c -> c.set(key, SEEN, SetArgs.Builder.nx().px(ttlMillis)));
+        // SET ... NX answers OK when it set the key, and nothing when the key was already there.
+        return "OK".equals(reply);
     }
 }
