@@ -16,9 +16,9 @@ import org.flywaydb.core.api.FlywayException;
 
 /**
  * PostgreSQL shared by every instance, through a HikariCP pool. Every wait is bounded by the configured timeout:
- * borrowing a connection ({@code connectionTimeout}), opening one ({@code connectTimeout}), and each statement
- * ({@code socketTimeout} and a query timeout), so an unreachable database costs a request at most a few
- * timeouts and then a 503, never a hang. The pool replaces broken connections by itself, so the instance
+ * borrowing a connection ({@code connectionTimeout}, validation included), opening one ({@code connectTimeout}),
+ * and each statement (the driver's {@code socketTimeout}, and {@code statement_timeout} on the server), so an
+ * unreachable database costs a request at most about 2.5 timeouts and then a 503, never a hang. The pool replaces broken connections by itself, so the instance
  * serves again as soon as the database is back.
  *
  * <p>The schema comes from the Flyway migrations in {@code db/migration/postgresql}, the same history as
@@ -27,12 +27,12 @@ import org.flywaydb.core.api.FlywayException;
  */
 public final class PostgresDatabase implements AutoCloseable {
     private final HikariDataSource dataSource;
-    private final int statementTimeoutSeconds;
+    private final int timeoutSeconds;
     private final String displayUrl;
 
-    private PostgresDatabase(HikariDataSource dataSource, int statementTimeoutSeconds, String displayUrl) {
+    private PostgresDatabase(HikariDataSource dataSource, int timeoutSeconds, String displayUrl) {
         this.dataSource = dataSource;
-        this.statementTimeoutSeconds = statementTimeoutSeconds;
+        this.timeoutSeconds = timeoutSeconds;
         this.displayUrl = displayUrl;
     }
 
@@ -69,6 +69,10 @@ public final class PostgresDatabase implements AutoCloseable {
         driver.setProperty("connectTimeout", Integer.toString(seconds));
         driver.setProperty("loginTimeout", Integer.toString(seconds));
         driver.setProperty("socketTimeout", Integer.toString(seconds));
+        // The server cancels a slow statement itself. (A client-side query timeout would send its cancel over a
+        // new connection, which in a partition waits for cancelSignalTimeout: 10 s by default.)
+        driver.setProperty("options", "-c statement_timeout=" + timeout.toMillis());
+        driver.setProperty("cancelSignalTimeout", Integer.toString(seconds));
         driver.setProperty("tcpKeepAlive", "true");
         driver.setProperty("ApplicationName", "opaque-pop");
         config.setDataSourceProperties(driver);
@@ -129,15 +133,13 @@ public final class PostgresDatabase implements AutoCloseable {
     }
 
     PreparedStatement prepare(Connection connection, String sql) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
-        statement.setQueryTimeout(statementTimeoutSeconds);
-        return statement;
+        return connection.prepareStatement(sql);
     }
 
     /** Throws {@link StoreException} unless a pooled connection answers within the timeout. */
     public void probe() {
         try (Connection connection = connect()) {
-            if (!connection.isValid(statementTimeoutSeconds)) {
+            if (!connection.isValid(timeoutSeconds)) {
                 throw new StoreException("postgresql: connection is not valid");
             }
         } catch (SQLException e) {
