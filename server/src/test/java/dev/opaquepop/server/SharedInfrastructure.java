@@ -2,10 +2,12 @@ package dev.opaquepop.server;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.opaquepop.opaque.ServerSetup;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -86,6 +88,11 @@ final class SharedInfrastructure {
     /** A fresh namespace: its own schema and key prefix, and its own server setup shared by its instances. */
     static Namespace newNamespace() {
         return new Namespace();
+    }
+
+    /** A fresh server setup, base64url. */
+    static String newSetup() {
+        return ServerSetups.encode(ServerSetup.generate(new SecureRandom()));
     }
 
     /** The database URL's host and port. */
