@@ -48,6 +48,7 @@ public final class OpaquePopServer implements AutoCloseable {
         }
         ServerSetups.Loaded loaded = ServerSetups.load(config);
         StorageBackend storage = StorageBackend.open(config, loaded.setup());
+        boolean started = false;
         try {
             byte[] publicKey = loaded.setup().publicKey();
             OpaqueServer opaque = new OpaqueServer(OpaqueConfig.defaults(), loaded.setup(), config.random());
@@ -81,10 +82,12 @@ public final class OpaquePopServer implements AutoCloseable {
                     storage.description,
                     loaded.source(),
                     Base64.getUrlEncoder().withoutPadding().encodeToString(publicKey));
+            started = true;
             return new OpaquePopServer(app, storage, publicKey);
-        } catch (RuntimeException e) {
-            storage.close();
-            throw e;
+        } finally {
+            if (!started) {
+                storage.close();
+            }
         }
     }
 

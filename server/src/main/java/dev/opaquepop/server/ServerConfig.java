@@ -404,7 +404,8 @@ public final class ServerConfig {
 
         private static boolean driverAccepts(String jdbcUrl) {
             try {
-                return java.sql.DriverManager.getDriver(jdbcUrl) != null;
+                java.sql.DriverManager.getDriver(jdbcUrl);
+                return true;
             } catch (java.sql.SQLException e) {
                 return false;
             }

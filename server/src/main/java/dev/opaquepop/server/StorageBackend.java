@@ -75,6 +75,7 @@ final class StorageBackend implements AutoCloseable {
     static StorageBackend open(ServerConfig config, ServerSetup setup) {
         List<AutoCloseable> resources = new ArrayList<>();
         List<Readiness.Dependency> dependencies = new ArrayList<>();
+        boolean opened = false;
         try {
             UserStore users;
             TransferStore transfers;
@@ -125,6 +126,7 @@ final class StorageBackend implements AutoCloseable {
                 dependencies.add(new Readiness.Dependency("sessions", "memory", null));
                 ephemeral = "memory";
             }
+            opened = true;
             return new StorageBackend(
                     users,
                     transfers,
@@ -134,9 +136,10 @@ final class StorageBackend implements AutoCloseable {
                     dependencies,
                     "database=" + database + " sessions=" + ephemeral,
                     resources);
-        } catch (RuntimeException e) {
-            closeAll(resources);
-            throw e;
+        } finally {
+            if (!opened) {
+                closeAll(resources);
+            }
         }
     }
 

@@ -7,7 +7,6 @@ import dev.opaquepop.server.store.StoreException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
@@ -130,10 +129,6 @@ public final class PostgresDatabase implements AutoCloseable {
 
     Connection connect() throws SQLException {
         return dataSource.getConnection();
-    }
-
-    PreparedStatement prepare(Connection connection, String sql) throws SQLException {
-        return connection.prepareStatement(sql);
     }
 
     /** Throws {@link StoreException} unless a pooled connection answers within the timeout. */

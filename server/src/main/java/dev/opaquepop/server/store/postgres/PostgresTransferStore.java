@@ -28,7 +28,7 @@ public final class PostgresTransferStore implements TransferStore {
         String sql = "INSERT INTO transfers (id, from_user, to_user, amount_cents, session_hash, nonce, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_hash, nonce) DO NOTHING";
         try (Connection connection = database.connect();
-                PreparedStatement statement = database.prepare(connection, sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, transfer.id());
             statement.setString(2, transfer.from());
             statement.setString(3, transfer.to());
@@ -47,7 +47,7 @@ public final class PostgresTransferStore implements TransferStore {
         String sql = "SELECT id, from_user, to_user, amount_cents, session_hash, nonce, created_at FROM transfers"
                 + " WHERE from_user = ? ORDER BY seq LIMIT ?";
         try (Connection connection = database.connect();
-                PreparedStatement statement = database.prepare(connection, sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, username);
             statement.setInt(2, limit);
             List<Transfer> out = new ArrayList<>();

@@ -23,7 +23,7 @@ public final class PostgresUserStore implements UserStore {
     public boolean insert(String username, RegistrationRecord record, Instant createdAt) {
         String sql = "INSERT INTO users (username, record, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
         try (Connection connection = database.connect();
-                PreparedStatement statement = database.prepare(connection, sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, username);
             statement.setBytes(2, record.encode());
             statement.setLong(3, createdAt.getEpochSecond());
@@ -37,7 +37,7 @@ public final class PostgresUserStore implements UserStore {
     public Optional<RegistrationRecord> find(String username) {
         try (Connection connection = database.connect();
                 PreparedStatement statement =
-                        database.prepare(connection, "SELECT record FROM users WHERE username = ?")) {
+                        connection.prepareStatement("SELECT record FROM users WHERE username = ?")) {
             statement.setString(1, username);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
@@ -55,7 +55,7 @@ public final class PostgresUserStore implements UserStore {
     @Override
     public boolean exists(String username) {
         try (Connection connection = database.connect();
-                PreparedStatement statement = database.prepare(connection, "SELECT 1 FROM users WHERE username = ?")) {
+                PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM users WHERE username = ?")) {
             statement.setString(1, username);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next();
