@@ -250,7 +250,7 @@ class DependencyFailureTest {
             HttpResponse<String> response = record(request.call());
             if (response.statusCode() == 200) {
                 System.out.printf(
-                        "recovered after %d ms%n",
+                        "DependencyFailureTest: served again %d ms after the dependency came back%n",
                         Duration.ofNanos(System.nanoTime() - started).toMillis());
                 return;
             }

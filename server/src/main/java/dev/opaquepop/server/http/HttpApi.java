@@ -40,6 +40,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +55,16 @@ public final class HttpApi {
     private static final String NONCE_ATTRIBUTE = "opaque-pop.nonce";
     private static final String STARTED_ATTRIBUTE = "opaque-pop.started";
     private static final String RETRY_AFTER_SECONDS = "5";
+    private static final long UNAVAILABLE_LOG_INTERVAL_NANOS =
+            Duration.ofSeconds(1).toNanos();
 
     private final Services services;
     private final ObjectMapper json;
     private final Metrics metrics;
     private final int maxBody;
     private final byte[] openApi;
+    private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - UNAVAILABLE_LOG_INTERVAL_NANOS);
+    private final AtomicLong unavailableNotLogged = new AtomicLong();
 
     private HttpApi(Services services) {
         this.services = services;
@@ -350,12 +355,24 @@ public final class HttpApi {
         };
     }
 
+    /**
+     * A 503. While a dependency is down every request fails the same way: one warning per second says so, with
+     * how many more were answered alike (the metrics count each of them).
+     */
     private void unavailable(Context ctx, String what, Exception e) {
-        LOG.warn(
-                "service unavailable: {}: {}{}",
-                what,
-                e.getMessage(),
-                e.getCause() == null ? "" : " (" + e.getCause().getClass().getSimpleName() + ")");
+        long now = System.nanoTime();
+        long last = lastUnavailableLog.get();
+        if (now - last >= UNAVAILABLE_LOG_INTERVAL_NANOS && lastUnavailableLog.compareAndSet(last, now)) {
+            long alike = unavailableNotLogged.getAndSet(0);
+            LOG.warn(
+                    "service unavailable: {}: {}{}{}",
+                    what,
+                    e.getMessage(),
+                    e.getCause() == null ? "" : " (" + e.getCause().getClass().getSimpleName() + ")",
+                    alike == 0 ? "" : "; " + alike + " more 503s since the last such line");
+        } else {
+            unavailableNotLogged.incrementAndGet();
+        }
         ctx.header("Retry-After", RETRY_AFTER_SECONDS);
         Problems.write(ctx, json, new ApiException(503, "service_unavailable", "Temporarily unavailable", null));
     }
