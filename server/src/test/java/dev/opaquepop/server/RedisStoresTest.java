@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,10 +42,17 @@ class RedisStoresTest {
 
     @BeforeAll
     static void open() {
-        SharedInfrastructure.assumeAvailable();
+        if (!SharedInfrastructure.available()) {
+            return;
+        }
         namespace = SharedInfrastructure.newNamespace();
         redis = RedisConnection.open(SharedInfrastructure.REDIS_URL, Duration.ofSeconds(5), "test redis");
         sealer = Sealer.fromSetup(ServerSetups.decode(namespace.setup, "test setup"), Requests.RANDOM);
+    }
+
+    @BeforeEach
+    void requireSharedInfrastructure() {
+        SharedInfrastructure.assumeAvailable();
     }
 
     @AfterAll

@@ -35,25 +35,41 @@ final class SharedInfrastructure {
 
     private SharedInfrastructure() {}
 
-    /** Skips the calling test (fails it when {@code CI=true}) unless PostgreSQL and Redis both answer. */
-    static void assumeAvailable() {
+    /** Whether PostgreSQL and Redis both answer; checked once per test run. */
+    static boolean available() {
         if (!checked) {
             synchronized (SharedInfrastructure.class) {
                 if (!checked) {
                     unavailable = probe();
                     checked = true;
+                    if (unavailable != null) {
+                        System.err.println("opaque-pop tests: " + unavailable + "; the PostgreSQL + Redis tests are "
+                                + (ci() ? "failed (CI=true)" : "skipped") + ". Start both, or point"
+                                + " OPAQUE_POP_TEST_DB_URL / OPAQUE_POP_TEST_REDIS_URL at others.");
+                    }
                 }
             }
         }
-        String reason = unavailable;
-        if (reason == null) {
+        return unavailable == null;
+    }
+
+    /**
+     * Skips the calling test (fails it when {@code CI=true}) unless PostgreSQL and Redis both answer. Call it from
+     * {@code @BeforeEach}: a skip in {@code @BeforeAll} is reported as no tests at all.
+     */
+    static void assumeAvailable() {
+        if (available()) {
             return;
         }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(reason + "; CI=true, so the PostgreSQL + Redis tests must run");
+        if (ci()) {
+            fail(unavailable + "; CI=true, so the PostgreSQL + Redis tests must run");
         }
-        Assumptions.abort(reason + ": skipping the PostgreSQL + Redis tests (start both, or point"
+        Assumptions.abort(unavailable + ": skipping the PostgreSQL + Redis tests (start both, or point"
                 + " OPAQUE_POP_TEST_DB_URL / OPAQUE_POP_TEST_REDIS_URL at others; with CI=true this is a failure)");
+    }
+
+    private static boolean ci() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
     private static String probe() {
