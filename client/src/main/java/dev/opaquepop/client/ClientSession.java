@@ -1,6 +1,7 @@
 package dev.opaquepop.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opaquepop.pop.Base64Url;
 import dev.opaquepop.pop.PopKey;
 import java.io.IOException;
 import java.net.URI;

@@ -15,6 +15,7 @@ import dev.opaquepop.opaque.OpaqueConfig;
 import dev.opaquepop.opaque.OpaqueException;
 import dev.opaquepop.opaque.RegistrationResponse;
 import dev.opaquepop.opaque.SecretBytes;
+import dev.opaquepop.pop.Base64Url;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.SignedRequest;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.opaquepop.pop.Base64Url;
 import dev.opaquepop.pop.PopKey;
 import java.io.IOException;
 import java.net.URI;

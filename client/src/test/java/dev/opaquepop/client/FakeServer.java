@@ -17,6 +17,7 @@ import dev.opaquepop.opaque.RegistrationRequest;
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.opaque.ServerLogin;
 import dev.opaquepop.opaque.ServerSetup;
+import dev.opaquepop.pop.Base64Url;
 import dev.opaquepop.pop.IncomingRequest;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.PopSession;

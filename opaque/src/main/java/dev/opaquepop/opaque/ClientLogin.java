@@ -5,9 +5,7 @@ import dev.opaquepop.opaque.internal.Envelope;
 import dev.opaquepop.opaque.internal.KeyPair;
 import dev.opaquepop.opaque.internal.Oprf;
 import dev.opaquepop.opaque.internal.Ristretto255;
-import dev.opaquepop.opaque.internal.Sha512;
 import dev.opaquepop.opaque.internal.TripleDh;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Objects;
@@ -15,8 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The client's state between KE1 and KE3 of one login. Single use. */
 public final class ClientLogin {
-    private static final byte[] CREDENTIAL_RESPONSE_PAD = "CredentialResponsePad".getBytes(StandardCharsets.US_ASCII);
-
     private final OpaqueConfig config;
     private final byte[] password;
     private final byte[] blind;
@@ -80,9 +76,7 @@ public final class ClientLogin {
         }
         byte[] randomizedPassword = RandomizedPassword.derive(config.ksf(), password, blind, evaluated);
         byte[] maskingKey = Envelope.maskingKey(randomizedPassword);
-        byte[] pad = Sha512.expand(
-                maskingKey, Bytes.concat(ke2.maskingNonce(), CREDENTIAL_RESPONSE_PAD), Sizes.MASKED_RESPONSE);
-        byte[] unmasked = Bytes.xor(pad, ke2.maskedResponse());
+        byte[] unmasked = Envelope.mask(maskingKey, ke2.maskingNonce(), ke2.maskedResponse());
         Envelope.Recovered recovered = null;
         TripleDh.Keys keys = null;
         byte[] ikm = null;
@@ -123,7 +117,7 @@ public final class ClientLogin {
                     SecretBytes.copyOf(recovered.exportKey),
                     serverPublicKey);
         } finally {
-            Bytes.wipe(randomizedPassword, maskingKey, pad, unmasked, ikm);
+            Bytes.wipe(randomizedPassword, maskingKey, unmasked, ikm);
             if (recovered != null) {
                 Bytes.wipe(recovered.exportKey, recovered.clientKeyPair.secretKey());
             }

@@ -22,8 +22,6 @@ public final class OpaqueServer {
     private static final byte[] OPRF_KEY = "OprfKey".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] DERIVE_KEY_PAIR =
             "OPAQUE-DeriveKeyPair".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] CREDENTIAL_RESPONSE_PAD =
-            "CredentialResponsePad".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final OpaqueConfig config;
     private final ServerSetup setup;
@@ -85,9 +83,8 @@ public final class OpaqueServer {
             // CreateCredentialResponse (§6.3.2.1)
             byte[] evaluated = Oprf.blindEvaluate(oprfKey, ke1.blindedMessage());
             byte[] maskingNonce = randomBytes(Sizes.NONCE);
-            byte[] pad = Sha512.expand(
-                    maskingKey, Bytes.concat(maskingNonce, CREDENTIAL_RESPONSE_PAD), Sizes.MASKED_RESPONSE);
-            byte[] maskedResponse = Bytes.xor(pad, Bytes.concat(setup.serverPublicKeyUnsafe(), envelope));
+            byte[] maskedResponse =
+                    Envelope.mask(maskingKey, maskingNonce, Bytes.concat(setup.serverPublicKeyUnsafe(), envelope));
             byte[] credentialResponse = Bytes.concat(evaluated, maskingNonce, maskedResponse);
 
             // AuthServerRespond (§6.4.3)

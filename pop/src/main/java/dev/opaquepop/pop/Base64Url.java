@@ -2,24 +2,27 @@ package dev.opaquepop.pop;
 
 import java.util.Base64;
 
-/** Base64url (RFC 4648 §5): unpadded on output; input accepted with or without padding. */
-final class Base64Url {
+/**
+ * Base64url (RFC 4648 §5) as the opaque-pop wire protocol uses it for every binary value: unpadded on output,
+ * input accepted with or without padding.
+ */
+public final class Base64Url {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private Base64Url() {}
 
-    static String encode(byte[] bytes) {
+    public static String encode(byte[] bytes) {
         return ENCODER.encodeToString(bytes);
     }
 
     /** Decodes padded or unpadded input; throws {@link IllegalArgumentException} on anything else. */
-    static byte[] decode(String text) {
+    public static byte[] decode(String text) {
         return DECODER.decode(text);
     }
 
     /** Whether {@code text} has {@code min} to {@code max} characters, all from the base64url alphabet. */
-    static boolean isAlphabet(String text, int min, int max) {
+    public static boolean isAlphabet(String text, int min, int max) {
         int length = text.length();
         if (length < min || length > max) {
             return false;

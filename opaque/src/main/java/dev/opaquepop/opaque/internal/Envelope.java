@@ -19,6 +19,7 @@ public final class Envelope {
     private static final byte[] EXPORT_KEY = Oprf.ascii("ExportKey");
     private static final byte[] PRIVATE_KEY = Oprf.ascii("PrivateKey");
     private static final byte[] DERIVE_DH_KEY_PAIR = Oprf.ascii("OPAQUE-DeriveDiffieHellmanKeyPair");
+    private static final byte[] CREDENTIAL_RESPONSE_PAD = Oprf.ascii("CredentialResponsePad");
 
     private Envelope() {}
 
@@ -66,6 +67,20 @@ public final class Envelope {
     /** {@code masking_key = Expand(randomized_password, "MaskingKey", Nh)}. */
     public static byte[] maskingKey(byte[] randomizedPassword) {
         return Sha512.expand(randomizedPassword, MASKING_KEY, Sha512.LENGTH);
+    }
+
+    /**
+     * {@code xor(Expand(masking_key, masking_nonce || "CredentialResponsePad", len(data)), data)}: masks {@code
+     * server_public_key || envelope} on the server (RFC 9807 §6.3.2.1) and, being its own inverse, unmasks it on
+     * the client (§6.3.2.3).
+     */
+    public static byte[] mask(byte[] maskingKey, byte[] maskingNonce, byte[] data) {
+        byte[] pad = Sha512.expand(maskingKey, Bytes.concat(maskingNonce, CREDENTIAL_RESPONSE_PAD), data.length);
+        try {
+            return Bytes.xor(pad, data);
+        } finally {
+            Bytes.wipe(pad);
+        }
     }
 
     /**
