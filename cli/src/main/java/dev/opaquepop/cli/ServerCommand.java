@@ -2,6 +2,7 @@ package dev.opaquepop.cli;
 
 import dev.opaquepop.server.OpaquePopServer;
 import dev.opaquepop.server.ServerConfig;
+import dev.opaquepop.server.store.StoreException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -14,7 +15,11 @@ import picocli.CommandLine.Option;
 @Command(
         name = "server",
         mixinStandardHelpOptions = true,
-        description = "Run the opaque-pop HTTP API server (embedded SQLite storage in the data directory).")
+        description = {
+            "Run the opaque-pop HTTP API server.",
+            "Embedded by default (SQLite in the data directory, sessions in memory); with --db-url and --redis-url,"
+                    + " any number of instances share PostgreSQL and Redis (see docs/deploy.md)."
+        })
 final class ServerCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -84,6 +89,56 @@ final class ServerCommand implements Callable<Integer> {
             description = "Largest accepted request body (env OPAQUE_POP_MAX_BODY_BYTES; default ${DEFAULT-VALUE}).")
     int maxBodyBytes;
 
+    @Option(
+            names = "--db-url",
+            defaultValue = "${env:OPAQUE_POP_DB_URL}",
+            description = "PostgreSQL JDBC URL for users and transfers, e.g. jdbc:postgresql://db:5432/opaquepop"
+                    + " (a currentSchema parameter picks the schema). Default: SQLite in the data directory"
+                    + " (env OPAQUE_POP_DB_URL). The password goes in OPAQUE_POP_DB_PASSWORD.")
+    String dbUrl;
+
+    @Option(
+            names = "--db-user",
+            defaultValue = "${env:OPAQUE_POP_DB_USER}",
+            description = "PostgreSQL user, if not in the URL (env OPAQUE_POP_DB_USER).")
+    String dbUser;
+
+    @Option(
+            names = "--db-pool-size",
+            defaultValue = "${env:OPAQUE_POP_DB_POOL_SIZE:-10}",
+            description =
+                    "Most PostgreSQL connections per instance (env OPAQUE_POP_DB_POOL_SIZE; default ${DEFAULT-VALUE}).")
+    int dbPoolSize;
+
+    @Option(
+            names = "--db-timeout",
+            defaultValue = "${env:OPAQUE_POP_DB_TIMEOUT:-5}",
+            description = "Seconds to wait for a PostgreSQL connection and for each statement before answering 503"
+                    + " (env OPAQUE_POP_DB_TIMEOUT; default ${DEFAULT-VALUE}).")
+    long dbTimeoutSeconds;
+
+    @Option(
+            names = "--redis-url",
+            defaultValue = "${env:OPAQUE_POP_REDIS_URL}",
+            description = "Redis URI for sessions, pending logins and nonces, e.g. redis://cache:6379 (rediss:// for"
+                    + " TLS, redis-sentinel:// for Sentinel). Default: this instance's memory (env"
+                    + " OPAQUE_POP_REDIS_URL; give a password through the environment, not the command line).")
+    String redisUrl;
+
+    @Option(
+            names = "--redis-timeout",
+            defaultValue = "${env:OPAQUE_POP_REDIS_TIMEOUT:-2}",
+            description = "Seconds to wait for Redis before answering 503 (env OPAQUE_POP_REDIS_TIMEOUT; default"
+                    + " ${DEFAULT-VALUE}).")
+    long redisTimeoutSeconds;
+
+    @Option(
+            names = "--redis-key-prefix",
+            defaultValue = "${env:OPAQUE_POP_REDIS_KEY_PREFIX:-opaque-pop:}",
+            description = "Prefix of every Redis key, so deployments can share one Redis (env"
+                    + " OPAQUE_POP_REDIS_KEY_PREFIX; default ${DEFAULT-VALUE}).")
+    String redisKeyPrefix;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
@@ -100,6 +155,14 @@ final class ServerCommand implements Callable<Integer> {
                     .maxPendingLogins(maxPendingLogins)
                     .maxSessions(maxSessions)
                     .maxBodyBytes(maxBodyBytes)
+                    .dbUrl(dbUrl)
+                    .dbUser(dbUser)
+                    .dbPassword(System.getenv("OPAQUE_POP_DB_PASSWORD"))
+                    .dbPoolSize(dbPoolSize)
+                    .dbTimeout(Duration.ofSeconds(dbTimeoutSeconds))
+                    .redisUrl(redisUrl)
+                    .redisTimeout(Duration.ofSeconds(redisTimeoutSeconds))
+                    .redisKeyPrefix(redisKeyPrefix)
                     .build();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("opaque-pop server: " + e.getMessage());
@@ -111,6 +174,10 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("opaque-pop server: " + e.getMessage());
             return 2;
+        } catch (StoreException e) {
+            // PostgreSQL or Redis unreachable at start; the message names it without credentials.
+            spec.commandLine().getErr().println("opaque-pop server: " + e.getMessage());
+            return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

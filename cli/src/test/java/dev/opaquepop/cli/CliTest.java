@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The executable's commands, run in-process. */
@@ -49,6 +53,37 @@ class CliTest {
         Run run = run("server", "--port", "70000");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--port must be between 0 and 65535");
+    }
+
+    @Test
+    void server_withSharedStorageButNoSetup_refusesToStart() {
+        Run run = run("server", "--port", "0", "--db-url", "jdbc:postgresql://127.0.0.1:5432/app");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("OPAQUE_POP_SERVER_SETUP").contains("--setup-file");
+    }
+
+    @Test
+    void server_withUnreachableRedis_failsAtStartNamingItWithoutThePassword(@TempDir Path directory) throws Exception {
+        Path setup = directory.resolve("setup");
+        Run created = run("setup");
+        Files.writeString(setup, created.out().strip(), StandardCharsets.US_ASCII);
+        // Port 1 on loopback: nothing listens there, the connection is refused at once.
+        Run run = run(
+                "server",
+                "--port",
+                "0",
+                "--data",
+                directory.resolve("data").toString(),
+                "--setup-file",
+                setup.toString(),
+                "--redis-url",
+                "redis://:hunter2-secret@127.0.0.1:1",
+                "--redis-timeout",
+                "1");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err())
+                .contains("cannot connect to Redis at redis://127.0.0.1:1")
+                .doesNotContain("hunter2");
     }
 
     @Test

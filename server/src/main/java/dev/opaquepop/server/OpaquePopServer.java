@@ -1,6 +1,5 @@
 package dev.opaquepop.server;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.opaquepop.opaque.OpaqueConfig;
 import dev.opaquepop.opaque.OpaqueServer;
 import dev.opaquepop.pop.PopVerifier;
@@ -9,12 +8,6 @@ import dev.opaquepop.server.service.LoginService;
 import dev.opaquepop.server.service.RegistrationService;
 import dev.opaquepop.server.service.SessionService;
 import dev.opaquepop.server.service.TransferService;
-import dev.opaquepop.server.store.memory.MemoryNonceStore;
-import dev.opaquepop.server.store.memory.MemoryPendingLoginStore;
-import dev.opaquepop.server.store.memory.MemorySessionStore;
-import dev.opaquepop.server.store.sqlite.SqliteDatabase;
-import dev.opaquepop.server.store.sqlite.SqliteTransferStore;
-import dev.opaquepop.server.store.sqlite.SqliteUserStore;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,66 +17,89 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running opaque-pop server in embedded mode: users and transfers in SQLite in the data directory, sessions,
- * pending logins and nonces in bounded memory caches.
+ * A running opaque-pop server. Embedded by default (users and transfers in SQLite in the data directory;
+ * sessions, pending logins and nonces in bounded memory caches); with {@code --db-url} and {@code --redis-url}
+ * every piece of state lives in PostgreSQL and Redis, so any number of instances can serve one deployment and
+ * any request may reach any of them.
  */
 public final class OpaquePopServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpaquePopServer.class);
 
     private final Javalin app;
+    private final StorageBackend storage;
     private final byte[] publicKey;
 
-    private OpaquePopServer(Javalin app, byte[] publicKey) {
+    private OpaquePopServer(Javalin app, StorageBackend storage, byte[] publicKey) {
         this.app = app;
+        this.storage = storage;
         this.publicKey = publicKey;
     }
 
-    /** Opens storage, loads or creates the server setup, and starts listening. */
+    /**
+     * Opens storage, loads or creates the server setup, and starts listening.
+     *
+     * @throws IllegalArgumentException for an unusable setup
+     * @throws dev.opaquepop.server.store.StoreException when PostgreSQL or Redis cannot be reached at start
+     */
     public static OpaquePopServer start(ServerConfig config) throws IOException {
-        createDataDirectory(config);
+        // With PostgreSQL the setup is explicit (the configuration insists) and nothing lives in the data directory.
+        if (!config.usesPostgres()) {
+            createDataDirectory(config);
+        }
         ServerSetups.Loaded loaded = ServerSetups.load(config);
-        SqliteDatabase database = SqliteDatabase.open(config.dataDirectory());
+        StorageBackend storage = StorageBackend.open(config, loaded.setup());
+        boolean started = false;
+        try {
+            byte[] publicKey = loaded.setup().publicKey();
+            OpaqueServer opaque = new OpaqueServer(OpaqueConfig.defaults(), loaded.setup(), config.random());
+            SessionService sessions = new SessionService(storage.sessions);
+            Services services = new Services(
+                    config,
+                    new RegistrationService(opaque, storage.users, config.clock()),
+                    new LoginService(
+                            opaque,
+                            storage.users,
+                            storage.pendingLogins,
+                            storage.sessions,
+                            config.clock(),
+                            config.random(),
+                            config.loginTtl(),
+                            config.sessionTtl()),
+                    sessions,
+                    new TransferService(storage.transfers, config.clock()),
+                    new PopVerifier(sessions, storage.nonces, config.clock(), config.popWindow()),
+                    new Metrics(),
+                    new Readiness(storage.dependencies, StorageBackend.probeDeadline(config)),
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(publicKey));
 
-        OpaqueServer opaque = new OpaqueServer(OpaqueConfig.defaults(), loaded.setup(), config.random());
-        Ticker ticker = Ticker.systemTicker();
-        MemorySessionStore sessionStore = new MemorySessionStore(config.maxSessions(), config.clock(), ticker);
-        SessionService sessions = new SessionService(sessionStore);
-        Services services = new Services(
-                config,
-                new RegistrationService(opaque, new SqliteUserStore(database), config.clock()),
-                new LoginService(
-                        opaque,
-                        new SqliteUserStore(database),
-                        new MemoryPendingLoginStore(
-                                config.maxPendingLogins(), config.loginTtl(), config.clock(), ticker),
-                        sessionStore,
-                        config.clock(),
-                        config.random(),
-                        config.loginTtl(),
-                        config.sessionTtl()),
-                sessions,
-                new TransferService(new SqliteTransferStore(database), config.clock()),
-                new PopVerifier(
-                        sessions,
-                        new MemoryNonceStore(config.nonceCapacity(), ticker),
-                        config.clock(),
-                        config.popWindow()),
-                new Metrics(),
-                Base64.getUrlEncoder()
-                        .withoutPadding()
-                        .encodeToString(loaded.setup().publicKey()));
+            Javalin app = HttpApi.create(services);
+            app.start(config.bind(), config.port());
+            warnAboutInstanceLocalState(config);
+            LOG.info(
+                    "opaque-pop listening on http://{}:{} {} setup={} server_public_key={}",
+                    config.bind(),
+                    app.port(),
+                    storage.description,
+                    loaded.source(),
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(publicKey));
+            started = true;
+            return new OpaquePopServer(app, storage, publicKey);
+        } finally {
+            if (!started) {
+                storage.close();
+            }
+        }
+    }
 
-        Javalin app = HttpApi.create(services);
-        app.start(config.bind(), config.port());
-        byte[] publicKey = loaded.setup().publicKey();
-        LOG.info(
-                "opaque-pop listening on http://{}:{} data={} setup={} server_public_key={}",
-                config.bind(),
-                app.port(),
-                config.dataDirectory().toAbsolutePath(),
-                loaded.source(),
-                Base64.getUrlEncoder().withoutPadding().encodeToString(publicKey));
-        return new OpaquePopServer(app, publicKey);
+    /** Half a scale-out configuration works for one instance only: say so at start. */
+    private static void warnAboutInstanceLocalState(ServerConfig config) {
+        if (config.usesPostgres() && !config.usesRedis()) {
+            LOG.warn("sessions, pending logins and nonces are in this instance's memory: run a single instance,"
+                    + " or give every instance the same --redis-url");
+        } else if (config.usesRedis() && !config.usesPostgres()) {
+            LOG.warn("users and transfers are in this instance's SQLite file: run a single instance, or give every"
+                    + " instance the same --db-url");
+        }
     }
 
     private static void createDataDirectory(ServerConfig config) throws IOException {
@@ -108,8 +124,13 @@ public final class OpaquePopServer implements AutoCloseable {
         return publicKey.clone();
     }
 
+    /** Stops serving, then closes the connections to PostgreSQL and Redis. */
     @Override
     public void close() {
-        app.stop();
+        try {
+            app.stop();
+        } finally {
+            storage.close();
+        }
     }
 }

@@ -6,13 +6,23 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Everything the server is configured with, validated once in {@link Builder#build()} with messages that say
- * what to change. Holds no secret: the server setup is resolved from {@link #setupValue()} (the value of
- * {@code OPAQUE_POP_SERVER_SETUP}, kept only until start), {@link #setupFile()} or the data directory.
+ * what to change. The server setup is resolved from {@link #setupValue()} (the value of {@code
+ * OPAQUE_POP_SERVER_SETUP}), {@link #setupFile()} or the data directory.
+ *
+ * <p>Storage is embedded (SQLite in the data directory, sessions in memory) unless {@link #dbUrl()} names a
+ * PostgreSQL database and {@link #redisUrl()} a Redis server, which several instances then share. Values that
+ * may carry credentials (the setup, both URLs, the database password) have package-private accessors and
+ * appear in {@link #toString()} only redacted.
  */
 public final class ServerConfig {
+    private static final Pattern REDIS_SCHEME =
+            Pattern.compile("(rediss?|redis\\+ssl|redis\\+tls|rediss?-sentinel|redis[-+]socket)://");
+    // Printable ASCII without space or braces: a brace would move the Redis Cluster hash tag into the prefix.
+    private static final Pattern KEY_PREFIX = Pattern.compile("[\\x21-\\x7e&&[^{}]]{1,64}");
     private final String bind;
     private final int port;
     private final Path dataDirectory;
@@ -26,6 +36,14 @@ public final class ServerConfig {
     private final long nonceCapacity;
     private final int maxBodyBytes;
     private final Argon2idKsf clientKsf;
+    private final String dbUrl;
+    private final String dbUser;
+    private final String dbPassword;
+    private final int dbPoolSize;
+    private final Duration dbTimeout;
+    private final String redisUrl;
+    private final Duration redisTimeout;
+    private final String redisKeyPrefix;
     private final Clock clock;
     private final SecureRandom random;
 
@@ -43,6 +61,14 @@ public final class ServerConfig {
         this.nonceCapacity = b.nonceCapacity;
         this.maxBodyBytes = b.maxBodyBytes;
         this.clientKsf = b.clientKsf;
+        this.dbUrl = b.dbUrl;
+        this.dbUser = b.dbUser;
+        this.dbPassword = b.dbPassword;
+        this.dbPoolSize = b.dbPoolSize;
+        this.dbTimeout = b.dbTimeout;
+        this.redisUrl = b.redisUrl;
+        this.redisTimeout = b.redisTimeout;
+        this.redisKeyPrefix = b.redisKeyPrefix;
         this.clock = b.clock;
         this.random = b.random;
     }
@@ -106,6 +132,56 @@ public final class ServerConfig {
         return clientKsf;
     }
 
+    /** The PostgreSQL JDBC URL, or {@code null} for embedded SQLite. May hold credentials: never log it. */
+    String dbUrl() {
+        return dbUrl;
+    }
+
+    /** The database user, or {@code null} to take it from the URL. */
+    String dbUser() {
+        return dbUser;
+    }
+
+    /** The database password, or {@code null}. Secret: never log it. */
+    String dbPassword() {
+        return dbPassword;
+    }
+
+    /** The most connections one instance holds to PostgreSQL. */
+    public int dbPoolSize() {
+        return dbPoolSize;
+    }
+
+    /** How long a request waits for a pooled connection, to connect, and for one statement. */
+    public Duration dbTimeout() {
+        return dbTimeout;
+    }
+
+    /** The Redis URI, or {@code null} for in-memory sessions. May hold a password: never log it. */
+    String redisUrl() {
+        return redisUrl;
+    }
+
+    /** How long a request waits for one Redis command, and for a connection to Redis. */
+    public Duration redisTimeout() {
+        return redisTimeout;
+    }
+
+    /** Every Redis key starts with this, so deployments (and test runs) can share one Redis. */
+    public String redisKeyPrefix() {
+        return redisKeyPrefix;
+    }
+
+    /** True when users and transfers live in PostgreSQL rather than the data directory. */
+    public boolean usesPostgres() {
+        return dbUrl != null;
+    }
+
+    /** True when sessions, pending logins and nonces live in Redis rather than this instance's memory. */
+    public boolean usesRedis() {
+        return redisUrl != null;
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -119,7 +195,12 @@ public final class ServerConfig {
         return "ServerConfig[bind=" + bind + ", port=" + port + ", data=" + dataDirectory + ", setup="
                 + (setupValue != null ? "environment" : setupFile != null ? setupFile : "data directory")
                 + ", popWindow=" + popWindow + ", sessionTtl=" + sessionTtl + ", loginTtl=" + loginTtl
-                + ", clientKsf=" + clientKsf + "]";
+                + ", clientKsf=" + clientKsf
+                + ", database=" + (dbUrl == null ? "sqlite" : Redaction.url(dbUrl))
+                + (dbUrl == null ? "" : ", dbPoolSize=" + dbPoolSize + ", dbTimeout=" + dbTimeout)
+                + ", sessions=" + (redisUrl == null ? "memory" : Redaction.url(redisUrl))
+                + (redisUrl == null ? "" : ", redisTimeout=" + redisTimeout + ", redisKeyPrefix=" + redisKeyPrefix)
+                + "]";
     }
 
     /** Defaults as documented in the README. */
@@ -137,6 +218,14 @@ public final class ServerConfig {
         private long nonceCapacity = 2_000_000;
         private int maxBodyBytes = 64 * 1024;
         private Argon2idKsf clientKsf = Argon2idKsf.DEFAULT;
+        private String dbUrl;
+        private String dbUser;
+        private String dbPassword;
+        private int dbPoolSize = 10;
+        private Duration dbTimeout = Duration.ofSeconds(5);
+        private String redisUrl;
+        private Duration redisTimeout = Duration.ofSeconds(2);
+        private String redisKeyPrefix = "opaque-pop:";
         private Clock clock = Clock.systemUTC();
         private SecureRandom random;
 
@@ -208,6 +297,56 @@ public final class ServerConfig {
             return this;
         }
 
+        /**
+         * A PostgreSQL JDBC URL ({@code jdbc:postgresql://host:5432/database}) for users and transfers; {@code
+         * null} (the default) keeps them in SQLite in the data directory. A {@code currentSchema} parameter
+         * names the schema the server migrates and uses.
+         */
+        public Builder dbUrl(String dbUrl) {
+            this.dbUrl = blankToNull(dbUrl);
+            return this;
+        }
+
+        public Builder dbUser(String dbUser) {
+            this.dbUser = blankToNull(dbUser);
+            return this;
+        }
+
+        /** The database password, e.g. from {@code OPAQUE_POP_DB_PASSWORD}. */
+        public Builder dbPassword(String dbPassword) {
+            this.dbPassword = blankToNull(dbPassword);
+            return this;
+        }
+
+        public Builder dbPoolSize(int dbPoolSize) {
+            this.dbPoolSize = dbPoolSize;
+            return this;
+        }
+
+        public Builder dbTimeout(Duration dbTimeout) {
+            this.dbTimeout = dbTimeout;
+            return this;
+        }
+
+        /**
+         * A Redis URI ({@code redis://host:6379}, {@code rediss://} for TLS, {@code redis-sentinel://} for
+         * Sentinel) for sessions, pending logins and nonces; {@code null} (the default) keeps them in memory.
+         */
+        public Builder redisUrl(String redisUrl) {
+            this.redisUrl = blankToNull(redisUrl);
+            return this;
+        }
+
+        public Builder redisTimeout(Duration redisTimeout) {
+            this.redisTimeout = redisTimeout;
+            return this;
+        }
+
+        public Builder redisKeyPrefix(String redisKeyPrefix) {
+            this.redisKeyPrefix = redisKeyPrefix;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
@@ -235,12 +374,55 @@ public final class ServerConfig {
             require(
                     maxBodyBytes >= 1024 && maxBodyBytes <= 16 * 1024 * 1024,
                     "--max-body-bytes must be between 1024 and 16777216, got " + maxBodyBytes);
+            require(
+                    dbUrl == null || (dbUrl.startsWith("jdbc:postgresql:") && driverAccepts(dbUrl)),
+                    "--db-url must be a PostgreSQL JDBC URL such as jdbc:postgresql://127.0.0.1:5432/opaquepop");
+            require(
+                    dbPoolSize >= 1 && dbPoolSize <= 1000,
+                    "--db-pool-size must be between 1 and 1000, got " + dbPoolSize);
+            requireDuration("--db-timeout", dbTimeout, Duration.ofSeconds(1), Duration.ofMinutes(1));
+            require(
+                    redisUrl == null || (REDIS_SCHEME.matcher(redisUrl).lookingAt() && parsesAsRedisUri(redisUrl)),
+                    "--redis-url must be a Redis URI such as redis://127.0.0.1:6379 (rediss:// for TLS,"
+                            + " redis-sentinel:// for Sentinel)");
+            requireDuration("--redis-timeout", redisTimeout, Duration.ofSeconds(1), Duration.ofMinutes(1));
+            require(
+                    redisKeyPrefix != null && KEY_PREFIX.matcher(redisKeyPrefix).matches(),
+                    "--redis-key-prefix must be 1 to 64 printable ASCII characters without spaces, '{' or '}'");
+            require(
+                    (dbUrl == null && redisUrl == null) || setupValue != null || setupFile != null,
+                    "with --db-url or --redis-url several instances share the database, so they must share one"
+                            + " server setup: give it with OPAQUE_POP_SERVER_SETUP or --setup-file (create one with"
+                            + " 'opaque-pop setup'); a setup generated per instance would lock every user out");
             Objects.requireNonNull(clientKsf, "clientKsf");
             Objects.requireNonNull(clock, "clock");
             if (random == null) {
                 random = new SecureRandom();
             }
             return new ServerConfig(this);
+        }
+
+        private static boolean driverAccepts(String jdbcUrl) {
+            try {
+                java.sql.DriverManager.getDriver(jdbcUrl);
+                return true;
+            } catch (java.sql.SQLException e) {
+                return false;
+            }
+        }
+
+        private static boolean parsesAsRedisUri(String uri) {
+            try {
+                io.lettuce.core.RedisURI.create(uri);
+                return true;
+            } catch (IllegalArgumentException e) {
+                // Lettuce's message may quote the URI and its password: only the fact is reported.
+                return false;
+            }
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value.strip();
         }
 
         private static void requireDuration(String option, Duration value, Duration min, Duration max) {

@@ -15,4 +15,5 @@ public record Services(
         TransferService transfers,
         PopVerifier popVerifier,
         Metrics metrics,
+        Readiness readiness,
         String serverPublicKeyBase64Url) {}

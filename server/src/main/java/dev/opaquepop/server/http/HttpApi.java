@@ -16,6 +16,7 @@ import dev.opaquepop.pop.PopHeaders;
 import dev.opaquepop.pop.PopSession;
 import dev.opaquepop.pop.PopVerificationException;
 import dev.opaquepop.server.Metrics;
+import dev.opaquepop.server.Readiness;
 import dev.opaquepop.server.Services;
 import dev.opaquepop.server.service.Amounts;
 import dev.opaquepop.server.service.AuthenticationFailedException;
@@ -39,6 +40,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +54,17 @@ public final class HttpApi {
     private static final String SESSION_ATTRIBUTE = "opaque-pop.session";
     private static final String NONCE_ATTRIBUTE = "opaque-pop.nonce";
     private static final String STARTED_ATTRIBUTE = "opaque-pop.started";
+    private static final String RETRY_AFTER_SECONDS = "5";
+    private static final long UNAVAILABLE_LOG_INTERVAL_NANOS =
+            Duration.ofSeconds(1).toNanos();
 
     private final Services services;
     private final ObjectMapper json;
     private final Metrics metrics;
     private final int maxBody;
     private final byte[] openApi;
+    private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - UNAVAILABLE_LOG_INTERVAL_NANOS);
+    private final AtomicLong unavailableNotLogged = new AtomicLong();
 
     private HttpApi(Services services) {
         this.services = services;
@@ -88,7 +95,10 @@ public final class HttpApi {
         config.routes.before("/api/*", this::requirePop);
         config.routes.before("/logout", this::requirePop);
 
-        config.routes.get("/healthz", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
+        config.routes.get("/healthz", this::ready);
+        config.routes.get("/healthz/ready", this::ready);
+        config.routes.get(
+                "/healthz/live", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
         config.routes.get("/.well-known/opaque-pop", this::wellKnown);
         config.routes.get(
                 "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
@@ -128,6 +138,21 @@ public final class HttpApi {
         ksf.put("parallelism", services.config().clientKsf().parallelism());
         body.putObject("pop")
                 .put("window_seconds", services.config().popWindow().toSeconds());
+        ctx.json(body);
+    }
+
+    /** 200 when every dependency answers, else 503 with Retry-After; either way, each dependency's state. */
+    private void ready(Context ctx) {
+        Readiness.Report report = services.readiness().check();
+        ObjectNode body = json.createObjectNode();
+        body.put("status", report.ready() ? "ok" : "unavailable");
+        ObjectNode checks = body.putObject("checks");
+        for (Readiness.Check check : report.checks()) {
+            checks.putObject(check.role()).put("backend", check.backend()).put("status", check.up() ? "up" : "down");
+        }
+        if (!report.ready()) {
+            ctx.status(503).header("Retry-After", RETRY_AFTER_SECONDS);
+        }
         ctx.json(body);
     }
 
@@ -330,9 +355,25 @@ public final class HttpApi {
         };
     }
 
+    /**
+     * A 503. While a dependency is down every request fails the same way: one warning per second says so, with
+     * how many more were answered alike (the metrics count each of them).
+     */
     private void unavailable(Context ctx, String what, Exception e) {
-        LOG.warn("service unavailable: {}: {}", what, e.getMessage());
-        ctx.header("Retry-After", "5");
+        long now = System.nanoTime();
+        long last = lastUnavailableLog.get();
+        if (now - last >= UNAVAILABLE_LOG_INTERVAL_NANOS && lastUnavailableLog.compareAndSet(last, now)) {
+            long alike = unavailableNotLogged.getAndSet(0);
+            LOG.warn(
+                    "service unavailable: {}: {}{}{}",
+                    what,
+                    e.getMessage(),
+                    e.getCause() == null ? "" : " (" + e.getCause().getClass().getSimpleName() + ")",
+                    alike == 0 ? "" : "; " + alike + " more 503s since the last such line");
+        } else {
+            unavailableNotLogged.incrementAndGet();
+        }
+        ctx.header("Retry-After", RETRY_AFTER_SECONDS);
         Problems.write(ctx, json, new ApiException(503, "service_unavailable", "Temporarily unavailable", null));
     }
 

@@ -58,6 +58,16 @@ public final class SqliteDatabase {
         return dataSource.getConnection();
     }
 
+    /** Throws {@link StoreException} unless the database file answers a query. */
+    public void probe() {
+        try (Connection connection = connect();
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+        } catch (SQLException e) {
+            throw new StoreException("sqlite: unavailable", e);
+        }
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

@@ -1,0 +1,169 @@
+package dev.opaquepop.server;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.opaquepop.opaque.ServerSetup;
+import dev.opaquepop.pop.NonceStore;
+import dev.opaquepop.server.store.PendingLoginStore;
+import dev.opaquepop.server.store.SessionStore;
+import dev.opaquepop.server.store.TransferStore;
+import dev.opaquepop.server.store.UserStore;
+import dev.opaquepop.server.store.memory.MemoryNonceStore;
+import dev.opaquepop.server.store.memory.MemoryPendingLoginStore;
+import dev.opaquepop.server.store.memory.MemorySessionStore;
+import dev.opaquepop.server.store.postgres.PostgresDatabase;
+import dev.opaquepop.server.store.postgres.PostgresTransferStore;
+import dev.opaquepop.server.store.postgres.PostgresUserStore;
+import dev.opaquepop.server.store.redis.RedisConnection;
+import dev.opaquepop.server.store.redis.RedisNonceStore;
+import dev.opaquepop.server.store.redis.RedisPendingLoginStore;
+import dev.opaquepop.server.store.redis.RedisSessionStore;
+import dev.opaquepop.server.store.redis.Sealer;
+import dev.opaquepop.server.store.sqlite.SqliteDatabase;
+import dev.opaquepop.server.store.sqlite.SqliteTransferStore;
+import dev.opaquepop.server.store.sqlite.SqliteUserStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The stores, chosen from the configuration:
+ *
+ * <ul>
+ *   <li>durable (users, transfers): SQLite in the data directory, or PostgreSQL with {@code --db-url};
+ *   <li>ephemeral (sessions, pending logins, nonces): bounded memory caches, or Redis with {@code --redis-url}.
+ * </ul>
+ *
+ * Several instances behind one name need both shared: then no request depends on which instance served the one
+ * before it.
+ */
+final class StorageBackend implements AutoCloseable {
+    final UserStore users;
+    final TransferStore transfers;
+    final SessionStore sessions;
+    final PendingLoginStore pendingLogins;
+    final NonceStore nonces;
+    final List<Readiness.Dependency> dependencies;
+    /** For the start-up log line: where each kind of data lives, without credentials. */
+    final String description;
+
+    private final List<AutoCloseable> resources;
+
+    private StorageBackend(
+            UserStore users,
+            TransferStore transfers,
+            SessionStore sessions,
+            PendingLoginStore pendingLogins,
+            NonceStore nonces,
+            List<Readiness.Dependency> dependencies,
+            String description,
+            List<AutoCloseable> resources) {
+        this.users = users;
+        this.transfers = transfers;
+        this.sessions = sessions;
+        this.pendingLogins = pendingLogins;
+        this.nonces = nonces;
+        this.dependencies = List.copyOf(dependencies);
+        this.description = description;
+        this.resources = resources;
+    }
+
+    /**
+     * Opens the stores: connects, migrates, and fails at once when a dependency cannot be reached.
+     *
+     * @throws dev.opaquepop.server.store.StoreException naming the dependency (without credentials)
+     */
+    static StorageBackend open(ServerConfig config, ServerSetup setup) {
+        List<AutoCloseable> resources = new ArrayList<>();
+        List<Readiness.Dependency> dependencies = new ArrayList<>();
+        boolean opened = false;
+        try {
+            UserStore users;
+            TransferStore transfers;
+            String database;
+            if (config.usesPostgres()) {
+                String display = Redaction.url(config.dbUrl());
+                PostgresDatabase postgres = PostgresDatabase.open(
+                        config.dbUrl(),
+                        config.dbUser(),
+                        config.dbPassword(),
+                        config.dbPoolSize(),
+                        config.dbTimeout(),
+                        display);
+                resources.add(postgres);
+                users = new PostgresUserStore(postgres);
+                transfers = new PostgresTransferStore(postgres);
+                dependencies.add(new Readiness.Dependency("database", "postgresql", postgres::probe));
+                database = display;
+            } else {
+                SqliteDatabase sqlite = SqliteDatabase.open(config.dataDirectory());
+                users = new SqliteUserStore(sqlite);
+                transfers = new SqliteTransferStore(sqlite);
+                dependencies.add(new Readiness.Dependency("database", "sqlite", sqlite::probe));
+                database = "sqlite:" + config.dataDirectory().toAbsolutePath();
+            }
+
+            SessionStore sessions;
+            PendingLoginStore pendingLogins;
+            NonceStore nonces;
+            String ephemeral;
+            if (config.usesRedis()) {
+                String display = Redaction.url(config.redisUrl());
+                RedisConnection redis = RedisConnection.open(config.redisUrl(), config.redisTimeout(), display);
+                resources.add(redis);
+                Sealer sealer = Sealer.fromSetup(setup, config.random());
+                String prefix = config.redisKeyPrefix();
+                sessions = new RedisSessionStore(redis, prefix, sealer, config.clock());
+                pendingLogins = new RedisPendingLoginStore(redis, prefix, sealer, config.clock());
+                nonces = new RedisNonceStore(redis, prefix);
+                dependencies.add(new Readiness.Dependency("sessions", "redis", redis::probe));
+                ephemeral = display + " prefix=" + prefix;
+            } else {
+                Ticker ticker = Ticker.systemTicker();
+                sessions = new MemorySessionStore(config.maxSessions(), config.clock(), ticker);
+                pendingLogins = new MemoryPendingLoginStore(
+                        config.maxPendingLogins(), config.loginTtl(), config.clock(), ticker);
+                nonces = new MemoryNonceStore(config.nonceCapacity(), ticker);
+                dependencies.add(new Readiness.Dependency("sessions", "memory", null));
+                ephemeral = "memory";
+            }
+            opened = true;
+            return new StorageBackend(
+                    users,
+                    transfers,
+                    sessions,
+                    pendingLogins,
+                    nonces,
+                    dependencies,
+                    "database=" + database + " sessions=" + ephemeral,
+                    resources);
+        } finally {
+            if (!opened) {
+                closeAll(resources);
+            }
+        }
+    }
+
+    /** The longest a readiness probe may take: the slowest dependency's timeout, plus a little. */
+    static Duration probeDeadline(ServerConfig config) {
+        Duration slowest =
+                config.dbTimeout().compareTo(config.redisTimeout()) > 0 ? config.dbTimeout() : config.redisTimeout();
+        return slowest.plusMillis(500);
+    }
+
+    @Override
+    public void close() {
+        closeAll(resources);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                // Closing at shutdown: nothing left to do about a failure but go on closing the rest.
+                org.slf4j.LoggerFactory.getLogger(StorageBackend.class)
+                        .warn("closing {} failed: {}", resources.get(i), e.getMessage());
+            }
+        }
+    }
+}

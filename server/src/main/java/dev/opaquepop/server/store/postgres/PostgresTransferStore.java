@@ -1,0 +1,71 @@
+package dev.opaquepop.server.store.postgres;
+
+import dev.opaquepop.server.store.StoreException;
+import dev.opaquepop.server.store.Transfer;
+import dev.opaquepop.server.store.TransferStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Transfers in PostgreSQL. The unique (session_hash, nonce) constraint turns a replay into a no-op insert, on
+ * whichever instance it arrives and whatever Redis remembers: of concurrent inserts of one pair, one commits and
+ * the others find the conflict.
+ */
+public final class PostgresTransferStore implements TransferStore {
+    private final PostgresDatabase database;
+
+    public PostgresTransferStore(PostgresDatabase database) {
+        this.database = database;
+    }
+
+    @Override
+    public boolean insert(Transfer transfer) {
+        String sql = "INSERT INTO transfers (id, from_user, to_user, amount_cents, session_hash, nonce, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_hash, nonce) DO NOTHING";
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, transfer.id());
+            statement.setString(2, transfer.from());
+            statement.setString(3, transfer.to());
+            statement.setLong(4, transfer.amountCents());
+            statement.setString(5, transfer.sessionHash());
+            statement.setString(6, transfer.nonce());
+            statement.setLong(7, transfer.createdAt().getEpochSecond());
+            return statement.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("postgresql: cannot record transfer", e);
+        }
+    }
+
+    @Override
+    public List<Transfer> listFrom(String username, int limit) {
+        String sql = "SELECT id, from_user, to_user, amount_cents, session_hash, nonce, created_at FROM transfers"
+                + " WHERE from_user = ? ORDER BY seq LIMIT ?";
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, username);
+            statement.setInt(2, limit);
+            List<Transfer> out = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    out.add(new Transfer(
+                            rows.getString(1),
+                            rows.getString(2),
+                            rows.getString(3),
+                            rows.getLong(4),
+                            rows.getString(5),
+                            rows.getString(6),
+                            Instant.ofEpochSecond(rows.getLong(7))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("postgresql: cannot list transfers", e);
+        }
+    }
+}

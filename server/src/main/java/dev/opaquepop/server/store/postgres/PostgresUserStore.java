@@ -1,0 +1,67 @@
+package dev.opaquepop.server.store.postgres;
+
+import dev.opaquepop.opaque.InvalidMessageException;
+import dev.opaquepop.opaque.RegistrationRecord;
+import dev.opaquepop.server.store.StoreException;
+import dev.opaquepop.server.store.UserStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Users in PostgreSQL. Inserts never overwrite: the primary key settles races between instances. */
+public final class PostgresUserStore implements UserStore {
+    private final PostgresDatabase database;
+
+    public PostgresUserStore(PostgresDatabase database) {
+        this.database = database;
+    }
+
+    @Override
+    public boolean insert(String username, RegistrationRecord record, Instant createdAt) {
+        String sql = "INSERT INTO users (username, record, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, username);
+            statement.setBytes(2, record.encode());
+            statement.setLong(3, createdAt.getEpochSecond());
+            return statement.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("postgresql: cannot insert user", e);
+        }
+    }
+
+    @Override
+    public Optional<RegistrationRecord> find(String username) {
+        try (Connection connection = database.connect();
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT record FROM users WHERE username = ?")) {
+            statement.setString(1, username);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(RegistrationRecord.decode(rows.getBytes(1)));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("postgresql: cannot read user", e);
+        } catch (InvalidMessageException e) {
+            throw new StoreException("stored registration record is corrupt", e);
+        }
+    }
+
+    @Override
+    public boolean exists(String username) {
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM users WHERE username = ?")) {
+            statement.setString(1, username);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("postgresql: cannot read user", e);
+        }
+    }
+}

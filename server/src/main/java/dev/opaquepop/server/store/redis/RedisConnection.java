@@ -1,0 +1,190 @@
+package dev.opaquepop.server.store.redis;
+
+import dev.opaquepop.server.store.StoreException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One multiplexed Lettuce connection to Redis (thread-safe, shared by all requests), with every failure turned
+ * into a {@link StoreException} at this boundary, so callers answer 503 and never 500.
+ *
+ * <p>Nothing waits longer than the configured timeout: commands time out, and while the connection is down
+ * commands are rejected at once rather than queued. A closed connection is reopened in the background with
+ * jittered back-off capped at two seconds. A connection that stops answering without closing (a peer that
+ * vanished, a partition without a reset) is replaced as soon as one of its commands times out.
+ */
+public final class RedisConnection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final String displayUrl;
+    private final AtomicReference<StatefulRedisConnection<String, byte[]>> current;
+    private final AtomicBoolean replacing = new AtomicBoolean();
+
+    private RedisConnection(
+            ClientResources resources,
+            RedisClient client,
+            RedisURI uri,
+            String displayUrl,
+            StatefulRedisConnection<String, byte[]> connection) {
+        this.resources = resources;
+        this.client = client;
+        this.uri = uri;
+        this.displayUrl = displayUrl;
+        this.current = new AtomicReference<>(connection);
+    }
+
+    /**
+     * Connects, or fails at once.
+     *
+     * @param url the Redis URI; may hold a password, so it never appears in a message
+     * @param displayUrl the URI without credentials, for messages
+     * @throws StoreException naming {@code displayUrl} when Redis cannot be reached
+     */
+    public static RedisConnection open(String url, Duration timeout, String displayUrl) {
+        RedisURI uri = RedisURI.create(url);
+        uri.setTimeout(timeout);
+        ClientResources resources = DefaultClientResources.builder()
+                .reconnectDelay(
+                        Delay.fullJitter(Duration.ofMillis(20), Duration.ofSeconds(2), 100, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(timeout)
+                        .keepAlive(true)
+                        .build())
+                .build());
+        try {
+            RedisConnection connection =
+                    new RedisConnection(resources, client, uri, displayUrl, client.connect(CODEC, uri));
+            connection.warnUnlessNoEviction();
+            return connection;
+        } catch (RedisException e) {
+            shutdown(client, resources);
+            throw new StoreException("cannot connect to Redis at " + displayUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs one command.
+     *
+     * @param operation what it does, for messages ("claim nonce")
+     * @throws StoreException when Redis is unreachable, too slow, or refuses the command (e.g. out of memory)
+     */
+    <T> T call(String operation, Function<RedisCommands<String, byte[]>, T> command) {
+        StatefulRedisConnection<String, byte[]> connection = current.get();
+        try {
+            return command.apply(connection.sync());
+        } catch (RedisCommandTimeoutException e) {
+            replace(connection);
+            throw new StoreException("redis: " + operation + " timed out", e);
+        } catch (RedisException e) {
+            throw new StoreException("redis: " + operation + " failed", e);
+        }
+    }
+
+    /** Throws {@link StoreException} unless Redis answers a PING within the timeout. */
+    public void probe() {
+        call("ping", RedisCommands::ping);
+    }
+
+    /**
+     * Opens a fresh connection in the background to stand in for one whose command timed out; the old one is
+     * closed once the new one is up. One replacement at a time.
+     */
+    private void replace(StatefulRedisConnection<String, byte[]> stale) {
+        if (!replacing.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.warn("redis: a command timed out on {}; opening a new connection", displayUrl);
+        Thread.ofVirtual().name("opaque-pop-redis-replace").start(() -> {
+            try {
+                StatefulRedisConnection<String, byte[]> fresh = client.connect(CODEC, uri);
+                if (current.compareAndSet(stale, fresh)) {
+                    stale.close();
+                } else {
+                    fresh.close();
+                }
+            } catch (RedisException e) {
+                LOG.warn("redis: cannot open a new connection to {}: {}", displayUrl, e.getMessage());
+            } finally {
+                replacing.set(false);
+            }
+        });
+    }
+
+    /**
+     * Under memory pressure an evicting Redis could drop a nonce inside its replay window (or a live session):
+     * the store needs {@code maxmemory-policy noeviction}, which answers writes with an error (a 503) instead.
+     */
+    private void warnUnlessNoEviction() {
+        try {
+            Map<String, String> policy = current.get().sync().configGet("maxmemory-policy");
+            String value = policy.get("maxmemory-policy");
+            if (value != null && !value.equals("noeviction")) {
+                LOG.warn(
+                        "redis at {} has maxmemory-policy {}: under memory pressure it may evict nonces still inside"
+                                + " their replay window; set maxmemory-policy noeviction (docs/deploy.md)",
+                        displayUrl,
+                        value);
+            }
+        } catch (RedisException e) {
+            LOG.info(
+                    "redis at {}: cannot read maxmemory-policy (CONFIG not allowed?); make sure it is noeviction",
+                    displayUrl);
+        }
+    }
+
+    @Override
+    public void close() {
+        StatefulRedisConnection<String, byte[]> connection = current.get();
+        connection.close();
+        shutdown(client, resources);
+    }
+
+    private static void shutdown(RedisClient client, ClientResources resources) {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("redis: client resources did not shut down cleanly: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisConnection[" + displayUrl + "]";
+    }
+}

@@ -1,0 +1,36 @@
+package dev.opaquepop.server.store.redis;
+
+import dev.opaquepop.server.store.SessionIds;
+
+/**
+ * Where everything lives in Redis. No key holds a bearer value: sessions and logins are named by the SHA-256
+ * of their id. The keys of one session share the hash tag {@code {s:<hash>}}, so on Redis Cluster a session
+ * and its nonces sit in one slot.
+ *
+ * <pre>
+ * &lt;prefix&gt;{s:&lt;sha256(session id)&gt;}:session          sealed session (user, PoP key, times); TTL = expiry + grace
+ * &lt;prefix&gt;{s:&lt;sha256(session id)&gt;}:nonce:&lt;nonce&gt;    "1", set once with NX; TTL = twice the PoP window
+ * &lt;prefix&gt;{l:&lt;sha256(login id)&gt;}:login               sealed pending login (user, OPAQUE state); TTL = login TTL
+ * </pre>
+ */
+final class RedisKeys {
+    private final String prefix;
+
+    /** @param prefix validated by the configuration: no braces, so the first {@code {...}} is the hash tag */
+    RedisKeys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    String session(String sessionId) {
+        return prefix + "{s:" + SessionIds.hash(sessionId) + "}:session";
+    }
+
+    /** @param nonce already validated by the PoP verifier: 16 to 64 characters of {@code [A-Za-z0-9_-]} */
+    String nonce(String sessionId, String nonce) {
+        return prefix + "{s:" + SessionIds.hash(sessionId) + "}:nonce:" + nonce;
+    }
+
+    String login(String loginId) {
+        return prefix + "{l:" + SessionIds.hash(loginId) + "}:login";
+    }
+}

@@ -1,0 +1,190 @@
+package dev.opaquepop.server.store.redis;
+
+import dev.opaquepop.opaque.SecretBytes;
+import dev.opaquepop.opaque.ServerSetup;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Optional;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Seals the secrets the server keeps in Redis (PoP keys, OPAQUE login states), so that a copy of Redis (a dump, a
+ * replica, a backup) lets no one sign requests or finish logins.
+ *
+ * <p>The key is {@code HKDF-SHA256(salt = empty, IKM = the server setup's 128-byte encoding, info = "opaque-pop
+ * v1 redis seal", L = 32)} (RFC 5869): every instance with the same setup derives it, and Redis never holds it.
+ * A sealed value is
+ *
+ * <pre>
+ * version (1 byte, 0x01) || key id (8 bytes: SHA-256(key)[0..8]) || nonce (12 random bytes) || AES-256-GCM(plaintext) || tag (16 bytes)
+ * </pre>
+ *
+ * with the first 9 bytes and the Redis key as associated data: a value cannot be edited, nor moved to another
+ * key (another session's, or a login's). A value that fails (another key id: sealed under another setup; a bad
+ * tag: altered or moved; a bad shape) is treated as absent and logged as a warning without its content.
+ *
+ * <p>Nonces are random: one key may seal up to 2^32 values (about four billion logins) before the chance of a
+ * repeated nonce reaches 2^-32 (NIST SP 800-38D §8.3).
+ */
+public final class Sealer {
+    static final byte VERSION = 1;
+    static final int KEY_ID_LENGTH = 8;
+    static final int NONCE_LENGTH = 12;
+    static final int TAG_LENGTH = 16;
+    static final int HEADER_LENGTH = 1 + KEY_ID_LENGTH;
+    static final int OVERHEAD = HEADER_LENGTH + NONCE_LENGTH + TAG_LENGTH;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sealer.class);
+    private static final byte[] INFO = "opaque-pop v1 redis seal".getBytes(StandardCharsets.US_ASCII);
+    private static final int KEY_LENGTH = 32;
+
+    private final SecretKeySpec key;
+    private final byte[] keyId;
+    private final SecureRandom random;
+
+    private Sealer(byte[] keyBytes, SecureRandom random) {
+        this.key = new SecretKeySpec(keyBytes, "AES");
+        this.keyId = Arrays.copyOf(sha256(keyBytes), KEY_ID_LENGTH);
+        this.random = random;
+    }
+
+    /** The sealer of every instance running {@code setup}. */
+    public static Sealer fromSetup(ServerSetup setup, SecureRandom random) {
+        SecretBytes encoded = setup.encode();
+        byte[] ikm = encoded.revealBytes();
+        byte[] okm = null;
+        try {
+            okm = hkdfSha256(new byte[0], ikm, INFO, KEY_LENGTH);
+            return new Sealer(okm, random);
+        } finally {
+            Arrays.fill(ikm, (byte) 0);
+            if (okm != null) {
+                Arrays.fill(okm, (byte) 0);
+            }
+            encoded.destroy();
+        }
+    }
+
+    /** Seals {@code plaintext} for storage under {@code redisKey}. */
+    byte[] seal(String redisKey, byte[] plaintext) {
+        byte[] nonce = new byte[NONCE_LENGTH];
+        random.nextBytes(nonce);
+        ByteBuffer out = ByteBuffer.allocate(OVERHEAD + plaintext.length);
+        out.put(VERSION).put(keyId).put(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce));
+            cipher.updateAAD(associatedData(out.array(), redisKey));
+            cipher.doFinal(ByteBuffer.wrap(plaintext), out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM is not available", e);
+        }
+        return out.array();
+    }
+
+    /**
+     * Opens a value read from {@code redisKey}.
+     *
+     * @param kind what the value is, for the warning ("session", "pending login")
+     * @return the plaintext, or empty when the value was not sealed by this setup for this key
+     */
+    Optional<byte[]> open(String redisKey, byte[] sealed, String kind) {
+        if (sealed.length < OVERHEAD || sealed[0] != VERSION) {
+            return rejected(kind, "unknown format");
+        }
+        if (!MessageDigest.isEqual(Arrays.copyOfRange(sealed, 1, HEADER_LENGTH), keyId)) {
+            return rejected(kind, "sealed under another key (another server setup)");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    key,
+                    new GCMParameterSpec(TAG_LENGTH * 8, sealed, HEADER_LENGTH, NONCE_LENGTH));
+            cipher.updateAAD(associatedData(sealed, redisKey));
+            int offset = HEADER_LENGTH + NONCE_LENGTH;
+            return Optional.of(cipher.doFinal(sealed, offset, sealed.length - offset));
+        } catch (AEADBadTagException e) {
+            return rejected(kind, "authentication failed (altered, or moved from another key)");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM is not available", e);
+        }
+    }
+
+    /** Header || Redis key: binds the version, the key id and the place the value was stored. */
+    private static byte[] associatedData(byte[] value, String redisKey) {
+        byte[] name = redisKey.getBytes(StandardCharsets.UTF_8);
+        byte[] aad = new byte[HEADER_LENGTH + name.length];
+        System.arraycopy(value, 0, aad, 0, HEADER_LENGTH);
+        System.arraycopy(name, 0, aad, HEADER_LENGTH, name.length);
+        return aad;
+    }
+
+    private static Optional<byte[]> rejected(String kind, String reason) {
+        LOG.warn("redis: rejected a stored {}: {}", kind, reason);
+        return Optional.empty();
+    }
+
+    /** HKDF-SHA256 extract and expand (RFC 5869 §2); an empty salt stands for 32 zero bytes. */
+    static byte[] hkdfSha256(byte[] salt, byte[] ikm, byte[] info, int length) {
+        if (length < 1 || length > 255 * 32) {
+            throw new IllegalArgumentException("HKDF-SHA256 output length must be 1 to 8160 bytes, got " + length);
+        }
+        byte[] prk = hmacSha256(salt.length == 0 ? new byte[32] : salt, ikm);
+        try {
+            byte[] okm = new byte[length];
+            byte[] block = new byte[0];
+            for (int i = 0, done = 0; done < length; i++) {
+                byte[] input = new byte[block.length + info.length + 1];
+                System.arraycopy(block, 0, input, 0, block.length);
+                System.arraycopy(info, 0, input, block.length, info.length);
+                input[input.length - 1] = (byte) (i + 1);
+                Arrays.fill(block, (byte) 0);
+                block = hmacSha256(prk, input);
+                int n = Math.min(block.length, length - done);
+                System.arraycopy(block, 0, okm, done, n);
+                done += n;
+            }
+            Arrays.fill(block, (byte) 0);
+            return okm;
+        } finally {
+            Arrays.fill(prk, (byte) 0);
+        }
+    }
+
+    private static byte[] hmacSha256(byte[] key, byte[] message) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    /** The key id is public (it is in every value); the key is not shown. */
+    @Override
+    public String toString() {
+        return "Sealer[keyId=" + HexFormat.of().formatHex(keyId) + ", key redacted]";
+    }
+}

@@ -1,0 +1,125 @@
+package dev.opaquepop.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The scale-out options: validated once with actionable messages, and never shown with their credentials. */
+class ServerConfigTest {
+    private static final String SETUP = SharedInfrastructure.newSetup();
+
+    @Test
+    void sharedStorageWithoutAnExplicitSetup_isRefused() {
+        for (Consumer<ServerConfig.Builder> shared : List.<Consumer<ServerConfig.Builder>>of(
+                b -> b.dbUrl("jdbc:postgresql://127.0.0.1:5432/app"), b -> b.redisUrl("redis://127.0.0.1:6379"))) {
+            ServerConfig.Builder builder = ServerConfig.builder();
+            shared.accept(builder);
+            assertThatThrownBy(builder::build)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("OPAQUE_POP_SERVER_SETUP")
+                    .hasMessageContaining("--setup-file");
+            shared.accept(builder.setupValue(SETUP));
+            assertThat(builder.build()).isNotNull();
+        }
+    }
+
+    @Test
+    void sharedStorageWithASetupFile_isAccepted(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("setup");
+        Files.writeString(file, SETUP, StandardCharsets.US_ASCII);
+        ServerConfig config = ServerConfig.builder()
+                .dbUrl("jdbc:postgresql://db/app")
+                .redisUrl("redis://cache")
+                .setupFile(file)
+                .build();
+        assertThat(config.usesPostgres()).isTrue();
+        assertThat(config.usesRedis()).isTrue();
+    }
+
+    @Test
+    void embeddedIsTheDefault() {
+        ServerConfig config = ServerConfig.builder().build();
+        assertThat(config.usesPostgres()).isFalse();
+        assertThat(config.usesRedis()).isFalse();
+        assertThat(config.dbPoolSize()).isEqualTo(10);
+        assertThat(config.dbTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.redisTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.redisKeyPrefix()).isEqualTo("opaque-pop:");
+        // Blank environment values mean "not set".
+        assertThat(ServerConfig.builder().dbUrl(" ").redisUrl("").build().usesRedis())
+                .isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "dbUrl      | mysql://127.0.0.1/app          | --db-url must be a PostgreSQL JDBC URL",
+                "dbUrl      | jdbc:sqlite:/tmp/x.db          | --db-url must be a PostgreSQL JDBC URL",
+                "redisUrl   | http://127.0.0.1:6379          | --redis-url must be a Redis URI",
+                "redisUrl   | cache.internal:6390            | --redis-url must be a Redis URI",
+                "prefix     | opaque{pop}:                   | --redis-key-prefix must be",
+                "prefix     | with space                     | --redis-key-prefix must be",
+                "poolSize   | 0                              | --db-pool-size must be between 1 and 1000, got 0",
+                "dbTimeout  | 0                              | --db-timeout must be between 1 and 60 seconds",
+                "redisTimeout | 61                           | --redis-timeout must be between 1 and 60 seconds",
+            })
+    void invalidScaleOutOptions_nameTheOptionAndTheFix(String option, String value, String message) {
+        ServerConfig.Builder builder = ServerConfig.builder().setupValue(SETUP);
+        switch (option) {
+            case "dbUrl" -> builder.dbUrl(value);
+            case "redisUrl" -> builder.redisUrl(value);
+            case "prefix" -> builder.redisKeyPrefix(value);
+            case "poolSize" -> builder.dbPoolSize(Integer.parseInt(value));
+            case "dbTimeout" -> builder.dbTimeout(Duration.ofSeconds(Long.parseLong(value)));
+            case "redisTimeout" -> builder.redisTimeout(Duration.ofSeconds(Long.parseLong(value)));
+            default -> throw new IllegalArgumentException(option);
+        }
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message)
+                .hasMessageNotContaining(value.length() > 3 ? value : "\u0000");
+    }
+
+    @Test
+    void credentials_neverAppearInToString() {
+        ServerConfig config = ServerConfig.builder()
+                .setupValue(SETUP)
+                .dbUrl("jdbc:postgresql://db.internal:5432/app?user=app&password=url-secret")
+                .dbUser("app")
+                .dbPassword("option-secret")
+                .redisUrl("redis://:redis-secret@cache.internal:6379/2")
+                .build();
+        assertThat(config.toString())
+                .contains("jdbc:postgresql://db.internal:5432/app")
+                .contains("redis://cache.internal:6379/2")
+                .doesNotContain("secret")
+                .doesNotContain(SETUP);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "jdbc:postgresql://db:5432/app?user=u&password=p | jdbc:postgresql://db:5432/app",
+                "jdbc:postgresql://u:p@db/app                      | jdbc:postgresql://db/app",
+                "redis://:p@cache:6379/0                           | redis://cache:6379/0",
+                "redis://user:p%40ss@cache                         | redis://cache",
+                "rediss://cache:6380?timeout=5s                    | rediss://cache:6380",
+                "redis-sentinel://:p@s1:26379,s2:26379/0#primary   | redis-sentinel://s1:26379,s2:26379/0",
+                "redis://cache:6379                                | redis://cache:6379",
+            })
+    void redaction_dropsUserInformationAndParameters(String url, String shown) {
+        assertThat(Redaction.url(url)).isEqualTo(shown);
+    }
+}

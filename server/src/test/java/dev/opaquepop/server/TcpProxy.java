@@ -1,0 +1,162 @@
+package dev.opaquepop.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP proxy in front of PostgreSQL or Redis that a test can break, so dependency failures are produced without
+ * touching the machine's shared services.
+ *
+ * <ul>
+ *   <li>{@link #cut()}: like the dependency crashing: open connections are reset, new ones refused.
+ *   <li>{@link #blackhole()}: like a partition: open connections go silent (bytes are swallowed), new ones are
+ *       accepted and never answered.
+ *   <li>{@link #restore()}: new connections work again. Connections silenced by a blackhole stay silent for good,
+ *       like a peer that vanished without a reset: the client must notice and open new ones.
+ * </ul>
+ */
+final class TcpProxy implements AutoCloseable {
+    private enum Mode {
+        FORWARD,
+        REFUSE,
+        BLACKHOLE
+    }
+
+    private final InetSocketAddress target;
+    private final ServerSocket listener;
+    private final Set<Link> links = ConcurrentHashMap.newKeySet();
+    private volatile Mode mode = Mode.FORWARD;
+
+    TcpProxy(String host, int port) throws IOException {
+        this.target = new InetSocketAddress(host, port);
+        this.listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().name("tcp-proxy-accept-" + listener.getLocalPort()).start(this::acceptLoop);
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    void cut() {
+        mode = Mode.REFUSE;
+        for (Link link : links) {
+            link.reset();
+        }
+    }
+
+    void blackhole() {
+        mode = Mode.BLACKHOLE;
+        for (Link link : links) {
+            link.silenced = true;
+        }
+    }
+
+    void restore() {
+        mode = Mode.FORWARD;
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                return;
+            }
+            Mode now = mode;
+            if (now == Mode.REFUSE) {
+                new Link(client, null).reset();
+                continue;
+            }
+            Socket upstream = null;
+            if (now == Mode.FORWARD) {
+                try {
+                    upstream = new Socket();
+                    upstream.connect(target, 2000);
+                } catch (IOException e) {
+                    new Link(client, upstream).reset();
+                    continue;
+                }
+            }
+            Link link = new Link(client, upstream);
+            link.silenced = now == Mode.BLACKHOLE;
+            links.add(link);
+            link.start();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        for (Link link : links) {
+            link.reset();
+        }
+    }
+
+    /** One client connection and its upstream (none when accepted during a blackhole). */
+    private final class Link {
+        private final Socket client;
+        private final Socket upstream;
+        volatile boolean silenced;
+
+        Link(Socket client, Socket upstream) {
+            this.client = client;
+            this.upstream = upstream;
+        }
+
+        void start() {
+            Thread.ofVirtual().start(() -> pump(client, upstream));
+            if (upstream != null) {
+                Thread.ofVirtual().start(() -> pump(upstream, client));
+            }
+        }
+
+        private void pump(Socket from, Socket to) {
+            byte[] buffer = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream()) {
+                OutputStream out = to == null ? null : to.getOutputStream();
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    if (!silenced && out != null) {
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
+                }
+            } catch (IOException e) {
+                // The other side went away, or the test reset the link.
+            }
+            // A silenced link stays open: the client must not be told its peer is gone.
+            if (!silenced) {
+                reset();
+            }
+        }
+
+        /** Closes both sides with a TCP reset, like a process that died. */
+        void reset() {
+            links.remove(this);
+            for (Socket socket : new Socket[] {client, upstream}) {
+                if (socket == null) {
+                    continue;
+                }
+                try {
+                    socket.setSoLinger(true, 0);
+                } catch (SocketException e) {
+                    // Already closed.
+                }
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // Already closed.
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.opaquepop.server.store.redis;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opaquepop.opaque.SecretBytes;
+import dev.opaquepop.opaque.ServerSetup;
+import dev.opaquepop.pop.PopKey;
+import dev.opaquepop.server.store.PendingLogin;
+import dev.opaquepop.server.store.Session;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sealing of Redis values: the key derivation and the value format against values computed independently
+ * (Python's hmac/hashlib and the cryptography package's AESGCM), and every way a stored value can be altered,
+ * moved or foreign being rejected.
+ */
+class SealerTest {
+    /** A fixed setup (128 bytes, base64url) for snapshots. Not used anywhere else. */
+    private static final String SETUP =
+            "npvtzYuEoP6ABV_AybTcXJ1ugKsDxkPC3CO1tEp5t7D5BMjwJE6sBbvlGqYHqHiatR5e9TGpCmMz-c-3NlM5FiQZ_2sOK2StumQ"
+                    + "ihO6A_VHWQsv8nIn3r9haj9pSrCsAfDvcckxnyWRZ-ebbItq3SqUxzTN3TLUU8hZVM3ymaw4";
+
+    private static final String OTHER_SETUP =
+            "dTWNXJQyD-Thy0xzfHiBBKZk0IJkdB_VZilJR-tsfbQWxqt6mhjiFA1TF2m2iDXQOYjzVvA6vQXPTnFrbfIcdRdJkINiRni1JMME"
+                    + "Nb4IYRVQjk1WIJkuGH0QT9hDTCwDXi4kqk-1KHV2sPgvyrJyESxWsTYj6wNNgatjoqEZAyY";
+    /**
+     * key = HKDF-SHA256(salt = empty, IKM = SETUP, info = "opaque-pop v1 redis seal", L = 32) =
+     * 1862903be740fe35b304e4e50f400dca7eefbdfa8b8c911eed7290953379c15c; key id = SHA-256(key)[0..8].
+     */
+    private static final String KEY_ID = "d84e6c95e71d4330";
+
+    private static final String REDIS_KEY = "opaque-pop:{s:0123}:session";
+    private static final byte[] PLAINTEXT = "sealed by opaque-pop".getBytes(UTF_8);
+    /** version || key id || nonce 000102…0b || AES-256-GCM(PLAINTEXT, aad = version || key id || REDIS_KEY). */
+    private static final String SEALED_SNAPSHOT = "01d84e6c95e71d4330000102030405060708090a0b"
+            + "0315bca530d8045c6e4c80eb04f85749b0008258139a21f54ebf45bcfac645728ae34f11";
+
+    @Test
+    void hkdf_matchesRfc5869TestCases1And3() {
+        HexFormat hex = HexFormat.of();
+        byte[] ikm = new byte[22];
+        Arrays.fill(ikm, (byte) 0x0b);
+        assertThat(hex.formatHex(Sealer.hkdfSha256(
+                        hex.parseHex("000102030405060708090a0b0c"), ikm, hex.parseHex("f0f1f2f3f4f5f6f7f8f9"), 42)))
+                .isEqualTo("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+        assertThat(hex.formatHex(Sealer.hkdfSha256(new byte[0], ikm, new byte[0], 42)))
+                .isEqualTo("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
+    }
+
+    @Test
+    void sealedValue_matchesTheIndependentlyComputedSnapshot() {
+        Sealer sealer = Sealer.fromSetup(setup(SETUP), new CountingRandom());
+        assertThat(sealer.toString()).contains(KEY_ID).doesNotContain("1862903be740");
+        byte[] sealed = sealer.seal(REDIS_KEY, PLAINTEXT);
+        assertThat(HexFormat.of().formatHex(sealed)).isEqualTo(SEALED_SNAPSHOT);
+        assertThat(sealer.open(REDIS_KEY, HexFormat.of().parseHex(SEALED_SNAPSHOT), "test"))
+                .hasValueSatisfying(plaintext -> assertThat(plaintext).isEqualTo(PLAINTEXT));
+    }
+
+    @Test
+    void sealing_usesAFreshNonceEachTime() {
+        Sealer sealer = Sealer.fromSetup(setup(SETUP), new SecureRandom());
+        assertThat(sealer.seal(REDIS_KEY, PLAINTEXT)).isNotEqualTo(sealer.seal(REDIS_KEY, PLAINTEXT));
+    }
+
+    @Test
+    void everyBitFlip_isRejected() {
+        Sealer sealer = Sealer.fromSetup(setup(SETUP), new SecureRandom());
+        byte[] sealed = sealer.seal(REDIS_KEY, PLAINTEXT);
+        for (int bit = 0; bit < sealed.length * 8; bit++) {
+            byte[] altered = sealed.clone();
+            altered[bit / 8] ^= (byte) (1 << (bit % 8));
+            assertThat(sealer.open(REDIS_KEY, altered, "test"))
+                    .as("bit %d", bit)
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void truncatedOrExtendedOrForeignFormat_isRejected() {
+        Sealer sealer = Sealer.fromSetup(setup(SETUP), new SecureRandom());
+        byte[] sealed = sealer.seal(REDIS_KEY, PLAINTEXT);
+        for (int length = 0; length < sealed.length; length++) {
+            assertThat(sealer.open(REDIS_KEY, Arrays.copyOf(sealed, length), "test"))
+                    .as("length %d", length)
+                    .isEmpty();
+        }
+        assertThat(sealer.open(REDIS_KEY, Arrays.copyOf(sealed, sealed.length + 1), "test"))
+                .isEmpty();
+        assertThat(sealer.open(REDIS_KEY, "1".getBytes(UTF_8), "test")).isEmpty();
+        byte[] versionTwo = sealed.clone();
+        versionTwo[0] = 2;
+        assertThat(sealer.open(REDIS_KEY, versionTwo, "test")).isEmpty();
+    }
+
+    /** The Redis key is authenticated: a value copied to another session's key (or a login's) does not open. */
+    @Test
+    void valueMovedToAnotherKey_isRejected() {
+        Sealer sealer = Sealer.fromSetup(setup(SETUP), new SecureRandom());
+        byte[] sealed = sealer.seal(REDIS_KEY, PLAINTEXT);
+        assertThat(sealer.open("opaque-pop:{s:0124}:session", sealed, "test")).isEmpty();
+        assertThat(sealer.open("opaque-pop:{l:0123}:login", sealed, "test")).isEmpty();
+        assertThat(sealer.open("other-prefix:{s:0123}:session", sealed, "test")).isEmpty();
+    }
+
+    @Test
+    void valueSealedUnderAnotherSetup_isRejected_evenWithTheKeyIdForged() {
+        Sealer mine = Sealer.fromSetup(setup(SETUP), new SecureRandom());
+        Sealer theirs = Sealer.fromSetup(setup(OTHER_SETUP), new SecureRandom());
+        byte[] foreign = theirs.seal(REDIS_KEY, PLAINTEXT);
+        assertThat(mine.open(REDIS_KEY, foreign, "test")).isEmpty();
+        System.arraycopy(HexFormat.of().parseHex(KEY_ID), 0, foreign, 1, Sealer.KEY_ID_LENGTH);
+        assertThat(mine.open(REDIS_KEY, foreign, "test")).isEmpty();
+    }
+
+    @Test
+    void sessionRecord_hasTheDocumentedLayout_andRoundTrips() {
+        byte[] key = new byte[32];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = (byte) i;
+        }
+        Instant created = Instant.ofEpochSecond(1767225600);
+        Session session = new Session("sid", "alice", PopKey.fromBytes(key), created, created.plusSeconds(3600));
+        byte[] plaintext = Records.session(session);
+        assertThat(HexFormat.of().formatHex(plaintext))
+                .isEqualTo("000000006955b900" + "00000000" + "000000006955c710" + "00000000"
+                        + HexFormat.of().formatHex(key) + HexFormat.of().formatHex("alice".getBytes(UTF_8)));
+        Session back = Records.session("sid", plaintext).orElseThrow();
+        assertThat(back.sessionId()).isEqualTo("sid");
+        assertThat(back.username()).isEqualTo("alice");
+        assertThat(back.createdAt()).isEqualTo(session.createdAt());
+        assertThat(back.expiresAt()).isEqualTo(session.expiresAt());
+        assertThat(back.popKey().secret().revealBytes()).isEqualTo(key);
+        assertThat(Records.session("sid", Arrays.copyOf(plaintext, 40))).isEmpty();
+        assertThat(Records.session("sid", Arrays.copyOf(plaintext, 56)))
+                .as("no username")
+                .isEmpty();
+    }
+
+    @Test
+    void pendingLoginRecord_roundTrips_andRejectsMalformedPlaintexts() {
+        byte[] state = new byte[128];
+        new SecureRandom().nextBytes(state);
+        PendingLogin login = new PendingLogin("bob", SecretBytes.copyOf(state), Instant.ofEpochSecond(1767225660, 5));
+        byte[] plaintext = Records.pendingLogin(login);
+        PendingLogin back = Records.pendingLogin(plaintext).orElseThrow();
+        assertThat(back.username()).isEqualTo("bob");
+        assertThat(back.expiresAt()).isEqualTo(login.expiresAt());
+        assertThat(back.state().revealBytes()).isEqualTo(state);
+        assertThat(back.toString()).doesNotContain(Base64.getEncoder().encodeToString(state));
+        assertThat(Records.pendingLogin(Arrays.copyOf(plaintext, 100))).isEmpty();
+        byte[] hugeLength = plaintext.clone();
+        hugeLength[12] = (byte) 0xff;
+        assertThat(Records.pendingLogin(hugeLength)).isEmpty();
+    }
+
+    private static ServerSetup setup(String base64url) {
+        try {
+            return ServerSetup.decode(Base64.getUrlDecoder().decode(base64url));
+        } catch (dev.opaquepop.opaque.InvalidMessageException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Yields 00 01 02 … so that the nonce of the first seal is fixed. */
+    private static final class CountingRandom extends SecureRandom {
+        private static final long serialVersionUID = 1L;
+        private byte next;
+
+        @Override
+        public void nextBytes(byte[] bytes) {
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = next++;
+            }
+        }
+    }
+}
