@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns JMH JSON results ({@code -rf json}) into the table of BENCHMARKS.md: each operation's time next to its
@@ -93,9 +95,18 @@ public final class FloorReport {
             JsonNode metric = result.path("primaryMetric");
             double score = metric.path("score").asDouble();
             String unit = metric.path("scoreUnit").asText();
-            micros.put(shortName(benchmark), toMicros(score, unit));
+            micros.put(shortName(benchmark) + params(result.path("params")), toMicros(score, unit));
         }
         return micros;
+    }
+
+    /** {@code [name=value,...]} for a parameterized benchmark, empty otherwise. */
+    static String params(JsonNode params) {
+        List<String> pairs = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> field : params.properties()) {
+            pairs.add(field.getKey() + "=" + field.getValue().asText());
+        }
+        return pairs.isEmpty() ? "" : "[" + String.join(",", pairs) + "]";
     }
 
     static String shortName(String benchmark) {
@@ -128,34 +139,54 @@ public final class FloorReport {
         out.append("| operation | time per run (µs) | floor | floor per run (µs) | operation / floor |\n");
         out.append("|---|---|---|---|---|\n");
         for (Map.Entry<String, Floor> entry : OPERATIONS.entrySet()) {
-            String name = entry.getKey();
-            Floor floor = entry.getValue();
-            List<Double> times = new ArrayList<>();
-            List<Double> floors = new ArrayList<>();
-            for (Map<String, Double> run : runs) {
-                Optional<Double> time = time(run, name);
-                Optional<Double> floorMicros = floorMicros(run, floor);
-                if (time.isPresent()) {
-                    times.add(time.get());
-                    floorMicros.ifPresent(floors::add);
-                }
+            for (String name : variants(runs, entry.getKey())) {
+                row(out, runs, name, entry.getValue());
             }
-            if (times.isEmpty()) {
-                continue;
-            }
-            out.append("| ")
-                    .append(name)
-                    .append(" | ")
-                    .append(join(times))
-                    .append(" | ")
-                    .append(floor.describe())
-                    .append(" | ")
-                    .append(floors.isEmpty() ? "–" : join(floors))
-                    .append(" | ")
-                    .append(ratios(times, floors, floor))
-                    .append(" |\n");
         }
         return out.toString();
+    }
+
+    /** The measured names of an operation: itself, or each of its parameter combinations, in first-seen order. */
+    private static List<String> variants(List<Map<String, Double>> runs, String operation) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Map<String, Double> run : runs) {
+            for (String name : run.keySet()) {
+                if (name.equals(operation) || name.startsWith(operation + "[")) {
+                    names.add(name);
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            names.add(operation); // a derived row; it is left out below when its parts are missing
+        }
+        return new ArrayList<>(names);
+    }
+
+    private static void row(StringBuilder out, List<Map<String, Double>> runs, String name, Floor floor) {
+        List<Double> times = new ArrayList<>();
+        List<Double> floors = new ArrayList<>();
+        for (Map<String, Double> run : runs) {
+            Optional<Double> time = time(run, name);
+            Optional<Double> floorMicros = floorMicros(run, floor);
+            if (time.isPresent()) {
+                times.add(time.get());
+                floorMicros.ifPresent(floors::add);
+            }
+        }
+        if (times.isEmpty()) {
+            return;
+        }
+        out.append("| ")
+                .append(name)
+                .append(" | ")
+                .append(join(times))
+                .append(" | ")
+                .append(floor.describe())
+                .append(" | ")
+                .append(floors.isEmpty() ? "–" : join(floors))
+                .append(" | ")
+                .append(ratios(times, floors, floor))
+                .append(" |\n");
     }
 
     private static Optional<Double> time(Map<String, Double> run, String name) {

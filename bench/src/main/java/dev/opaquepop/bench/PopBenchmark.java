@@ -2,6 +2,7 @@ package dev.opaquepop.bench;
 
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.pop.IncomingRequest;
+import dev.opaquepop.pop.NonceStore;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.PopSession;
 import dev.opaquepop.pop.PopSigner;
@@ -29,6 +30,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -58,8 +60,7 @@ public class PopBenchmark {
         final PopSigner signer = new PopSigner(Clock.systemUTC(), random);
         String sessionId;
         PopKey key;
-        PopVerifier verifier;
-        CaffeineNonceStore nonces;
+        Map<String, PopSession> sessions;
 
         @Setup
         public void setUp() {
@@ -69,16 +70,41 @@ public class PopBenchmark {
             byte[] id = new byte[32];
             random.nextBytes(id);
             sessionId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-            PopSession session =
-                    new PopSession(sessionId, "alice", key, Instant.now().plus(Duration.ofHours(1)));
-            Map<String, PopSession> sessions = new ConcurrentHashMap<>();
-            sessions.put(sessionId, session);
-            nonces = new CaffeineNonceStore();
+            sessions = new ConcurrentHashMap<>();
+            sessions.put(
+                    sessionId,
+                    new PopSession(sessionId, "alice", key, Instant.now().plus(Duration.ofHours(1))));
+        }
+    }
+
+    /**
+     * The server's verifier, with a fresh nonce cache each iteration (a server's cache in its steady state holds
+     * the last two windows of nonces, not a whole run's).
+     *
+     * <p>{@code store}: {@code caffeine} is the cache as the embedded server builds it (maintenance handed to
+     * the common pool); {@code caffeine-same-thread} the same with maintenance on the claiming thread; {@code
+     * map} a {@link MapNonceStore}; {@code none} accepts every nonce, which no server may do: it only separates
+     * the cost of the PoP checks from that of the cache.
+     */
+    @State(Scope.Benchmark)
+    public static class Verifier {
+        @Param({"caffeine", "caffeine-same-thread", "map", "none"})
+        public String store;
+
+        PopVerifier verifier;
+
+        @Setup(Level.Iteration)
+        public void freshNonceCache(Session session) {
+            NonceStore nonces = switch (store) {
+                case "caffeine" -> new CaffeineNonceStore(false);
+                case "caffeine-same-thread" -> new CaffeineNonceStore(true);
+                case "map" -> new MapNonceStore();
+                case "none" -> (id, nonce, ttl) -> true;
+                default -> throw new IllegalArgumentException("unknown store " + store);
+            };
+            Map<String, PopSession> sessions = session.sessions;
             verifier = new PopVerifier(
-                    lookup -> Optional.ofNullable(sessions.get(lookup)),
-                    nonces,
-                    Clock.systemUTC(),
-                    Duration.ofSeconds(30));
+                    id -> Optional.ofNullable(sessions.get(id)), nonces, Clock.systemUTC(), Duration.ofSeconds(30));
         }
     }
 
@@ -122,9 +148,9 @@ public class PopBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public void popVerify(Session session, Signed signed, Blackhole blackhole) throws PopVerificationException {
+    public void popVerify(Verifier verifier, Signed signed, Blackhole blackhole) throws PopVerificationException {
         for (IncomingRequest request : signed.requests) {
-            blackhole.consume(session.verifier.verify(request));
+            blackhole.consume(verifier.verifier.verify(request));
         }
     }
 

@@ -20,6 +20,16 @@ class FloorReportTest {
     }
 
     @Test
+    void readMicros_namesParameterizedBenchmarksWithTheirParameters(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("jmh.json");
+        Files.writeString(file, """
+                [{"benchmark": "dev.opaquepop.bench.PopBenchmark.popVerify", "mode": "avgt", "params": {"store": "map"},
+                  "primaryMetric": {"score": 3.5, "scoreUnit": "us/op"}}]""", StandardCharsets.UTF_8);
+
+        assertThat(FloorReport.readMicros(file)).containsOnlyKeys("PopBenchmark.popVerify[store=map]");
+    }
+
+    @Test
     void readMicros_convertsUnitsAndSkipsThroughputModes(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("jmh.json");
         Files.writeString(
@@ -56,7 +66,7 @@ class FloorReportTest {
                 330.0,
                 FloorReport.SERVER_FINISH,
                 2.0,
-                "PopBenchmark.popVerify",
+                "PopBenchmark.popVerify[store=map]",
                 3.0);
         Map<String, Double> run2 = Map.of(
                 FloorReport.VARIABLE_BASE,
@@ -69,7 +79,7 @@ class FloorReportTest {
                 330.0,
                 FloorReport.SERVER_FINISH,
                 2.0,
-                "PopBenchmark.popVerify",
+                "PopBenchmark.popVerify[store=map]",
                 3.5);
 
         String report = FloorReport.render(List.of(run1, run2));
@@ -80,7 +90,8 @@ class FloorReportTest {
                         + " | 220 / 242 | 1.36–1.50× |");
         assertThat(report).contains("| server full login (start + finish) | 332 / 332 |");
         assertThat(report)
-                .contains("| PopBenchmark.popVerify | 3.00 / 3.50 | 1 HMAC-SHA256 | 1.00 / 1.00 | 3.00–3.50× |");
+                .contains(
+                        "| PopBenchmark.popVerify[store=map] | 3.00 / 3.50 | 1 HMAC-SHA256 | 1.00 / 1.00 | 3.00–3.50× |");
         assertThat(report).contains("| OpaqueServerBenchmark.serverLoginFinish | 2.00 / 2.00 | none | – |");
         assertThat(report).doesNotContain("clientLoginArgon2id");
     }
