@@ -2,8 +2,11 @@ package dev.opaquepop.cli.bench;
 
 import dev.opaquepop.opaque.InvalidMessageException;
 import dev.opaquepop.opaque.internal.Ristretto255;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * The arithmetic floor of a server-side login, timed in this run on this machine: a login costs the server four
@@ -18,7 +21,8 @@ record ArithmeticFloor(double variableBaseMicros, double fixedBaseMicros) {
     static final int LOGIN_VARIABLE_BASE = 4;
     static final int LOGIN_FIXED_BASE = 1;
 
-    private static final int ROUNDS = 7;
+    private static final int WARMUP_ROUNDS = 10;
+    private static final int ROUNDS = 9;
     private static final int PER_ROUND = 300;
 
     /** The floor of one full login on the server (start and finish). */
@@ -32,17 +36,20 @@ record ArithmeticFloor(double variableBaseMicros, double fixedBaseMicros) {
         byte[] element = Ristretto255.multiplyBase(Ristretto255.randomScalar(random));
         double[] variable = new double[ROUNDS];
         double[] fixed = new double[ROUNDS];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        LongSupplier clock =
+                threads.isCurrentThreadCpuTimeSupported() ? threads::getCurrentThreadCpuTime : System::nanoTime;
         long sink = 0;
-        for (int round = -2; round < ROUNDS; round++) { // two rounds of warm-up
-            long start = System.nanoTime();
+        for (int round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
+            long start = clock.getAsLong();
             for (int i = 0; i < PER_ROUND; i++) {
                 sink += multiply(scalar, element)[0];
             }
-            long middle = System.nanoTime();
+            long middle = clock.getAsLong();
             for (int i = 0; i < PER_ROUND; i++) {
                 sink += Ristretto255.multiplyBase(scalar)[0];
             }
-            long end = System.nanoTime();
+            long end = clock.getAsLong();
             if (round >= 0) {
                 variable[round] = (middle - start) / 1e3 / PER_ROUND;
                 fixed[round] = (end - middle) / 1e3 / PER_ROUND;
