@@ -96,6 +96,7 @@ class BenchCommandTest {
                 "--users", "4",
                 "--concurrency", "1,2",
                 "--duration", "1s",
+                "--slices", "2",
                 "--warmup", "200ms",
                 "--replay-probes", "4",
                 "--out", out.toString());

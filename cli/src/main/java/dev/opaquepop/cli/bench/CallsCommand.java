@@ -79,25 +79,20 @@ public final class CallsCommand extends LoadCommand {
         }
         List<Row> rows = new ArrayList<>();
         ReplayProbe.Result probes = ReplayProbe.Result.NONE;
-        for (int l = 0; l < concurrency.size(); l++) {
-            int level = concurrency.get(l);
+        for (int level : concurrency) {
             for (int s = 0; s < servers.size(); s++) {
                 Server server = servers.get(s);
                 List<ClientSession> live = sessionSets.get(s);
-                // Alternate which operation goes first, so neither always meets a cooler or warmer server.
-                for (int o = 0; o < operations.size(); o++) {
-                    String name = operations.get((o + l) % operations.size());
-                    Operation operation = operation(name, server, live);
-                    Measurement measurement = context.runner()
-                            .run(
-                                    server.name() + " " + name + " c=" + level,
-                                    operation,
-                                    level,
-                                    warmup,
-                                    duration,
-                                    server.cpu());
-                    rows.add(new Row(server.name(), name, level, measurement, OptionalDouble.empty()));
+                // The operations take turns, slice by slice, so a disturbance on the machine hits them alike.
+                Map<String, Operation> byName = new LinkedHashMap<>();
+                Map<String, CpuClock> clocks = new LinkedHashMap<>();
+                for (String name : operations) {
+                    byName.put(name, operation(name, server, live));
+                    clocks.put(name, server.cpu());
                 }
+                Map<String, Measurement> measured = interleaved(context, server.name() + " ", level, byName, clocks);
+                measured.forEach((name, measurement) ->
+                        rows.add(new Row(server.name(), name, level, measurement, OptionalDouble.empty())));
                 List<ClientSession> probed = cycle(live, replayProbes);
                 probes = probes.plus(context.probe().run(server.base(), probed, false));
                 if (transfers) {

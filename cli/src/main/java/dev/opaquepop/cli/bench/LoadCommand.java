@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,6 +74,14 @@ public abstract class LoadCommand implements Callable<Integer> {
             converter = DurationConverter.class,
             description = "Unmeasured run before each window (default ${DEFAULT-VALUE}).")
     Duration warmup;
+
+    @Option(
+            names = "--slices",
+            defaultValue = "1",
+            description = "Split each window into this many slices, taken in turn with the other operations (calls)"
+                    + " or servers (logins) at the same level, so a disturbance hits all of them alike (default"
+                    + " ${DEFAULT-VALUE}).")
+    int slices;
 
     @Option(
             names = "--prime",
@@ -179,6 +188,9 @@ public abstract class LoadCommand implements Callable<Integer> {
         if (duration.isZero()) {
             return "--duration must be positive";
         }
+        if (slices < 1 || slices > 100) {
+            return "--slices must be between 1 and 100";
+        }
         if (replayProbes < 0) {
             return "--replay-probes must not be negative";
         }
@@ -199,7 +211,7 @@ public abstract class LoadCommand implements Callable<Integer> {
         boolean bar =
                 progressStyle == ProgressStyle.BAR || (progressStyle == ProgressStyle.AUTO && Progress.onTerminal());
         Progress progress = new Progress(err, bar);
-        SecureRandom random = new SecureRandom();
+        SecureRandom random = loadRandom();
         List<Server> prepared = new ArrayList<>();
         try {
             for (Target target : targets) {
@@ -254,6 +266,19 @@ public abstract class LoadCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The load generator's randomness (blinds, keyshares, nonces): the JDK's DRBG, seeded once, rather than the
+     * default NativePRNG, which reads /dev/urandom under a global lock for every nonce and would spend the cores
+     * the server needs on the client's side of the measurement.
+     */
+    private static SecureRandom loadRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+
     /** The report's header: what ran, where, how. */
     Map<String, Object> header(List<Server> servers) {
         Map<String, Object> header = new LinkedHashMap<>();
@@ -265,6 +290,7 @@ public abstract class LoadCommand implements Callable<Integer> {
         settings.put("duration_s", duration.toMillis() / 1e3);
         settings.put("warmup_s", warmup.toMillis() / 1e3);
         settings.put("prime_s", prime.toMillis() / 1e3);
+        settings.put("slices", slices);
         settings.put("replay_probes_per_level", replayProbes);
         settings.put("client_ksf", "identity (the server never runs the KSF)");
         settings.putAll(settings());
@@ -319,6 +345,37 @@ public abstract class LoadCommand implements Callable<Integer> {
             out.add(present.get(i % present.size()));
         }
         return out;
+    }
+
+    /** The length of one slice of a window. */
+    Duration slice() {
+        return duration.dividedBy(slices);
+    }
+
+    /**
+     * Measures every (name, operation) pair at one level: a warm-up of each, then {@code --slices} rounds in which
+     * each gets one slice in turn (the order rotating from round to round), merged into one measurement each.
+     */
+    Map<String, Measurement> interleaved(
+            Context context, String prefix, int level, Map<String, Operation> operations, Map<String, CpuClock> clocks)
+            throws InterruptedException {
+        Map<String, List<Measurement>> parts = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>(operations.keySet());
+        for (String name : names) {
+            parts.put(name, new ArrayList<>());
+        }
+        for (int round = 0; round < slices; round++) {
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get((i + round + level) % names.size());
+                Duration warm = round == 0 ? warmup : Duration.ZERO;
+                String label = prefix + name + " c=" + level + (slices > 1 ? " " + (round + 1) + "/" + slices : "");
+                parts.get(name)
+                        .add(context.runner().run(label, operations.get(name), level, warm, slice(), clocks.get(name)));
+            }
+        }
+        Map<String, Measurement> merged = new LinkedHashMap<>();
+        parts.forEach((name, list) -> merged.put(name, Measurement.merge(list)));
+        return merged;
     }
 
     /** The priming run: each operation at the highest level, unmeasured, when {@code --prime} is set. */

@@ -100,16 +100,26 @@ public final class LoginsCommand extends LoadCommand {
         }
         List<Row> rows = new ArrayList<>();
         ReplayProbe.Result probes = ReplayProbe.Result.NONE;
+        Map<String, Operation> byServer = new LinkedHashMap<>();
+        Map<String, CpuClock> clocks = new LinkedHashMap<>();
+        for (int s = 0; s < servers.size(); s++) {
+            byServer.put(servers.get(s).name(), logins.get(s));
+            clocks.put(servers.get(s).name(), servers.get(s).cpu());
+        }
         for (int level : concurrency) {
+            lastSessions.forEach(last -> Arrays.fill(last, null));
+            // The servers take turns, slice by slice, so a disturbance on the machine hits them alike.
+            Map<String, Measurement> measured = interleaved(context, "login ", level, byServer, clocks);
             for (int s = 0; s < servers.size(); s++) {
                 Server server = servers.get(s);
-                ClientSession[] last = lastSessions.get(s);
-                Arrays.fill(last, null);
-                Measurement measurement = context.runner()
-                        .run(server.name() + " login c=" + level, logins.get(s), level, warmup, duration, server.cpu());
-                rows.add(new Row(server.name(), "login", level, measurement, OptionalDouble.of(floor.loginMicros())));
-                probes = probes.plus(
-                        context.probe().run(server.base(), cycle(Arrays.asList(last), replayProbes), false));
+                rows.add(new Row(
+                        server.name(),
+                        "login",
+                        level,
+                        measured.get(server.name()),
+                        OptionalDouble.of(floor.loginMicros())));
+                probes = probes.plus(context.probe()
+                        .run(server.base(), cycle(Arrays.asList(lastSessions.get(s)), replayProbes), false));
             }
         }
         Map<String, Object> header = header(servers);

@@ -1,14 +1,17 @@
 package dev.opaquepop.cli.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
- * What one operation at one concurrency did over one measured window.
+ * What one operation at one concurrency did over one measured window, or over several slices of it taken in
+ * turn with other operations or servers ({@link #merge}).
  *
  * @param ok operations answered as expected, each one's latency in {@code latencies}
  * @param errors operations that failed (exception or unexpected answer)
- * @param seconds the window: first start to last finish
+ * @param seconds the window: first start to last finish (summed over slices)
  * @param serverCpuSeconds CPU the server used in the window, when readable
  * @param loadCpuSeconds CPU this load generator used in the window
  * @param machineCpuSeconds CPU the whole machine used in the window (all processes), when readable
@@ -23,6 +26,44 @@ record Measurement(
         OptionalDouble loadCpuSeconds,
         OptionalDouble machineCpuSeconds,
         List<String> errorSamples) {
+
+    /** Several slices of one operation at one level as one measurement: counts, times and CPU add up. */
+    static Measurement merge(List<Measurement> slices) {
+        if (slices.size() == 1) {
+            return slices.get(0);
+        }
+        int ok = 0;
+        int errors = 0;
+        double seconds = 0;
+        List<String> samples = new ArrayList<>();
+        for (Measurement slice : slices) {
+            ok += slice.ok;
+            errors += slice.errors;
+            seconds += slice.seconds;
+            slice.errorSamples.stream().limit(Math.max(0, 5 - samples.size())).forEach(samples::add);
+        }
+        return new Measurement(
+                ok,
+                errors,
+                seconds,
+                Latencies.merge(slices.stream().map(Measurement::latencies).toList()),
+                sum(slices, Measurement::serverCpuSeconds),
+                sum(slices, Measurement::loadCpuSeconds),
+                sum(slices, Measurement::machineCpuSeconds),
+                List.copyOf(samples));
+    }
+
+    private static OptionalDouble sum(List<Measurement> slices, Function<Measurement, OptionalDouble> field) {
+        double total = 0;
+        for (Measurement slice : slices) {
+            OptionalDouble value = field.apply(slice);
+            if (value.isEmpty()) {
+                return OptionalDouble.empty();
+            }
+            total += value.getAsDouble();
+        }
+        return OptionalDouble.of(total);
+    }
 
     double throughput() {
         return seconds > 0 ? ok / seconds : 0;

@@ -122,6 +122,41 @@ class BenchPartsTest {
     }
 
     @Test
+    void measurementSlices_mergeIntoOneWindow() {
+        Measurement a = new Measurement(
+                2,
+                1,
+                1.0,
+                new Latencies(new long[] {1_000_000, 3_000_000}),
+                OptionalDouble.of(0.5),
+                OptionalDouble.of(0.25),
+                OptionalDouble.of(1.5),
+                List.of("e1"));
+        Measurement b = new Measurement(
+                2,
+                0,
+                3.0,
+                new Latencies(new long[] {2_000_000, 4_000_000}),
+                OptionalDouble.of(1.5),
+                OptionalDouble.of(0.75),
+                OptionalDouble.empty(),
+                List.of());
+
+        Measurement merged = Measurement.merge(List.of(a, b));
+
+        assertThat(merged.ok()).isEqualTo(4);
+        assertThat(merged.errors()).isEqualTo(1);
+        assertThat(merged.seconds()).isEqualTo(4.0);
+        assertThat(merged.throughput()).isEqualTo(1.0);
+        assertThat(merged.percentileMillis(50)).isEqualTo(2.0);
+        assertThat(merged.percentileMillis(100)).isEqualTo(4.0);
+        assertThat(merged.serverCpuPerOpMicros()).hasValue(500_000.0);
+        assertThat(merged.loadCpuSeconds()).hasValue(1.0);
+        assertThat(merged.machineCpuSeconds()).isEmpty();
+        assertThat(merged.errorSamples()).containsExactly("e1");
+    }
+
+    @Test
     void replayProbeResults_add() {
         ReplayProbe.Result a = new ReplayProbe.Result(2, 0, 1, List.of("x"));
         ReplayProbe.Result b = new ReplayProbe.Result(3, 1, 0, List.of());
