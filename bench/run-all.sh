@@ -12,6 +12,7 @@
 #   --duration D        measured window per server, operation and level (default 10s)
 #   --warmup D          unmeasured run before each window (default 2s)
 #   --prime D           unmeasured run of each operation before the first level (default 15s)
+#   --slices N          windows split into N slices taken in turn by the servers / operations (default 5)
 #   --users N           users for the logins (default 200)
 #   --sessions N        sessions for the calls (default 64)
 #   --no-transfers      leave out signed POST /api/transfer (each one is an fsync'd SQLite write on our server)
@@ -33,6 +34,7 @@ concurrency="1,2,4,8"
 duration="10s"
 warmup="2s"
 prime="15s"
+slices=5
 users=200
 sessions=64
 transfers=(--transfers)
@@ -47,14 +49,15 @@ while [ $# -gt 0 ]; do
     --duration) duration="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --prime) prime="$2"; shift 2 ;;
+    --slices) slices="$2"; shift 2 ;;
     --users) users="$2"; shift 2 ;;
     --sessions) sessions="$2"; shift 2 ;;
     --no-transfers) transfers=(); shift ;;
     --no-peer) peer=no; shift ;;
     --plots) plots="$2"; shift 2 ;;
-    --quick) runs=1; concurrency="1,2"; duration="2s"; warmup="1s"; prime="2s"; users=20; sessions=8; shift ;;
+    --quick) runs=1; concurrency="1,2"; duration="2s"; warmup="1s"; prime="2s"; slices=2; users=20; sessions=8; shift ;;
     --) shift; server_args=("$@"); break ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-all: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -113,7 +116,8 @@ await_url() {
        "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
   echo "java: $("$launcher" --version 2>/dev/null | head -1); node: $(node --version 2>/dev/null || echo none)"
   echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (uncommitted changes)')"
-  echo "settings: runs=$runs concurrency=$concurrency duration=$duration warmup=$warmup prime=$prime users=$users"\
+  echo "settings: runs=$runs concurrency=$concurrency duration=$duration warmup=$warmup prime=$prime slices=$slices"\
+       "users=$users"\
        "sessions=$sessions transfers=${transfers[*]:-no} server args: ${server_args[*]:-(none)}"
 } | tee "$out/environment.txt"
 
@@ -143,7 +147,7 @@ for run in $(seq 1 "$runs"); do
   fi
 
   common=("${servers[@]}" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --prime "$prime"
-          --out "$dir")
+          --slices "$slices" --out "$dir")
   "$launcher" bench logins "${common[@]}" --users "$users" || status=1
   "$launcher" bench calls "${common[@]}" --sessions "$sessions" "${transfers[@]}" || status=1
   stop_servers
