@@ -7,7 +7,7 @@
 #   bench/run-all.sh [options] [-- extra arguments for `opaque-pop server`]
 #
 #   --runs N            repetitions, each with freshly started servers (default 2)
-#   --out DIR           where results go (default bench-results/<date>)
+#   --out DIR           where results go (default bench/results/<date>, git-ignored)
 #   --concurrency LIST  levels (default 1,2,4,8)
 #   --duration D        measured window per server, operation and level (default 10s)
 #   --warmup D          unmeasured run before each window (default 2s)
@@ -29,7 +29,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 runs=2
-out="bench-results/$(date -u +%Y%m%dT%H%M%SZ)"
+out="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 concurrency="1,2,4,8"
 duration="10s"
 warmup="2s"
@@ -63,6 +63,20 @@ while [ $# -gt 0 ]; do
 done
 
 launcher="$root/bin/opaque-pop"
+
+# The JDK the launcher picks (same order: JAVA_HOME, the java on PATH, /usr/lib/jvm), for the record.
+java_version() {
+  local candidate
+  for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" "$(command -v java || true)" \
+      $(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -rV); do
+    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
+    if "$candidate" -XshowSettings:properties -version 2>&1 \
+        | awk -F'= ' '/java.specification.version/ {exit !($2 + 0 >= 21)}'; then
+      "$candidate" -version 2>&1 | head -2 | tr '\n' ' '
+      return
+    fi
+  done
+}
 # Build the executable first, so that no build runs while anything is measured.
 "$launcher" --version >/dev/null
 
@@ -114,7 +128,7 @@ await_url() {
 {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
        "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
-  echo "java: $("$launcher" --version 2>/dev/null | head -1); node: $(node --version 2>/dev/null || echo none)"
+  echo "java: $(java_version); node: $(node --version 2>/dev/null || echo none)"
   echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (uncommitted changes)')"
   echo "settings: runs=$runs concurrency=$concurrency duration=$duration warmup=$warmup prime=$prime slices=$slices"\
        "users=$users"\

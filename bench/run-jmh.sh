@@ -9,7 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 runs=2
-out="bench-results/jmh-$(date -u +%Y%m%dT%H%M%SZ)"
+out="bench/results/jmh-$(date -u +%Y%m%dT%H%M%SZ)"
 jmh_args=()
 while [ $# -gt 0 ]; do
   case "$1" in

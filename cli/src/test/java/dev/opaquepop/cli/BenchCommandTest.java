@@ -214,6 +214,7 @@ class BenchCommandTest {
             Run run = run(
                     "bench", "calls",
                     "--server", proxy.uri().toString(),
+                    "--operations", "me",
                     "--sessions", "2",
                     "--concurrency", "1",
                     "--duration", "300ms",
@@ -226,6 +227,7 @@ class BenchCommandTest {
             JsonNode json = JSON.readTree(out.resolve("calls.json").toFile());
             assertThat(json.path("replay_probes").path("accepted_replays").asInt())
                     .isEqualTo(2);
+            assertThat(json.path("rows").findValuesAsText("operation")).containsExactly("me");
         }
     }
 
@@ -235,6 +237,9 @@ class BenchCommandTest {
         Run unmatched = run("bench", "logins", "--server", "a=http://127.0.0.1:1", "--server-pid", "b=1");
         assertThat(unmatched.exitCode()).isEqualTo(2);
         assertThat(unmatched.err()).contains("no --server of that name");
+        Run unknownOperation = run("bench", "calls", "--operations", "me,delete");
+        assertThat(unknownOperation.exitCode()).isEqualTo(2);
+        assertThat(unknownOperation.err()).contains("--operations takes healthz, me and transfer");
     }
 
     /**

@@ -45,6 +45,14 @@ public final class CallsCommand extends LoadCommand {
             description = "Also measure signed POST /api/transfer (each one is booked by the server).")
     boolean transfers;
 
+    @Option(
+            names = "--operations",
+            split = ",",
+            paramLabel = "OP,OP,...",
+            description = "Measure only these of healthz, me, transfer (default: healthz,me, plus transfer with"
+                    + " --transfers), e.g. to profile one kind of request alone.")
+    List<String> only;
+
     @Override
     String kind() {
         return "calls";
@@ -55,12 +63,26 @@ public final class CallsCommand extends LoadCommand {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("sessions", sessions);
         settings.put("transfers", transfers);
+        settings.put("operations", operations());
         return settings;
     }
 
     @Override
     String validateMore() {
-        return sessions < 1 ? "--sessions must be at least 1" : null;
+        if (sessions < 1) {
+            return "--sessions must be at least 1";
+        }
+        if (only != null && (only.isEmpty() || !OPERATIONS.containsAll(only))) {
+            return "--operations takes healthz, me and transfer";
+        }
+        return null;
+    }
+
+    private List<String> operations() {
+        if (only != null) {
+            return OPERATIONS.stream().filter(only::contains).toList();
+        }
+        return transfers ? OPERATIONS : OPERATIONS.subList(0, 2);
     }
 
     @Override
@@ -71,7 +93,7 @@ public final class CallsCommand extends LoadCommand {
             set.registerAll(server.client(), context.progress(), server.name() + ": register " + sessions + " users");
             sessionSets.add(set.loginAll(server.client(), context.progress(), server.name() + ": log in " + sessions));
         }
-        List<String> operations = transfers ? OPERATIONS : OPERATIONS.subList(0, 2);
+        List<String> operations = operations();
         for (int s = 0; s < servers.size(); s++) {
             for (String name : operations) {
                 prime(context, servers.get(s), operation(name, servers.get(s), sessionSets.get(s)));
@@ -95,7 +117,7 @@ public final class CallsCommand extends LoadCommand {
                         rows.add(new Row(server.name(), name, level, measurement, OptionalDouble.empty())));
                 List<ClientSession> probed = cycle(live, replayProbes);
                 probes = probes.plus(context.probe().run(server.base(), probed, false));
-                if (transfers) {
+                if (operations.contains("transfer")) {
                     probes = probes.plus(context.probe().run(server.base(), probed, true));
                 }
             }

@@ -113,12 +113,14 @@ class BenchPartsTest {
     }
 
     @Test
-    void plotScale_roundsUpToOneTwoOrFive() {
+    void plotScale_roundsUpToARoundNumber() {
         assertThat(Plot.niceCeiling(0)).isEqualTo(1);
-        assertThat(Plot.niceCeiling(0.7)).isEqualTo(1);
-        assertThat(Plot.niceCeiling(1.3)).isEqualTo(2);
+        assertThat(Plot.niceCeiling(0.7)).isEqualTo(0.8, within(1e-9));
+        assertThat(Plot.niceCeiling(1.3)).isEqualTo(1.5);
+        assertThat(Plot.niceCeiling(24.2)).isEqualTo(25);
         assertThat(Plot.niceCeiling(430)).isEqualTo(500);
-        assertThat(Plot.niceCeiling(5001)).isEqualTo(10_000);
+        assertThat(Plot.niceCeiling(5001)).isEqualTo(6000);
+        assertThat(Plot.niceCeiling(9000)).isEqualTo(10_000);
     }
 
     @Test
