@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ClientCommands.WhoAmI.class,
             ClientCommands.Logout.class,
             SetupCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
