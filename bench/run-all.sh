@@ -21,8 +21,9 @@
 #   --quick             a smoke run: 1 run, levels 1,2, 2 s windows (what CI uses)
 #
 # Environment: SERVER_JAVA_OPTS is given to our server's JVM only (e.g. a JFR recording); OPAQUE_POP_* server
-# settings pass through. Extra server arguments after `--` select other storage once the server has it, e.g.
-#   bench/run-all.sh -- --store postgres --database-url jdbc:postgresql://127.0.0.1/opaquepop
+# settings pass through. Extra server arguments after `--` select other storage, e.g. PostgreSQL + Redis (which
+# also need an explicit setup: OPAQUE_POP_SERVER_SETUP="$(bin/opaque-pop setup 2>/dev/null)"):
+#   bench/run-all.sh -- --db-url jdbc:postgresql://127.0.0.1:5432/test --redis-url redis://127.0.0.1:6379
 # The exit status is non-zero when any bench run had an error or accepted a replay.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
