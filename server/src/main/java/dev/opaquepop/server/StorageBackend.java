@@ -7,20 +7,18 @@ import dev.opaquepop.server.store.PendingLoginStore;
 import dev.opaquepop.server.store.SessionStore;
 import dev.opaquepop.server.store.TransferStore;
 import dev.opaquepop.server.store.UserStore;
+import dev.opaquepop.server.store.jdbc.JdbcTransferStore;
+import dev.opaquepop.server.store.jdbc.JdbcUserStore;
 import dev.opaquepop.server.store.memory.MemoryNonceStore;
 import dev.opaquepop.server.store.memory.MemoryPendingLoginStore;
 import dev.opaquepop.server.store.memory.MemorySessionStore;
 import dev.opaquepop.server.store.postgres.PostgresDatabase;
-import dev.opaquepop.server.store.postgres.PostgresTransferStore;
-import dev.opaquepop.server.store.postgres.PostgresUserStore;
 import dev.opaquepop.server.store.redis.RedisConnection;
 import dev.opaquepop.server.store.redis.RedisNonceStore;
 import dev.opaquepop.server.store.redis.RedisPendingLoginStore;
 import dev.opaquepop.server.store.redis.RedisSessionStore;
 import dev.opaquepop.server.store.redis.Sealer;
 import dev.opaquepop.server.store.sqlite.SqliteDatabase;
-import dev.opaquepop.server.store.sqlite.SqliteTransferStore;
-import dev.opaquepop.server.store.sqlite.SqliteUserStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,14 +88,14 @@ final class StorageBackend implements AutoCloseable {
                         config.dbTimeout(),
                         display);
                 resources.add(postgres);
-                users = new PostgresUserStore(postgres);
-                transfers = new PostgresTransferStore(postgres);
+                users = new JdbcUserStore(postgres);
+                transfers = new JdbcTransferStore(postgres);
                 dependencies.add(new Readiness.Dependency("database", "postgresql", postgres::probe));
                 database = display;
             } else {
                 SqliteDatabase sqlite = SqliteDatabase.open(config.dataDirectory());
-                users = new SqliteUserStore(sqlite);
-                transfers = new SqliteTransferStore(sqlite);
+                users = new JdbcUserStore(sqlite);
+                transfers = new JdbcTransferStore(sqlite);
                 dependencies.add(new Readiness.Dependency("database", "sqlite", sqlite::probe));
                 database = "sqlite:" + config.dataDirectory().toAbsolutePath();
             }

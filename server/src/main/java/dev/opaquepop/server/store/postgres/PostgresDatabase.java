@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.opaquepop.server.store.StoreException;
+import dev.opaquepop.server.store.jdbc.ConnectionSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
@@ -24,7 +25,7 @@ import org.flywaydb.core.api.FlywayException;
  * SQLite's. A {@code currentSchema} URL parameter names the schema to migrate and use (created if missing), so
  * deployments, and test runs, can share one database.
  */
-public final class PostgresDatabase implements AutoCloseable {
+public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
     private final HikariDataSource dataSource;
     private final int timeoutSeconds;
     private final String displayUrl;
@@ -127,8 +128,14 @@ public final class PostgresDatabase implements AutoCloseable {
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
-    Connection connect() throws SQLException {
+    @Override
+    public Connection connect() throws SQLException {
         return dataSource.getConnection();
+    }
+
+    @Override
+    public String name() {
+        return "postgresql";
     }
 
     /** Throws {@link StoreException} unless a pooled connection answers within the timeout. */

@@ -1,6 +1,7 @@
 package dev.opaquepop.server.store.sqlite;
 
 import dev.opaquepop.server.store.StoreException;
+import dev.opaquepop.server.store.jdbc.ConnectionSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import org.sqlite.SQLiteDataSource;
  * The embedded database: one SQLite file in the data directory, in WAL mode with {@code synchronous=FULL} so
  * a commit is on disk before the HTTP response that acknowledges it. The schema comes from Flyway migrations.
  */
-public final class SqliteDatabase {
+public final class SqliteDatabase implements ConnectionSource {
     static final String FILE_NAME = "opaque-pop.db";
 
     private final SQLiteDataSource dataSource;
@@ -54,8 +55,14 @@ public final class SqliteDatabase {
         }
     }
 
-    Connection connect() throws SQLException {
+    @Override
+    public Connection connect() throws SQLException {
         return dataSource.getConnection();
+    }
+
+    @Override
+    public String name() {
+        return "sqlite";
     }
 
     /** Throws {@link StoreException} unless the database file answers a query. */

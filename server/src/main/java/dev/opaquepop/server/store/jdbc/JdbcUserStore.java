@@ -1,4 +1,4 @@
-package dev.opaquepop.server.store.sqlite;
+package dev.opaquepop.server.store.jdbc;
 
 import dev.opaquepop.opaque.InvalidMessageException;
 import dev.opaquepop.opaque.RegistrationRecord;
@@ -11,11 +11,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Users in SQLite. Inserts never overwrite: the primary key settles races between registrations. */
-public final class SqliteUserStore implements UserStore {
-    private final SqliteDatabase database;
+/**
+ * Users in SQLite or PostgreSQL (the SQL is the same). Inserts never overwrite: the primary key settles races
+ * between registrations, also between instances sharing PostgreSQL.
+ */
+public final class JdbcUserStore implements UserStore {
+    private final ConnectionSource database;
 
-    public SqliteUserStore(SqliteDatabase database) {
+    public JdbcUserStore(ConnectionSource database) {
         this.database = database;
     }
 
@@ -29,7 +32,7 @@ public final class SqliteUserStore implements UserStore {
             statement.setLong(3, createdAt.getEpochSecond());
             return statement.executeUpdate() == 1;
         } catch (SQLException e) {
-            throw new StoreException("cannot insert user", e);
+            throw new StoreException(database.name() + ": cannot insert user", e);
         }
     }
 
@@ -46,9 +49,9 @@ public final class SqliteUserStore implements UserStore {
                 return Optional.of(RegistrationRecord.decode(rows.getBytes(1)));
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot read user", e);
+            throw new StoreException(database.name() + ": cannot read user", e);
         } catch (InvalidMessageException e) {
-            throw new StoreException("stored registration record is corrupt", e);
+            throw new StoreException(database.name() + ": stored registration record is corrupt", e);
         }
     }
 
@@ -61,7 +64,7 @@ public final class SqliteUserStore implements UserStore {
                 return rows.next();
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot read user", e);
+            throw new StoreException(database.name() + ": cannot read user", e);
         }
     }
 }

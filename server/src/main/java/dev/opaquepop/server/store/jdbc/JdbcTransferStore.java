@@ -1,4 +1,4 @@
-package dev.opaquepop.server.store.sqlite;
+package dev.opaquepop.server.store.jdbc;
 
 import dev.opaquepop.server.store.StoreException;
 import dev.opaquepop.server.store.Transfer;
@@ -11,11 +11,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Transfers in SQLite; the unique (session_hash, nonce) constraint turns a replay into a no-op insert. */
-public final class SqliteTransferStore implements TransferStore {
-    private final SqliteDatabase database;
+/**
+ * Transfers in SQLite or PostgreSQL (the SQL is the same). The unique (session_hash, nonce) constraint turns a
+ * replay into a no-op insert, on whichever instance it arrives and whatever Redis remembers: of concurrent
+ * inserts of one pair, one commits and the others find the conflict.
+ */
+public final class JdbcTransferStore implements TransferStore {
+    private final ConnectionSource database;
 
-    public SqliteTransferStore(SqliteDatabase database) {
+    public JdbcTransferStore(ConnectionSource database) {
         this.database = database;
     }
 
@@ -34,7 +38,7 @@ public final class SqliteTransferStore implements TransferStore {
             statement.setLong(7, transfer.createdAt().getEpochSecond());
             return statement.executeUpdate() == 1;
         } catch (SQLException e) {
-            throw new StoreException("cannot record transfer", e);
+            throw new StoreException(database.name() + ": cannot record transfer", e);
         }
     }
 
@@ -61,7 +65,7 @@ public final class SqliteTransferStore implements TransferStore {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("cannot list transfers", e);
+            throw new StoreException(database.name() + ": cannot list transfers", e);
         }
     }
 }
