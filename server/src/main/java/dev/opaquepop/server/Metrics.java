@@ -1,14 +1,31 @@
 package dev.opaquepop.server;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** The server's Prometheus metrics, scraped at {@code GET /metrics}. Labels never carry user data. */
 public final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public Metrics() {
+        new ProcessorMetrics().bindTo(registry);
+        // The conventional process_cpu_seconds_total, so a load generator can divide the server's CPU time by the
+        // operations it completed without access to the server's /proc.
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            FunctionCounter.builder(
+                            "process.cpu", os, bean -> bean.getProcessCpuTime() / (double) TimeUnit.SECONDS.toNanos(1))
+                    .baseUnit("seconds")
+                    .description("CPU time used by the server process")
+                    .register(registry);
+        }
+    }
 
     public PrometheusMeterRegistry registry() {
         return registry;

@@ -94,6 +94,7 @@ final class StorageBackend implements AutoCloseable {
                 database = display;
             } else {
                 SqliteDatabase sqlite = SqliteDatabase.open(config.dataDirectory());
+                resources.add(sqlite);
                 users = new JdbcUserStore(sqlite);
                 transfers = new JdbcTransferStore(sqlite);
                 dependencies.add(new Readiness.Dependency("database", "sqlite", sqlite::probe));

@@ -387,6 +387,7 @@ abstract class EndToEndSuite {
         HttpResponse<String> metrics =
                 HTTP.send(HttpRequest.newBuilder(server.uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("opaque_pop_logins_total{outcome=\"succeeded\"} 1.0");
+        assertThat(metrics.body()).containsPattern("(?m)^process_cpu_seconds_total [0-9.E]+$");
     }
 
     // ---- helpers

@@ -14,6 +14,7 @@ import java.util.Base64;
  */
 final class RequestBody {
     private static final String ATTRIBUTE = "opaque-pop.body";
+    private static final byte[] EMPTY = new byte[0];
 
     private RequestBody() {}
 
@@ -26,6 +27,11 @@ final class RequestBody {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
             throw tooLarge(maxBytes);
+        }
+        if (declared == 0) {
+            // Most signed calls are GETs without a body: skip the stream and its read buffer.
+            ctx.attribute(ATTRIBUTE, EMPTY);
+            return EMPTY;
         }
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] body = in.readNBytes(maxBytes + 1);
