@@ -1,6 +1,7 @@
 package dev.opaquepop.cli;
 
 import dev.opaquepop.cli.bench.CallsCommand;
+import dev.opaquepop.cli.bench.EnumerationCommand;
 import dev.opaquepop.cli.bench.LoginsCommand;
 import dev.opaquepop.cli.bench.SummarizeCommand;
 import picocli.CommandLine;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
                     + " increasing concurrency; results as JSON, CSV, markdown and a PNG plot.",
             "Exit code 1 when any request failed or any replay was accepted."
         },
-        subcommands = {LoginsCommand.class, CallsCommand.class, SummarizeCommand.class})
+        subcommands = {LoginsCommand.class, CallsCommand.class, EnumerationCommand.class, SummarizeCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -155,6 +155,35 @@ class BenchCommandTest {
     }
 
     @Test
+    void enumeration_knownAndUnknownUsernamesAnswerInTheSameShape(@TempDir Path out) throws IOException {
+        Run run = run(
+                "bench", "enumeration",
+                "--server", serverUri().toString(),
+                "--users", "3",
+                "--samples", "40",
+                "--warmup", "5",
+                "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        JsonNode json = JSON.readTree(out.resolve("enumeration.json").toFile());
+        assertThat(json.path("samples_per_class").asInt()).isEqualTo(40);
+        assertThat(json.path("failures").asInt()).isZero();
+        assertThat(json.path("shapes_identical").asBoolean()).isTrue();
+        // One shape, and it is a 200 carrying a login id and a KE2 of the right encoded lengths (43 and 427).
+        assertThat(json.path("known_shapes")).hasSize(1);
+        assertThat(json.path("known_shapes").get(0).asText()).startsWith("200 ").contains("login_id:43", "ke2:427");
+        double p = json.path("mann_whitney_p").asDouble(-1);
+        assertThat(p).isBetween(0.0, 1.0);
+        assertThat(json.path("median_difference_bootstrap_95_us")).hasSize(2);
+        assertThat(out.resolve("enumeration.png")).isRegularFile();
+        assertThat(Files.readAllBytes(out.resolve("enumeration.png"))).startsWith(0x89, 'P', 'N', 'G');
+        assertThat(run.out())
+                .contains("Mann-Whitney U")
+                .contains("response shape")
+                .contains("identical");
+    }
+
+    @Test
     void summarize_foldsRunsIntoMedianAndRange(@TempDir Path out) throws IOException {
         Path first = out.resolve("run1");
         Path second = out.resolve("run2");

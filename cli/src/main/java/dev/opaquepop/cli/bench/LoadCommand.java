@@ -5,8 +5,6 @@ import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.opaque.Ksf;
 import dev.opaquepop.pop.PopSigner;
-import dev.opaquepop.server.OpaquePopServer;
-import dev.opaquepop.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -15,7 +13,6 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -166,19 +163,7 @@ public abstract class LoadCommand implements Callable<Integer> {
         if (!targets.isEmpty()) {
             return measure(targets);
         }
-        // The in-process server's request log would bury the progress bar; logback reads this on first use.
-        if (System.getenv("OPAQUE_POP_LOG_LEVEL") == null && System.getProperty("OPAQUE_POP_LOG_LEVEL") == null) {
-            System.setProperty("OPAQUE_POP_LOG_LEVEL", "WARN");
-        }
-        Path data = Files.createTempDirectory("opaque-pop-bench");
-        try (OpaquePopServer local = OpaquePopServer.start(
-                ServerConfig.builder().port(0).dataDirectory(data).build())) {
-            URI uri = URI.create("http://127.0.0.1:" + local.port());
-            err.println("started a server in-process at " + uri + " (data in " + data + ")");
-            return measure(List.of(new Target("in-process", uri, null)));
-        } finally {
-            deleteRecursively(data);
-        }
+        return LocalServer.run(err, uri -> measure(List.of(new Target("in-process", uri, null))));
     }
 
     private String validate() {
@@ -211,7 +196,7 @@ public abstract class LoadCommand implements Callable<Integer> {
         boolean bar =
                 progressStyle == ProgressStyle.BAR || (progressStyle == ProgressStyle.AUTO && Progress.onTerminal());
         Progress progress = new Progress(err, bar);
-        SecureRandom random = loadRandom();
+        SecureRandom random = LocalServer.random();
         List<Server> prepared = new ArrayList<>();
         try {
             for (Target target : targets) {
@@ -263,19 +248,6 @@ public abstract class LoadCommand implements Callable<Integer> {
                 server.client().close();
                 server.http().close();
             }
-        }
-    }
-
-    /**
-     * The load generator's randomness (blinds, keyshares, nonces): the JDK's DRBG, seeded once, rather than the
-     * default NativePRNG, which reads /dev/urandom under a global lock for every nonce and would spend the cores
-     * the server needs on the client's side of the measurement.
-     */
-    private static SecureRandom loadRandom() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (NoSuchAlgorithmException e) {
-            return new SecureRandom();
         }
     }
 
@@ -401,13 +373,5 @@ public abstract class LoadCommand implements Callable<Integer> {
                         .thenComparingInt(row -> operations.indexOf(row.operation()))
                         .thenComparingInt(Row::concurrency))
                 .toList();
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }
