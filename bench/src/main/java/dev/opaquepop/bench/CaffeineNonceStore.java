@@ -16,7 +16,8 @@ final class CaffeineNonceStore implements NonceStore {
 
     /**
      * @param sameThread run Caffeine's maintenance (expiry, buffer draining) on the calling thread instead of
-     *     handing it to {@code ForkJoinPool.commonPool()}, Caffeine's default and the server's choice
+     *     handing it to {@code ForkJoinPool.commonPool()}, Caffeine's default (the server runs it on the calling
+     *     thread)
      */
     CaffeineNonceStore(boolean sameThread) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder();
