@@ -49,7 +49,7 @@ public final class RedisLimitStorage implements LimitStorage {
     private final String prefix;
     private final Clock clock;
     private final SecretKeySpec nameKey;
-    private final LettuceBasedProxyManager<String> buckets;
+    private final LettuceBasedProxyManager<Object> buckets;
 
     public RedisLimitStorage(RedisConnection redis, String prefix, ServerSetup setup, Clock clock, Duration timeout) {
         this.redis = redis;
@@ -168,21 +168,25 @@ public final class RedisLimitStorage implements LimitStorage {
         }
     }
 
-    /** Bucket4j's view of Redis: the connection current at each command, so a replaced connection is picked up. */
-    private record CurrentConnection(RedisConnection redis) implements RedisApi<String> {
+    /**
+     * Bucket4j's view of Redis: the connection current at each command, so a replaced connection is picked up.
+     * Keys are typed {@code Object} because Bucket4j hands them over in an {@code Object[]}; they are always the
+     * strings built by {@link #key}.
+     */
+    private record CurrentConnection(RedisConnection redis) implements RedisApi<Object> {
         @Override
-        public <V> RedisFuture<V> eval(String script, ScriptOutputType type, String[] keys, byte[][] params) {
-            return redis.async().eval(script, type, keys, params);
+        public <V> RedisFuture<V> eval(String script, ScriptOutputType type, Object[] keys, byte[][] params) {
+            return redis.async().eval(script, type, Arrays.copyOf(keys, keys.length, String[].class), params);
         }
 
         @Override
-        public RedisFuture<byte[]> get(String key) {
-            return redis.async().get(key);
+        public RedisFuture<byte[]> get(Object key) {
+            return redis.async().get((String) key);
         }
 
         @Override
-        public RedisFuture<?> delete(String key) {
-            return redis.async().del(key);
+        public RedisFuture<?> delete(Object key) {
+            return redis.async().del((String) key);
         }
     }
 }
