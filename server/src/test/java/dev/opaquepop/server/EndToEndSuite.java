@@ -521,8 +521,11 @@ abstract class EndToEndSuite {
     }
 
     @Test
-    void rateLimitOff_letsEveryAttemptThrough() throws Exception {
-        restart(b -> b.rateLimit(false));
+    void rateLimitOff_letsEveryAttemptThrough_andSaysSoAtStart() throws Exception {
+        try (CapturedLogs logs = new CapturedLogs(OpaquePopServer.class)) {
+            restart(b -> b.rateLimit(false));
+            assertThat(logs.lines()).anyMatch(line -> line.startsWith("WARN rate limits are off"));
+        }
         client.register("alice", PASSWORD);
         for (int i = 0; i < 60; i++) {
             assertThat(loginStartResponse(i % 2 == 0 ? "alice" : "nobody" + i, Map.of())

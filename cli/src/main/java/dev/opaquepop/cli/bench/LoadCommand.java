@@ -42,8 +42,10 @@ public abstract class LoadCommand implements Callable<Integer> {
     @Option(
             names = "--server",
             paramLabel = "[NAME=]URL",
-            description = "A server to drive, repeatable (e.g. opaque-pop=http://127.0.0.1:8080). Default: one"
-                    + " started in this process on a free port (its CPU then cannot be told from the load's).")
+            description = "A server to drive, repeatable (e.g. opaque-pop=http://127.0.0.1:8080); start an"
+                    + " opaque-pop server for this with --rate-limit off, or its limits against password guessing"
+                    + " answer 429. Default: one started in this process on a free port, limits off (its CPU then"
+                    + " cannot be told from the load's).")
     List<String> servers = new ArrayList<>();
 
     @Option(
@@ -171,8 +173,12 @@ public abstract class LoadCommand implements Callable<Integer> {
             System.setProperty("OPAQUE_POP_LOG_LEVEL", "WARN");
         }
         Path data = Files.createTempDirectory("opaque-pop-bench");
-        try (OpaquePopServer local = OpaquePopServer.start(
-                ServerConfig.builder().port(0).dataDirectory(data).build())) {
+        // A load test logs in as fast as it can from one address: the limits against guessing would refuse it.
+        try (OpaquePopServer local = OpaquePopServer.start(ServerConfig.builder()
+                .port(0)
+                .dataDirectory(data)
+                .rateLimit(false)
+                .build())) {
             URI uri = URI.create("http://127.0.0.1:" + local.port());
             err.println("started a server in-process at " + uri + " (data in " + data + ")");
             return measure(List.of(new Target("in-process", uri, null)));
