@@ -120,9 +120,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--redis-url",
             defaultValue = "${env:OPAQUE_POP_REDIS_URL}",
-            description = "Redis URI for sessions, pending logins and nonces, e.g. redis://cache:6379 (rediss:// for"
-                    + " TLS, redis-sentinel:// for Sentinel). Default: this instance's memory (env"
-                    + " OPAQUE_POP_REDIS_URL; give a password through the environment, not the command line).")
+            description =
+                    "Redis URI for sessions, pending logins, nonces and rate limits, e.g. redis://cache:6379 (rediss:// for"
+                            + " TLS, redis-sentinel:// for Sentinel). Default: this instance's memory (env"
+                            + " OPAQUE_POP_REDIS_URL; give a password through the environment, not the command line).")
     String redisUrl;
 
     @Option(
