@@ -144,7 +144,9 @@ for run in $(seq 1 "$runs"); do
   run_dirs+=("$dir")
   echo "== run $run of $runs -> $dir"
 
-  OPAQUE_POP_JAVA_OPTS="${SERVER_JAVA_OPTS:-}" "$launcher" server --port 0 --data "$work/data$run" \
+  # --rate-limit off: the load generator logs in from one address far faster than the limits against online
+  # guessing allow (the server logs a warning saying so).
+  OPAQUE_POP_JAVA_OPTS="${SERVER_JAVA_OPTS:-}" "$launcher" server --port 0 --data "$work/data$run" --rate-limit off \
       "${server_args[@]}" 2>"$dir/opaque-pop-server.log" &
   ours_pid=$!
   pids+=("$ours_pid")

@@ -120,9 +120,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--redis-url",
             defaultValue = "${env:OPAQUE_POP_REDIS_URL}",
-            description = "Redis URI for sessions, pending logins and nonces, e.g. redis://cache:6379 (rediss:// for"
-                    + " TLS, redis-sentinel:// for Sentinel). Default: this instance's memory (env"
-                    + " OPAQUE_POP_REDIS_URL; give a password through the environment, not the command line).")
+            description =
+                    "Redis URI for sessions, pending logins, nonces and rate limits, e.g. redis://cache:6379 (rediss:// for"
+                            + " TLS, redis-sentinel:// for Sentinel). Default: this instance's memory (env"
+                            + " OPAQUE_POP_REDIS_URL; give a password through the environment, not the command line).")
     String redisUrl;
 
     @Option(
@@ -138,6 +139,66 @@ final class ServerCommand implements Callable<Integer> {
             description = "Prefix of every Redis key, so deployments can share one Redis (env"
                     + " OPAQUE_POP_REDIS_KEY_PREFIX; default ${DEFAULT-VALUE}).")
     String redisKeyPrefix;
+
+    /** {@code --rate-limit on|off}. */
+    enum Switch {
+        on,
+        off
+    }
+
+    @Option(
+            names = "--rate-limit",
+            defaultValue = "${env:OPAQUE_POP_RATE_LIMIT:-on}",
+            description = "on, or off to turn the login and registration limits off for load tests (logs a warning)"
+                    + " (env OPAQUE_POP_RATE_LIMIT; default ${DEFAULT-VALUE}).")
+    Switch rateLimit;
+
+    @Option(
+            names = "--login-limit-user",
+            defaultValue = "${env:OPAQUE_POP_LOGIN_LIMIT_USER:-" + ServerConfig.Builder.DEFAULT_LOGIN_LIMIT_USER + "}",
+            description = "Login attempts per username, as tiers N/INTERVAL: a burst of N, then one per INTERVAL"
+                    + " (units s, m, h, d); every tier applies, so delays grow (env OPAQUE_POP_LOGIN_LIMIT_USER;"
+                    + " default ${DEFAULT-VALUE}).")
+    String loginLimitUser;
+
+    @Option(
+            names = "--login-limit-address",
+            defaultValue =
+                    "${env:OPAQUE_POP_LOGIN_LIMIT_ADDRESS:-" + ServerConfig.Builder.DEFAULT_LOGIN_LIMIT_ADDRESS + "}",
+            description = "Login attempts per client address (IPv6: per /64); successful logins give theirs back"
+                    + " (env OPAQUE_POP_LOGIN_LIMIT_ADDRESS; default ${DEFAULT-VALUE}).")
+    String loginLimitAddress;
+
+    @Option(
+            names = "--register-limit-address",
+            defaultValue = "${env:OPAQUE_POP_REGISTER_LIMIT_ADDRESS:-"
+                    + ServerConfig.Builder.DEFAULT_REGISTER_LIMIT_ADDRESS + "}",
+            description = "Registration steps per client address (IPv6: per /64); register/start and register/finish"
+                    + " take one each (env OPAQUE_POP_REGISTER_LIMIT_ADDRESS; default ${DEFAULT-VALUE}).")
+    String registerLimitAddress;
+
+    @Option(
+            names = "--known-address-ttl",
+            defaultValue = "${env:OPAQUE_POP_KNOWN_ADDRESS_TTL:-2592000}",
+            description = "Seconds a network a user logged in from keeps a login count of its own, so guessing"
+                    + " elsewhere cannot delay them there; 0: off (env OPAQUE_POP_KNOWN_ADDRESS_TTL; default"
+                    + " ${DEFAULT-VALUE}, 30 days).")
+    long knownAddressTtlSeconds;
+
+    @Option(
+            names = "--max-rate-limit-buckets",
+            defaultValue = "${env:OPAQUE_POP_MAX_RATE_LIMIT_BUCKETS:-100000}",
+            description = "Bound on each in-memory limit's buckets, embedded mode (env"
+                    + " OPAQUE_POP_MAX_RATE_LIMIT_BUCKETS; default ${DEFAULT-VALUE}).")
+    long maxRateLimitBuckets;
+
+    @Option(
+            names = "--trusted-proxies",
+            defaultValue = "${env:OPAQUE_POP_TRUSTED_PROXIES}",
+            description = "Comma-separated CIDR blocks of reverse proxies whose X-Forwarded-For names the client,"
+                    + " e.g. 10.0.0.0/8,::1/128. Default: none, the socket peer is the client (env"
+                    + " OPAQUE_POP_TRUSTED_PROXIES).")
+    String trustedProxies;
 
     @Override
     public Integer call() throws Exception {
@@ -163,6 +224,13 @@ final class ServerCommand implements Callable<Integer> {
                     .redisUrl(redisUrl)
                     .redisTimeout(Duration.ofSeconds(redisTimeoutSeconds))
                     .redisKeyPrefix(redisKeyPrefix)
+                    .rateLimit(rateLimit == Switch.on)
+                    .loginLimitUser(loginLimitUser)
+                    .loginLimitAddress(loginLimitAddress)
+                    .registerLimitAddress(registerLimitAddress)
+                    .knownAddressTtl(Duration.ofSeconds(knownAddressTtlSeconds))
+                    .maxRateLimitBuckets(maxRateLimitBuckets)
+                    .trustedProxies(trustedProxies)
                     .build();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("opaque-pop server: " + e.getMessage());

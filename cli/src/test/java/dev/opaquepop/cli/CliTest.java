@@ -56,6 +56,22 @@ class CliTest {
     }
 
     @Test
+    void server_rejectsInvalidLimitsAndProxiesNamingTheOption() {
+        Run spec = run("server", "--port", "0", "--login-limit-user", "5");
+        assertThat(spec.exitCode()).isEqualTo(2);
+        assertThat(spec.err()).contains("--login-limit-user takes tiers N/INTERVAL");
+        Run proxies = run("server", "--port", "0", "--trusted-proxies", "10.0.0.0/8,proxy.internal");
+        assertThat(proxies.exitCode()).isEqualTo(2);
+        assertThat(proxies.err()).contains("--trusted-proxies: 'proxy.internal' is not an IP address");
+        Run known = run("server", "--port", "0", "--known-address-ttl", "5");
+        assertThat(known.exitCode()).isEqualTo(2);
+        assertThat(known.err()).contains("--known-address-ttl must be 0 (off) or between 60 and");
+        Run toggle = run("server", "--port", "0", "--rate-limit", "maybe");
+        assertThat(toggle.exitCode()).isEqualTo(2);
+        assertThat(toggle.err()).contains("--rate-limit");
+    }
+
+    @Test
     void server_withSharedStorageButNoSetup_refusesToStart() {
         Run run = run("server", "--port", "0", "--db-url", "jdbc:postgresql://127.0.0.1:5432/app");
         assertThat(run.exitCode()).isEqualTo(2);

@@ -157,7 +157,11 @@ class CrashRecoveryTest {
                 "--port",
                 Integer.toString(port),
                 "--data",
-                data.toString()));
+                data.toString(),
+                // Registrations as fast as two threads can go, from one address: far beyond the default limit,
+                // which is not what this test is about (the login limits stay at their defaults).
+                "--register-limit-address",
+                "100000/1s"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("OPAQUE_POP_LOG_LEVEL", "WARN");
         builder.redirectOutput(

@@ -52,6 +52,14 @@ public final class Metrics {
                 .increment();
     }
 
+    /** A request answered 429, by the limit it hit ({@code login_user}, {@code login_address}, ...). */
+    public void rateLimited(String limit) {
+        Counter.builder("opaque_pop_rate_limited")
+                .tag("limit", limit)
+                .register(registry)
+                .increment();
+    }
+
     public void request(String method, String route, int status, Duration elapsed) {
         Timer.builder("opaque_pop_http_requests")
                 .tag("method", method)

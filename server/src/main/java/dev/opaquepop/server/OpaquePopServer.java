@@ -4,6 +4,7 @@ import dev.opaquepop.opaque.OpaqueConfig;
 import dev.opaquepop.opaque.OpaqueServer;
 import dev.opaquepop.pop.PopVerifier;
 import dev.opaquepop.server.http.HttpApi;
+import dev.opaquepop.server.limit.RateLimits;
 import dev.opaquepop.server.service.LoginService;
 import dev.opaquepop.server.service.RegistrationService;
 import dev.opaquepop.server.service.SessionService;
@@ -70,11 +71,16 @@ public final class OpaquePopServer implements AutoCloseable {
                     new PopVerifier(sessions, storage.nonces, config.clock(), config.popWindow()),
                     new Metrics(),
                     new Readiness(storage.dependencies, StorageBackend.probeDeadline(config)),
-                    Base64.getUrlEncoder().withoutPadding().encodeToString(publicKey));
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(publicKey),
+                    rateLimits(config, storage));
 
             Javalin app = HttpApi.create(services);
             app.start(config.bind(), config.port());
             warnAboutInstanceLocalState(config);
+            if (!config.rateLimit()) {
+                LOG.warn("rate limits are off (--rate-limit off): nothing slows down online password guessing or"
+                        + " mass registration; use this for load tests only");
+            }
             LOG.info(
                     "opaque-pop listening on http://{}:{} {} setup={} server_public_key={}",
                     config.bind(),
@@ -89,6 +95,18 @@ public final class OpaquePopServer implements AutoCloseable {
                 storage.close();
             }
         }
+    }
+
+    private static RateLimits rateLimits(ServerConfig config, StorageBackend storage) {
+        if (!config.rateLimit()) {
+            return RateLimits.off();
+        }
+        return RateLimits.of(
+                storage.limits,
+                config.loginLimitUser(),
+                config.loginLimitAddress(),
+                config.registerLimitAddress(),
+                config.knownAddressTtl());
     }
 
     /** Half a scale-out configuration works for one instance only: say so at start. */

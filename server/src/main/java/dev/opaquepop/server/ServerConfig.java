@@ -1,10 +1,13 @@
 package dev.opaquepop.server;
 
 import dev.opaquepop.opaque.Argon2idKsf;
+import dev.opaquepop.server.http.ClientAddresses;
+import dev.opaquepop.server.limit.LimitSpec;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -44,6 +47,13 @@ public final class ServerConfig {
     private final String redisUrl;
     private final Duration redisTimeout;
     private final String redisKeyPrefix;
+    private final boolean rateLimit;
+    private final LimitSpec loginLimitUser;
+    private final LimitSpec loginLimitAddress;
+    private final LimitSpec registerLimitAddress;
+    private final Duration knownAddressTtl;
+    private final long maxRateLimitBuckets;
+    private final List<String> trustedProxies;
     private final Clock clock;
     private final SecureRandom random;
 
@@ -69,6 +79,13 @@ public final class ServerConfig {
         this.redisUrl = b.redisUrl;
         this.redisTimeout = b.redisTimeout;
         this.redisKeyPrefix = b.redisKeyPrefix;
+        this.rateLimit = b.rateLimit;
+        this.loginLimitUser = b.parsedLoginLimitUser;
+        this.loginLimitAddress = b.parsedLoginLimitAddress;
+        this.registerLimitAddress = b.parsedRegisterLimitAddress;
+        this.knownAddressTtl = b.knownAddressTtl;
+        this.maxRateLimitBuckets = b.maxRateLimitBuckets;
+        this.trustedProxies = b.parsedTrustedProxies;
         this.clock = b.clock;
         this.random = b.random;
     }
@@ -182,6 +199,41 @@ public final class ServerConfig {
         return redisUrl != null;
     }
 
+    /** False with {@code --rate-limit off}: no login or registration limits (load tests only). */
+    public boolean rateLimit() {
+        return rateLimit;
+    }
+
+    /** Login attempts per username (and per known username and network pair). */
+    public LimitSpec loginLimitUser() {
+        return loginLimitUser;
+    }
+
+    /** Login attempts per client network (an IPv4 address, an IPv6 /64). */
+    public LimitSpec loginLimitAddress() {
+        return loginLimitAddress;
+    }
+
+    /** Registration steps per client network. */
+    public LimitSpec registerLimitAddress() {
+        return registerLimitAddress;
+    }
+
+    /** How long a network a user logged in from keeps a login bucket of its own; zero: never. */
+    public Duration knownAddressTtl() {
+        return knownAddressTtl;
+    }
+
+    /** The bound of each in-memory limit's buckets (embedded mode; Redis is bounded by key TTLs and maxmemory). */
+    public long maxRateLimitBuckets() {
+        return maxRateLimitBuckets;
+    }
+
+    /** The proxies whose {@code X-Forwarded-For} is believed, as canonical CIDR blocks; empty: none. */
+    public List<String> trustedProxies() {
+        return trustedProxies;
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -200,11 +252,21 @@ public final class ServerConfig {
                 + (dbUrl == null ? "" : ", dbPoolSize=" + dbPoolSize + ", dbTimeout=" + dbTimeout)
                 + ", sessions=" + (redisUrl == null ? "memory" : Redaction.url(redisUrl))
                 + (redisUrl == null ? "" : ", redisTimeout=" + redisTimeout + ", redisKeyPrefix=" + redisKeyPrefix)
+                + ", rateLimit="
+                + (rateLimit
+                        ? "[loginUser=" + loginLimitUser + ", loginAddress=" + loginLimitAddress + ", registerAddress="
+                                + registerLimitAddress + ", knownAddressTtl=" + knownAddressTtl + "]"
+                        : "off")
+                + ", trustedProxies=" + trustedProxies
                 + "]";
     }
 
     /** Defaults as documented in the README. */
     public static final class Builder {
+        public static final String DEFAULT_LOGIN_LIMIT_USER = "5/30s,10/2m,20/15m";
+        public static final String DEFAULT_LOGIN_LIMIT_ADDRESS = "50/1s,500/30s";
+        public static final String DEFAULT_REGISTER_LIMIT_ADDRESS = "10/30s,200/10m";
+
         private String bind = "127.0.0.1";
         private int port = 8080;
         private Path dataDirectory = Path.of("data");
@@ -226,6 +288,17 @@ public final class ServerConfig {
         private String redisUrl;
         private Duration redisTimeout = Duration.ofSeconds(2);
         private String redisKeyPrefix = "opaque-pop:";
+        private boolean rateLimit = true;
+        private String loginLimitUser = DEFAULT_LOGIN_LIMIT_USER;
+        private String loginLimitAddress = DEFAULT_LOGIN_LIMIT_ADDRESS;
+        private String registerLimitAddress = DEFAULT_REGISTER_LIMIT_ADDRESS;
+        private Duration knownAddressTtl = Duration.ofDays(30);
+        private long maxRateLimitBuckets = 100_000;
+        private String trustedProxies;
+        private LimitSpec parsedLoginLimitUser;
+        private LimitSpec parsedLoginLimitAddress;
+        private LimitSpec parsedRegisterLimitAddress;
+        private List<String> parsedTrustedProxies;
         private Clock clock = Clock.systemUTC();
         private SecureRandom random;
 
@@ -347,6 +420,44 @@ public final class ServerConfig {
             return this;
         }
 
+        /** {@code false}: no login or registration limits ({@code --rate-limit off}, for load tests). */
+        public Builder rateLimit(boolean rateLimit) {
+            this.rateLimit = rateLimit;
+            return this;
+        }
+
+        /** Tiers such as {@code 5/30s,10/2m,20/15m}: see {@link LimitSpec}. */
+        public Builder loginLimitUser(String spec) {
+            this.loginLimitUser = spec;
+            return this;
+        }
+
+        public Builder loginLimitAddress(String spec) {
+            this.loginLimitAddress = spec;
+            return this;
+        }
+
+        public Builder registerLimitAddress(String spec) {
+            this.registerLimitAddress = spec;
+            return this;
+        }
+
+        public Builder knownAddressTtl(Duration knownAddressTtl) {
+            this.knownAddressTtl = knownAddressTtl;
+            return this;
+        }
+
+        public Builder maxRateLimitBuckets(long maxRateLimitBuckets) {
+            this.maxRateLimitBuckets = maxRateLimitBuckets;
+            return this;
+        }
+
+        /** Comma-separated CIDR blocks ({@code 10.0.0.0/8,::1/128}); blank or {@code null}: none. */
+        public Builder trustedProxies(String trustedProxies) {
+            this.trustedProxies = trustedProxies;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
@@ -394,6 +505,18 @@ public final class ServerConfig {
                     "with --db-url or --redis-url several instances share the database, so they must share one"
                             + " server setup: give it with OPAQUE_POP_SERVER_SETUP or --setup-file (create one with"
                             + " 'opaque-pop setup'); a setup generated per instance would lock every user out");
+            parsedLoginLimitUser = LimitSpec.parse("--login-limit-user", loginLimitUser);
+            parsedLoginLimitAddress = LimitSpec.parse("--login-limit-address", loginLimitAddress);
+            parsedRegisterLimitAddress = LimitSpec.parse("--register-limit-address", registerLimitAddress);
+            require(
+                    knownAddressTtl != null
+                            && (knownAddressTtl.isZero()
+                                    || (knownAddressTtl.compareTo(Duration.ofMinutes(1)) >= 0
+                                            && knownAddressTtl.compareTo(Duration.ofDays(365)) <= 0)),
+                    "--known-address-ttl must be 0 (off) or between 60 and 31536000 seconds, got "
+                            + (knownAddressTtl == null ? "none" : knownAddressTtl.toSeconds()));
+            require(maxRateLimitBuckets >= 1, "--max-rate-limit-buckets must be at least 1");
+            parsedTrustedProxies = ClientAddresses.parseList(trustedProxies);
             Objects.requireNonNull(clientKsf, "clientKsf");
             Objects.requireNonNull(clock, "clock");
             if (random == null) {

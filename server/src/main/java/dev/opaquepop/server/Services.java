@@ -1,6 +1,7 @@
 package dev.opaquepop.server;
 
 import dev.opaquepop.pop.PopVerifier;
+import dev.opaquepop.server.limit.RateLimits;
 import dev.opaquepop.server.service.LoginService;
 import dev.opaquepop.server.service.RegistrationService;
 import dev.opaquepop.server.service.SessionService;
@@ -16,4 +17,5 @@ public record Services(
         PopVerifier popVerifier,
         Metrics metrics,
         Readiness readiness,
-        String serverPublicKeyBase64Url) {}
+        String serverPublicKeyBase64Url,
+        RateLimits limits) {}

@@ -3,6 +3,8 @@ package dev.opaquepop.server;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.opaquepop.opaque.ServerSetup;
 import dev.opaquepop.pop.NonceStore;
+import dev.opaquepop.server.limit.LimitStorage;
+import dev.opaquepop.server.limit.MemoryLimitStorage;
 import dev.opaquepop.server.store.PendingLoginStore;
 import dev.opaquepop.server.store.SessionStore;
 import dev.opaquepop.server.store.TransferStore;
@@ -14,6 +16,7 @@ import dev.opaquepop.server.store.memory.MemoryPendingLoginStore;
 import dev.opaquepop.server.store.memory.MemorySessionStore;
 import dev.opaquepop.server.store.postgres.PostgresDatabase;
 import dev.opaquepop.server.store.redis.RedisConnection;
+import dev.opaquepop.server.store.redis.RedisLimitStorage;
 import dev.opaquepop.server.store.redis.RedisNonceStore;
 import dev.opaquepop.server.store.redis.RedisPendingLoginStore;
 import dev.opaquepop.server.store.redis.RedisSessionStore;
@@ -28,7 +31,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>durable (users, transfers): SQLite in the data directory, or PostgreSQL with {@code --db-url};
- *   <li>ephemeral (sessions, pending logins, nonces): bounded memory caches, or Redis with {@code --redis-url}.
+ *   <li>ephemeral (sessions, pending logins, nonces, rate-limit buckets): bounded memory caches, or Redis with
+ *       {@code --redis-url}.
  * </ul>
  *
  * Several instances behind one name need both shared: then no request depends on which instance served the one
@@ -40,6 +44,7 @@ final class StorageBackend implements AutoCloseable {
     final SessionStore sessions;
     final PendingLoginStore pendingLogins;
     final NonceStore nonces;
+    final LimitStorage limits;
     final List<Readiness.Dependency> dependencies;
     /** For the start-up log line: where each kind of data lives, without credentials. */
     final String description;
@@ -52,6 +57,7 @@ final class StorageBackend implements AutoCloseable {
             SessionStore sessions,
             PendingLoginStore pendingLogins,
             NonceStore nonces,
+            LimitStorage limits,
             List<Readiness.Dependency> dependencies,
             String description,
             List<AutoCloseable> resources) {
@@ -60,6 +66,7 @@ final class StorageBackend implements AutoCloseable {
         this.sessions = sessions;
         this.pendingLogins = pendingLogins;
         this.nonces = nonces;
+        this.limits = limits;
         this.dependencies = List.copyOf(dependencies);
         this.description = description;
         this.resources = resources;
@@ -104,6 +111,7 @@ final class StorageBackend implements AutoCloseable {
             SessionStore sessions;
             PendingLoginStore pendingLogins;
             NonceStore nonces;
+            LimitStorage limits;
             String ephemeral;
             if (config.usesRedis()) {
                 String display = Redaction.url(config.redisUrl());
@@ -114,6 +122,7 @@ final class StorageBackend implements AutoCloseable {
                 sessions = new RedisSessionStore(redis, prefix, sealer, config.clock());
                 pendingLogins = new RedisPendingLoginStore(redis, prefix, sealer, config.clock());
                 nonces = new RedisNonceStore(redis, prefix);
+                limits = new RedisLimitStorage(redis, prefix, setup, config.clock(), config.redisTimeout());
                 dependencies.add(new Readiness.Dependency("sessions", "redis", redis::probe));
                 ephemeral = display + " prefix=" + prefix;
             } else {
@@ -122,6 +131,7 @@ final class StorageBackend implements AutoCloseable {
                 pendingLogins = new MemoryPendingLoginStore(
                         config.maxPendingLogins(), config.loginTtl(), config.clock(), ticker);
                 nonces = new MemoryNonceStore(config.nonceCapacity(), ticker);
+                limits = new MemoryLimitStorage(config.maxRateLimitBuckets(), config.clock(), ticker);
                 dependencies.add(new Readiness.Dependency("sessions", "memory", null));
                 ephemeral = "memory";
             }
@@ -132,6 +142,7 @@ final class StorageBackend implements AutoCloseable {
                     sessions,
                     pendingLogins,
                     nonces,
+                    limits,
                     dependencies,
                     "database=" + database + " sessions=" + ephemeral,
                     resources);

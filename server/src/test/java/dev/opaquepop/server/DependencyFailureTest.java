@@ -86,7 +86,7 @@ class DependencyFailureTest {
     }
 
     @Test
-    void redisDown_answers503_registrationStillWorks_andTheInstanceRecovers() throws Exception {
+    void redisDown_answers503_rateLimitedRoutesToo_andTheInstanceRecovers() throws Exception {
         redis.cut();
 
         assertUnavailableInTime(() -> me());
@@ -96,12 +96,13 @@ class DependencyFailureTest {
                 server.uri(),
                 "/login/finish",
                 "{\"login_id\":\"x\",\"ke3\":\"" + Base64.getUrlEncoder().encodeToString(new byte[64]) + "\"}"));
+        // Registration is counted per client address in Redis: without it, refused rather than unlimited.
+        assertUnavailableInTime(() -> registerStart("bob"));
         assertReadiness(503, "down", "up");
-        // Registration needs PostgreSQL only.
-        Requests.register(server.uri(), "bob", PASSWORD);
 
         redis.restore();
         awaitRecovery(this::me);
+        Requests.register(server.uri(), "bob", PASSWORD);
         assertThat(record(transfer()).statusCode()).isEqualTo(200);
         assertThat(Requests.login(server.uri(), server.uri(), "bob", PASSWORD)).isNotNull();
         assertReadiness(200, "up", "up");
@@ -116,6 +117,9 @@ class DependencyFailureTest {
             assertUnavailableInTime(() -> me());
         }
         assertUnavailableInTime(() -> transfer());
+        // The rate limits wait on Redis through Bucket4j: bounded by the same timeout.
+        assertUnavailableInTime(() -> loginStart("alice"));
+        assertUnavailableInTime(() -> registerStart("bob"));
         assertReadiness(503, "down", "up");
 
         redis.restore();
@@ -201,6 +205,13 @@ class DependencyFailureTest {
                 .encodeToString(Requests.opaque().startLogin(PASSWORD).ke1().encode());
         return Requests.postJson(
                 server.uri(), "/login/start", "{\"username\":\"" + username + "\",\"ke1\":\"" + ke1 + "\"}");
+    }
+
+    private HttpResponse<String> registerStart(String username) throws Exception {
+        return Requests.postJson(
+                server.uri(),
+                "/register/start",
+                "{\"username\":\"" + username + "\",\"registration_request\":\"" + registrationRequest() + "\"}");
     }
 
     private static String registrationRequest() throws Exception {

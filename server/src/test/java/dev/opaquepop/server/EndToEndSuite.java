@@ -27,12 +27,14 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,10 +74,23 @@ abstract class EndToEndSuite {
 
     /** A server of this deployment; every one started in a test shares its storage (and setup). */
     private TestServer startServer() throws Exception {
+        return startServer(b -> {});
+    }
+
+    private TestServer startServer(Consumer<ServerConfig.Builder> customize) throws Exception {
         return TestServer.start(data, b -> {
             configureStorage(b);
             b.clock(clock);
+            customize.accept(b);
         });
+    }
+
+    /** Replaces the test's server by one configured otherwise (same storage). */
+    private void restart(Consumer<ServerConfig.Builder> customize) throws Exception {
+        client.close();
+        server.close();
+        server = startServer(customize);
+        client = OpaquePopClient.builder(server.uri()).clock(clock).build();
     }
 
     @AfterEach
@@ -128,6 +143,8 @@ abstract class EndToEndSuite {
 
     @Test
     void racingRegistrations_exactlyOneWins_andTheRecordIsTheWinners() throws Exception {
+        // Twelve registrations and eleven failed logins from one address at once: beyond the default limits.
+        restart(b -> b.registerLimitAddress("100/1s").loginLimitUser("100/1s"));
         int racers = 12;
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Boolean>> results = new ArrayList<>();
@@ -390,7 +407,181 @@ abstract class EndToEndSuite {
         assertThat(metrics.body()).containsPattern("(?m)^process_cpu_seconds_total [0-9.E]+$");
     }
 
+    // ---- rate limits (defaults unless the test says otherwise)
+
+    /**
+     * Five login/starts of a name without a finish, then 429 with Retry-After 30, and byte for byte the same answer
+     * (status, headers, body) whether the name is registered or not.
+     */
+    @Test
+    void failedLogins_thenRateLimited_theSameForKnownAndUnknownUsernames() throws Exception {
+        client.register("alice", PASSWORD);
+        for (int i = 0; i < 5; i++) {
+            assertThat(loginStartResponse("alice", Map.of()).statusCode()).isEqualTo(200);
+            assertThat(loginStartResponse("nobody", Map.of()).statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> known = loginStartResponse("alice", Map.of());
+        HttpResponse<String> unknown = loginStartResponse("nobody", Map.of());
+
+        assertRateLimited(known, "30");
+        assertThat(unknown.statusCode()).isEqualTo(known.statusCode());
+        assertThat(unknown.body()).isEqualTo(known.body());
+        assertThat(headersWithoutDate(unknown)).isEqualTo(headersWithoutDate(known));
+
+        // The SDK reports it as such.
+        assertThatThrownBy(() -> client.login("alice", PASSWORD))
+                .isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
+                    assertThat(e.status()).isEqualTo(429);
+                    assertThat(e.code()).isEqualTo("rate_limited");
+                });
+        HttpResponse<String> metrics =
+                HTTP.send(HttpRequest.newBuilder(server.uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("opaque_pop_rate_limited_total{limit=\"login_user\"} 3.0");
+    }
+
+    /** A wrong password counts like a start without a finish; the delay passes, and a success starts afresh. */
+    @Test
+    void afterTheDelay_theUserLogsIn_andSuccessResetsTheCount() throws Exception {
+        client.register("alice", PASSWORD);
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> client.login("alice", "wrong".getBytes(UTF_8)))
+                    .isInstanceOfSatisfying(
+                            OpaquePopClientException.class,
+                            e -> assertThat(e.code()).isEqualTo("login_failed"));
+        }
+        assertRateLimited(loginStartResponse("alice", Map.of()), "30");
+
+        clock.advance(Duration.ofSeconds(30));
+        ClientSession session = client.login("alice", PASSWORD);
+        assertThat(client.me(session).username()).isEqualTo("alice");
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(loginStartResponse("alice", Map.of()).statusCode()).isEqualTo(200);
+        }
+        assertRateLimited(loginStartResponse("alice", Map.of()), "30");
+    }
+
+    /** Fifty login/starts from one address, each for another name, then 429 for the address. */
+    @Test
+    void loginsPerAddress_areLimitedAcrossUsernames() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            assertThat(loginStartResponse("spray" + i, Map.of()).statusCode()).isEqualTo(200);
+        }
+        assertRateLimited(loginStartResponse("spray50", Map.of()), "1");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(loginStartResponse("spray50", Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    /** Each of register/start and register/finish takes a token: five registrations, then 429 for a while. */
+    @Test
+    void registrationsPerAddress_areLimited() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            client.register("user" + i, PASSWORD);
+        }
+        assertRateLimited(registerStartResponse("user5"), "30");
+        assertThatThrownBy(() -> client.register("user5", PASSWORD))
+                .isInstanceOfSatisfying(
+                        OpaquePopClientException.class,
+                        e -> assertThat(e.status()).isEqualTo(429));
+        clock.advance(Duration.ofMinutes(1));
+        client.register("user5", PASSWORD);
+        assertThat(client.login("user5", PASSWORD).username()).isEqualTo("user5");
+    }
+
+    /** Behind a trusted proxy each client is counted by X-Forwarded-For, and a spoofed left part changes nothing. */
+    @Test
+    void trustedProxy_clientsCountedByForwardedAddress_spoofedEntriesIgnored() throws Exception {
+        restart(b -> b.trustedProxies("127.0.0.1/32, ::1/128").loginLimitAddress("2/1h"));
+        Map<String, String> first = Map.of("X-Forwarded-For", "198.51.100.1");
+        assertThat(loginStartResponse("a1", first).statusCode()).isEqualTo(200);
+        assertThat(loginStartResponse("a2", first).statusCode()).isEqualTo(200);
+        assertRateLimited(loginStartResponse("a3", first), "3600");
+        // Another client behind the same proxy has its own count.
+        assertThat(loginStartResponse("a3", Map.of("X-Forwarded-For", "198.51.100.2"))
+                        .statusCode())
+                .isEqualTo(200);
+        // Prepending made-up hops does not make the first client someone else.
+        assertRateLimited(loginStartResponse("a4", Map.of("X-Forwarded-For", "203.0.113.9, 198.51.100.1")), "3600");
+        // Nor does a header that is not a list of addresses: then the proxy itself is the client.
+        assertThat(loginStartResponse("a5", Map.of("X-Forwarded-For", "not-an-address"))
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
+    /** Without trusted proxies X-Forwarded-For is ignored: a client cannot pose as many. */
+    @Test
+    void untrustedPeer_forwardedForIsIgnored() throws Exception {
+        restart(b -> b.loginLimitAddress("2/1h"));
+        assertThat(loginStartResponse("b1", Map.of("X-Forwarded-For", "198.51.100.1"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(loginStartResponse("b2", Map.of("X-Forwarded-For", "198.51.100.2"))
+                        .statusCode())
+                .isEqualTo(200);
+        assertRateLimited(loginStartResponse("b3", Map.of("X-Forwarded-For", "198.51.100.3")), "3600");
+    }
+
+    @Test
+    void rateLimitOff_letsEveryAttemptThrough_andSaysSoAtStart() throws Exception {
+        try (CapturedLogs logs = new CapturedLogs(OpaquePopServer.class)) {
+            restart(b -> b.rateLimit(false));
+            assertThat(logs.lines()).anyMatch(line -> line.startsWith("WARN rate limits are off"));
+        }
+        client.register("alice", PASSWORD);
+        for (int i = 0; i < 60; i++) {
+            assertThat(loginStartResponse(i % 2 == 0 ? "alice" : "nobody" + i, Map.of())
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+        for (int i = 0; i < 12; i++) {
+            client.register("many" + i, PASSWORD);
+        }
+    }
+
     // ---- helpers
+
+    private static void assertRateLimited(HttpResponse<String> response, String retryAfter) throws Exception {
+        BadInputTest.assertProblem(response, 429, "rate_limited");
+        assertThat(response.headers().firstValue("Retry-After")).hasValue(retryAfter);
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+
+    private static Map<String, List<String>> headersWithoutDate(HttpResponse<String> response) {
+        Map<String, List<String>> headers =
+                new java.util.TreeMap<>(response.headers().map());
+        headers.remove("date");
+        return headers;
+    }
+
+    private HttpResponse<String> loginStartResponse(String username, Map<String, String> headers) throws Exception {
+        byte[] ke1 = new OpaqueClient(OpaqueConfig.defaults(), new SecureRandom())
+                .startLogin(PASSWORD)
+                .ke1()
+                .encode();
+        return postJson(
+                "/login/start",
+                JSON.createObjectNode()
+                        .put("username", username)
+                        .put("ke1", Base64.getUrlEncoder().withoutPadding().encodeToString(ke1))
+                        .toString(),
+                headers);
+    }
+
+    private HttpResponse<String> registerStartResponse(String username) throws Exception {
+        byte[] request = new OpaqueClient(OpaqueConfig.defaults(), new SecureRandom())
+                .startRegistration(PASSWORD)
+                .request()
+                .encode();
+        return postJson(
+                "/register/start",
+                JSON.createObjectNode()
+                        .put("username", username)
+                        .put(
+                                "registration_request",
+                                Base64.getUrlEncoder().withoutPadding().encodeToString(request))
+                        .toString(),
+                Map.of());
+    }
 
     private ClientSession registeredSession() throws Exception {
         client.register("alice", PASSWORD);
@@ -422,12 +613,15 @@ abstract class EndToEndSuite {
     }
 
     private HttpResponse<String> postJson(String path, String body) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(server.uri(path))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return postJson(path, body, Map.of());
+    }
+
+    private HttpResponse<String> postJson(String path, String body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> signedGet(String sessionId, PopKey key, String target, Clock signerClock)

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.pop.PopKey;
+import dev.opaquepop.server.limit.KnownAddresses;
+import dev.opaquepop.server.limit.LimitSpec;
+import dev.opaquepop.server.limit.TokenBuckets;
 import dev.opaquepop.server.store.PendingLogin;
 import dev.opaquepop.server.store.Session;
 import dev.opaquepop.server.store.redis.RedisConnection;
+import dev.opaquepop.server.store.redis.RedisLimitStorage;
 import dev.opaquepop.server.store.redis.RedisNonceStore;
 import dev.opaquepop.server.store.redis.RedisPendingLoginStore;
 import dev.opaquepop.server.store.redis.RedisSessionStore;
@@ -136,6 +140,45 @@ class RedisStoresTest {
 
         sessions.remove(session.sessionId());
         assertThat(sessions.find(session.sessionId())).isEmpty();
+    }
+
+    /** Bucket4j's compare-and-swap on Redis: 32 threads at once on a bucket of 10 get exactly 10 tokens. */
+    @Test
+    void rateLimitBucketRacedByManyThreads_handsOutExactlyItsBurst() throws Exception {
+        RedisLimitStorage storage = new RedisLimitStorage(
+                redis,
+                namespace.prefix,
+                ServerSetups.decode(namespace.setup, "test setup"),
+                CLOCK,
+                Duration.ofSeconds(5));
+        TokenBuckets buckets = storage.buckets("race", LimitSpec.parse("--test", "10/1h"));
+        for (int round = 0; round < 20; round++) {
+            String subject = "racer-" + round;
+            List<Boolean> taken = race(32, () -> buckets.take(subject).taken());
+            assertThat(taken.stream().filter(t -> t)).as("round %d", round).hasSize(10);
+            TokenBuckets.Take refused = buckets.take(subject);
+            assertThat(refused.taken()).isFalse();
+            assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofHours(1));
+        }
+        buckets.giveBack("racer-0");
+        assertThat(buckets.take("racer-0").taken()).isTrue();
+        assertThat(buckets.take("racer-0").taken()).isFalse();
+        buckets.forget("racer-0");
+        for (int i = 0; i < 10; i++) {
+            assertThat(buckets.take("racer-0").taken()).isTrue();
+        }
+
+        KnownAddresses known = storage.knownAddresses(Duration.ofDays(1));
+        assertThat(known.isKnown("racer-1", "198.51.100.7")).isFalse();
+        known.remember("racer-1", "198.51.100.7");
+        assertThat(known.isKnown("racer-1", "198.51.100.7")).isTrue();
+        assertThat(known.isKnown("racer-2", "198.51.100.7")).isFalse();
+
+        List<String> keys = namespace.keys("rl:*");
+        assertThat(keys).hasSize(21).noneMatch(k -> k.contains("racer") || k.contains("198.51"));
+        for (String k : keys) {
+            assertThat(namespace.redis().pttl(k)).as(k).isPositive();
+        }
     }
 
     /** Runs {@code task} on {@code threads} threads released at the same instant. */

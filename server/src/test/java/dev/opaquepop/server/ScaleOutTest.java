@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,9 +54,12 @@ class ScaleOutTest {
         }
         namespace = SharedInfrastructure.newNamespace();
         // Started at the same moment on a fresh schema: Flyway's lock must let exactly one of them migrate it.
+        // The login limits are the defaults; registrations are many here (racers included), all from one address.
+        Consumer<ServerConfig.Builder> configure =
+                builder -> namespace.configure(builder.registerLimitAddress("1000/1s"));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<TestServer> first = pool.submit(() -> TestServer.start(data.resolve("a"), namespace::configure));
-            Future<TestServer> second = pool.submit(() -> TestServer.start(data.resolve("b"), namespace::configure));
+            Future<TestServer> first = pool.submit(() -> TestServer.start(data.resolve("a"), configure));
+            Future<TestServer> second = pool.submit(() -> TestServer.start(data.resolve("b"), configure));
             a = first.get();
             b = second.get();
         }
@@ -223,6 +227,31 @@ class ScaleOutTest {
         }
     }
 
+    /**
+     * The login limit is one count in Redis, not one per instance: five login/starts spread over both instances use
+     * up the burst, and the next is refused on either (each instance alone has seen at most three).
+     */
+    @Test
+    void loginLimitIsSharedByBothInstances() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(loginStart((i % 2 == 0 ? a : b).uri(), "shared-limit").statusCode())
+                    .isEqualTo(200);
+        }
+        for (TestServer server : new TestServer[] {b, a}) {
+            HttpResponse<String> refused = loginStart(server.uri(), "shared-limit");
+            Requests.assertProblem(refused, 429, "rate_limited");
+            assertThat(Long.parseLong(
+                            refused.headers().firstValue("Retry-After").orElseThrow()))
+                    .isBetween(1L, 30L);
+        }
+        // Keys name the username only through an HMAC, and every one of them expires.
+        List<String> keys = namespace.keys("rl:*");
+        assertThat(keys).isNotEmpty().noneMatch(key -> key.contains("shared-limit"));
+        for (String key : keys) {
+            assertThat(namespace.redis().pttl(key)).as(key).isPositive();
+        }
+    }
+
     @Test
     void racingRegistrationsAcrossInstances_exactlyOneWins() throws Exception {
         int racers = 12;
@@ -285,6 +314,24 @@ class ScaleOutTest {
             }
             return ok;
         }
+    }
+
+    private static HttpResponse<String> loginStart(URI server, String username) throws Exception {
+        return Requests.postJson(
+                server,
+                "/login/start",
+                Requests.JSON
+                        .createObjectNode()
+                        .put("username", username)
+                        .put(
+                                "ke1",
+                                Base64.getUrlEncoder()
+                                        .withoutPadding()
+                                        .encodeToString(Requests.opaque()
+                                                .startLogin(PASSWORD)
+                                                .ke1()
+                                                .encode()))
+                        .toString());
     }
 
     private static long transferRows(LoggedIn session) throws Exception {

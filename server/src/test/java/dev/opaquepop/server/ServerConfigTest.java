@@ -47,6 +47,43 @@ class ServerConfigTest {
     }
 
     @Test
+    void rateLimits_defaultsAsDocumented_andValidated() {
+        ServerConfig config = ServerConfig.builder().build();
+        assertThat(config.rateLimit()).isTrue();
+        assertThat(config.loginLimitUser()).hasToString("5/30s,10/2m,20/15m");
+        assertThat(config.loginLimitAddress()).hasToString("50/1s,500/30s");
+        assertThat(config.registerLimitAddress()).hasToString("10/30s,200/10m");
+        assertThat(config.knownAddressTtl()).isEqualTo(Duration.ofDays(30));
+        assertThat(config.maxRateLimitBuckets()).isEqualTo(100_000);
+        assertThat(config.trustedProxies()).isEmpty();
+        assertThat(config.toString()).contains("loginUser=5/30s,10/2m,20/15m").contains("trustedProxies=[]");
+
+        ServerConfig custom = ServerConfig.builder()
+                .rateLimit(false)
+                .trustedProxies(" 10.0.0.0/8 , ::1 ")
+                .knownAddressTtl(Duration.ZERO)
+                .build();
+        assertThat(custom.rateLimit()).isFalse();
+        assertThat(custom.trustedProxies()).containsExactly("10.0.0.0/8", "::1/128");
+        assertThat(custom.toString()).contains("rateLimit=off");
+
+        for (Consumer<ServerConfig.Builder> invalid : List.<Consumer<ServerConfig.Builder>>of(
+                b -> b.loginLimitUser("5"),
+                b -> b.loginLimitAddress("0/1s"),
+                b -> b.registerLimitAddress(""),
+                b -> b.knownAddressTtl(Duration.ofSeconds(59)),
+                b -> b.knownAddressTtl(Duration.ofDays(366)),
+                b -> b.maxRateLimitBuckets(0),
+                b -> b.trustedProxies("10.0.0.0/33"))) {
+            ServerConfig.Builder builder = ServerConfig.builder();
+            invalid.accept(builder);
+            assertThatThrownBy(builder::build)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("--");
+        }
+    }
+
+    @Test
     void embeddedIsTheDefault() {
         ServerConfig config = ServerConfig.builder().build();
         assertThat(config.usesPostgres()).isFalse();

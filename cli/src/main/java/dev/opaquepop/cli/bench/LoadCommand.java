@@ -39,8 +39,10 @@ public abstract class LoadCommand implements Callable<Integer> {
     @Option(
             names = "--server",
             paramLabel = "[NAME=]URL",
-            description = "A server to drive, repeatable (e.g. opaque-pop=http://127.0.0.1:8080). Default: one"
-                    + " started in this process on a free port (its CPU then cannot be told from the load's).")
+            description = "A server to drive, repeatable (e.g. opaque-pop=http://127.0.0.1:8080); start an"
+                    + " opaque-pop server for this with --rate-limit off, or its limits against password guessing"
+                    + " answer 429. Default: one started in this process on a free port, limits off (its CPU then"
+                    + " cannot be told from the load's).")
     List<String> servers = new ArrayList<>();
 
     @Option(

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * What the bench commands share when no {@code --server} is given: a server started in this process on a free
- * port with a throw-away data directory, quiet logs (its request log would bury the progress bar), and the load
+ * port with a throw-away data directory, the guessing limits off, quiet logs (its request log would bury the progress bar), and the load
  * generator's randomness.
  */
 final class LocalServer {
@@ -31,8 +31,12 @@ final class LocalServer {
             System.setProperty("OPAQUE_POP_LOG_LEVEL", "WARN");
         }
         Path data = Files.createTempDirectory("opaque-pop-bench");
-        try (OpaquePopServer local = OpaquePopServer.start(
-                ServerConfig.builder().port(0).dataDirectory(data).build())) {
+        // A load test logs in as fast as it can from one address: the limits against guessing would refuse it.
+        try (OpaquePopServer local = OpaquePopServer.start(ServerConfig.builder()
+                .port(0)
+                .dataDirectory(data)
+                .rateLimit(false)
+                .build())) {
             URI uri = URI.create("http://127.0.0.1:" + local.port());
             err.println("started a server in-process at " + uri + " (data in " + data + ")");
             return body.run(uri);

@@ -18,6 +18,7 @@ import dev.opaquepop.pop.PopVerificationException;
 import dev.opaquepop.server.Metrics;
 import dev.opaquepop.server.Readiness;
 import dev.opaquepop.server.Services;
+import dev.opaquepop.server.limit.RateLimitedException;
 import dev.opaquepop.server.service.Amounts;
 import dev.opaquepop.server.service.AuthenticationFailedException;
 import dev.opaquepop.server.service.InvalidInputException;
@@ -39,6 +40,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -62,6 +65,7 @@ public final class HttpApi {
     private final ObjectMapper json;
     private final Metrics metrics;
     private final int maxBody;
+    private final ClientAddresses clientAddresses;
     private final byte[] openApi;
     private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - UNAVAILABLE_LOG_INTERVAL_NANOS);
     private final AtomicLong unavailableNotLogged = new AtomicLong();
@@ -70,6 +74,7 @@ public final class HttpApi {
         this.services = services;
         this.metrics = services.metrics();
         this.maxBody = services.config().maxBodyBytes();
+        this.clientAddresses = ClientAddresses.trusting(services.config().trustedProxies());
         this.json = new ObjectMapper();
         json.getFactory()
                 .setStreamReadConstraints(StreamReadConstraints.builder()
@@ -115,6 +120,7 @@ public final class HttpApi {
         config.routes.post("/logout", this::logout);
 
         config.routes.exception(ApiException.class, (e, ctx) -> Problems.write(ctx, json, e));
+        config.routes.exception(RateLimitedException.class, this::rateLimited);
         config.routes.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, json, fromJavalin(e)));
         config.routes.exception(StoreException.class, (e, ctx) -> unavailable(ctx, "storage", e));
         config.routes.exception(CapacityExceededException.class, (e, ctx) -> unavailable(ctx, "capacity", e));
@@ -156,11 +162,12 @@ public final class HttpApi {
         ctx.json(body);
     }
 
-    private void registerStart(Context ctx) throws ApiException {
+    private void registerStart(Context ctx) throws ApiException, RateLimitedException {
         JsonNode body = RequestBody.json(ctx, json, maxBody);
         String username = username(body);
         RegistrationRequest request =
                 decode(() -> RegistrationRequest.decode(RequestBody.base64url(body, "registration_request")));
+        services.limits().registering(clientAddress(ctx));
         try {
             byte[] response = services.registration().start(username, request).encode();
             ctx.json(json.createObjectNode().put("registration_response", B64.encodeToString(response)));
@@ -172,11 +179,12 @@ public final class HttpApi {
         }
     }
 
-    private void registerFinish(Context ctx) throws ApiException {
+    private void registerFinish(Context ctx) throws ApiException, RateLimitedException {
         JsonNode body = RequestBody.json(ctx, json, maxBody);
         String username = username(body);
         RegistrationRecord record =
                 decode(() -> RegistrationRecord.decode(RequestBody.base64url(body, "registration_record")));
+        services.limits().registering(clientAddress(ctx));
         try {
             services.registration().finish(username, record);
         } catch (UsernameTakenException e) {
@@ -188,10 +196,12 @@ public final class HttpApi {
         ctx.status(201).json(json.createObjectNode().put("username", username));
     }
 
-    private void loginStart(Context ctx) throws ApiException {
+    private void loginStart(Context ctx) throws ApiException, RateLimitedException {
         JsonNode body = RequestBody.json(ctx, json, maxBody);
         String username = username(body);
         Ke1 ke1 = decode(() -> Ke1.decode(RequestBody.base64url(body, "ke1")));
+        // Counted as a failure until a login/finish succeeds, whether or not the user exists.
+        services.limits().loginStarting(username, clientAddress(ctx));
         LoginStarted started;
         try {
             started = services.login().start(username, ke1);
@@ -216,6 +226,7 @@ public final class HttpApi {
             throw new ApiException(401, "login_failed", "Login failed", null);
         }
         metrics.login("succeeded");
+        loginSucceeded(session.username(), clientAddress(ctx));
         LOG.info("login user={} session={}", session.username(), SessionIds.prefix(session.sessionId()));
         ObjectNode out = json.createObjectNode();
         out.put("session_id", session.sessionId());
@@ -300,6 +311,41 @@ public final class HttpApi {
     }
 
     // ---- helpers
+
+    /**
+     * The client's address: the socket peer, or with {@code --trusted-proxies} and a request from one of them,
+     * the first untrusted address of {@code X-Forwarded-For} read from the right ({@link ClientAddresses}).
+     */
+    private String clientAddress(Context ctx) {
+        List<String> forwardedFor = Collections.list(ctx.req().getHeaders("X-Forwarded-For"));
+        return clientAddresses.resolve(ctx.req().getRemoteAddr(), forwardedFor);
+    }
+
+    /**
+     * Bookkeeping after a successful login. A store failure here only leaves the attempt counted (stricter, never
+     * looser), so the login the client is waiting for is not failed for it.
+     */
+    private void loginSucceeded(String username, String address) {
+        try {
+            services.limits().loginSucceeded(username, address);
+        } catch (StoreException e) {
+            LOG.warn("rate limit: could not record a successful login: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * 429 with Retry-After in whole seconds (rounded up). Nothing in it depends on whether the username exists:
+     * the buckets count attempts on the name, not accounts.
+     */
+    private void rateLimited(RateLimitedException e, Context ctx) {
+        metrics.rateLimited(e.limit());
+        long seconds = e.retryAfterSeconds();
+        ctx.header("Retry-After", Long.toString(seconds));
+        Problems.write(
+                ctx,
+                json,
+                new ApiException(429, "rate_limited", "Too many attempts", "Try again in " + seconds + " seconds"));
+    }
 
     private ObjectNode transferJson(Transfer transfer) {
         ObjectNode node = json.createObjectNode();

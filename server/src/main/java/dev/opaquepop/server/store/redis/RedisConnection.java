@@ -9,6 +9,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +111,31 @@ public final class RedisConnection implements AutoCloseable {
             replace(connection);
             throw new StoreException("redis: " + operation + " timed out", e);
         } catch (RedisException e) {
+            throw new StoreException("redis: " + operation + " failed", e);
+        }
+    }
+
+    /**
+     * The current connection's asynchronous commands, for a library that sends its own commands and waits for
+     * them (Bucket4j); run it inside {@link #guard}.
+     */
+    RedisAsyncCommands<String, byte[]> async() {
+        return current.get().async();
+    }
+
+    /**
+     * Runs {@code action}, which sends commands through {@link #async()}, with the failure handling of {@link
+     * #call}: every failure (Redis unreachable, too slow, refusing; the library giving up) becomes a {@link
+     * StoreException}, and a timeout replaces the connection.
+     */
+    <T> T guard(String operation, Supplier<T> action) {
+        StatefulRedisConnection<String, byte[]> connection = current.get();
+        try {
+            return action.get();
+        } catch (RedisCommandTimeoutException | io.github.bucket4j.TimeoutException e) {
+            replace(connection);
+            throw new StoreException("redis: " + operation + " timed out", e);
+        } catch (RedisException | io.github.bucket4j.BucketExceptions.BucketExecutionException e) {
             throw new StoreException("redis: " + operation + " failed", e);
         }
     }

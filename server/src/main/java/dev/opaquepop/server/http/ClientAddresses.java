@@ -1,0 +1,270 @@
+package dev.opaquepop.server.http;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Which address a request comes from. Without trusted proxies it is the socket peer, whatever headers say. With
+ * a trusted-proxy list ({@code --trusted-proxies}) and a request whose socket peer is one of them, {@code
+ * X-Forwarded-For} is read right to left, skipping trusted proxies, and the first untrusted address wins: each
+ * proxy appends the address it saw, so entries left of the last untrusted one were written by the client and
+ * prove nothing. A header that is not a plain list of IP literals is ignored as a whole (the socket peer is
+ * used): garbage is never trusted.
+ *
+ * <p>Addresses are returned in one canonical text form (IPv4 dotted quad; IPv6 as RFC 5952: lower case, the
+ * longest run of zero groups shortened to {@code ::}; IPv4-mapped IPv6 as the IPv4 address), so one client
+ * always gets one string. Nothing here resolves a host name.
+ */
+public final class ClientAddresses {
+    /** A header longer than this (a chain of 64 proxies) is treated as malformed. */
+    static final int MAX_ENTRIES = 64;
+
+    private static final Pattern IPV4 = Pattern.compile(
+            "(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}" + "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    // Hex digits, colons and (for an embedded IPv4 tail) dots only, starting with a hex digit or a colon, and
+    // holding a colon: the JDK parses such text as an IPv6 literal (or fails) and never asks DNS.
+    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}");
+
+    private final List<Cidr> trusted;
+
+    private ClientAddresses(List<Cidr> trusted) {
+        this.trusted = List.copyOf(trusted);
+    }
+
+    /** No trusted proxies: the socket peer is always the client. */
+    public static ClientAddresses socketOnly() {
+        return new ClientAddresses(List.of());
+    }
+
+    /**
+     * @param cidrs trusted proxies as CIDR blocks ({@code 10.0.0.0/8}, {@code ::1/128}) or single addresses
+     * @throws IllegalArgumentException naming the entry that is not one
+     */
+    public static ClientAddresses trusting(List<String> cidrs) {
+        List<Cidr> parsed = new ArrayList<>();
+        for (String cidr : cidrs) {
+            parsed.add(Cidr.parse(cidr));
+        }
+        return new ClientAddresses(parsed);
+    }
+
+    /**
+     * Parses a comma-separated list such as {@code "10.0.0.0/8, ::1/128"} into its canonical entries; blank
+     * means none.
+     *
+     * @throws IllegalArgumentException naming the entry that is not a CIDR block
+     */
+    public static List<String> parseList(String text) {
+        List<String> entries = new ArrayList<>();
+        if (text == null || text.isBlank()) {
+            return entries;
+        }
+        for (String part : text.split(",", -1)) {
+            entries.add(Cidr.parse(part.strip()).toString());
+        }
+        return entries;
+    }
+
+    /** The trusted proxies, canonical. */
+    public List<String> trustedProxies() {
+        return trusted.stream().map(Cidr::toString).toList();
+    }
+
+    /**
+     * The client's address.
+     *
+     * @param socketPeer the TCP peer's address as the HTTP server reports it (brackets around IPv6 allowed)
+     * @param forwardedFor every {@code X-Forwarded-For} header value in the order received (empty when none)
+     */
+    public String resolve(String socketPeer, List<String> forwardedFor) {
+        Optional<byte[]> peer = parse(stripBrackets(socketPeer));
+        if (peer.isEmpty()) {
+            // The server always knows its peer; should it ever not, say so rather than inventing one.
+            return "unknown";
+        }
+        if (trusted.isEmpty() || !isTrusted(peer.get()) || forwardedFor.isEmpty()) {
+            return format(peer.get());
+        }
+        List<byte[]> chain = new ArrayList<>();
+        for (String header : forwardedFor) {
+            for (String entry : header.split(",", -1)) {
+                Optional<byte[]> address = parse(entry.strip());
+                if (address.isEmpty() || chain.size() == MAX_ENTRIES) {
+                    return format(peer.get());
+                }
+                chain.add(address.get());
+            }
+        }
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            if (!isTrusted(chain.get(i))) {
+                return format(chain.get(i));
+            }
+        }
+        // Every hop is a trusted proxy: the leftmost is as far back as anyone vouches for.
+        return format(chain.get(0));
+    }
+
+    /**
+     * The network a rate limit counts by: an IPv4 address itself, an IPv6 address's /64 (one subscriber usually
+     * holds a whole /64, so counting single IPv6 addresses would let one client use 2^64 of them).
+     */
+    public static String network(String address) {
+        Optional<byte[]> parsed = parse(address);
+        if (parsed.isEmpty() || parsed.get().length == 4) {
+            return address;
+        }
+        byte[] prefix = Arrays.copyOf(parsed.get(), 16);
+        Arrays.fill(prefix, 8, 16, (byte) 0);
+        return format(prefix) + "/64";
+    }
+
+    private boolean isTrusted(byte[] address) {
+        for (Cidr cidr : trusted) {
+            if (cidr.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String stripBrackets(String address) {
+        if (address != null && address.length() > 2 && address.startsWith("[") && address.endsWith("]")) {
+            return address.substring(1, address.length() - 1);
+        }
+        return address;
+    }
+
+    /**
+     * An IP literal's bytes (4 for IPv4 and IPv4-mapped IPv6, else 16), or empty for anything else: host names,
+     * zone ids, ports, brackets, leading zeros in IPv4 octets.
+     */
+    static Optional<byte[]> parse(String text) {
+        if (text == null || text.isEmpty()) {
+            return Optional.empty();
+        }
+        if (IPV4.matcher(text).matches()) {
+            String[] octets = text.split("\\.", -1);
+            byte[] out = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                out[i] = (byte) Integer.parseInt(octets[i]);
+            }
+            return Optional.of(out);
+        }
+        if (!text.contains(":") || !IPV6_CHARACTERS.matcher(text).matches()) {
+            return Optional.empty();
+        }
+        try {
+            // Only hex digits, colons and dots: a literal, parsed without any lookup. For an IPv4-mapped literal
+            // (::ffff:a.b.c.d) the JDK hands back the IPv4 address: one client, one form.
+            return Optional.of(InetAddress.getByName(text).getAddress());
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Canonical text: dotted quad, or RFC 5952 IPv6. */
+    static String format(byte[] address) {
+        if (address.length == 4) {
+            return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "."
+                    + (address[3] & 0xff);
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((address[2 * i] & 0xff) << 8) | (address[2 * i + 1] & 0xff);
+        }
+        // The longest run of at least two zero groups (the first one on a tie) becomes "::".
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
+    }
+
+    /** An address block: the first {@code bits} bits of {@code network}. */
+    private static final class Cidr {
+        private final byte[] network;
+        private final int bits;
+
+        private Cidr(byte[] network, int bits) {
+            this.network = network;
+            this.bits = bits;
+        }
+
+        static Cidr parse(String text) {
+            String invalid = "--trusted-proxies: '" + text + "' is not an IP address or CIDR block such as"
+                    + " 10.0.0.0/8 or ::1/128";
+            int slash = text.indexOf('/');
+            String addressPart = slash < 0 ? text : text.substring(0, slash);
+            byte[] address =
+                    ClientAddresses.parse(addressPart).orElseThrow(() -> new IllegalArgumentException(invalid));
+            int max = address.length * 8;
+            int bits = max;
+            if (slash >= 0) {
+                String length = text.substring(slash + 1);
+                if (!length.matches("\\d{1,3}")) {
+                    throw new IllegalArgumentException(invalid);
+                }
+                bits = Integer.parseInt(length);
+                if (bits > max) {
+                    throw new IllegalArgumentException(
+                            "--trusted-proxies: '" + text + "' has a prefix longer than " + max + " bits");
+                }
+            }
+            byte[] network = address.clone();
+            for (int i = 0; i < network.length; i++) {
+                int keep = Math.min(8, Math.max(0, bits - 8 * i));
+                network[i] = (byte) (network[i] & (0xff << (8 - keep)));
+            }
+            return new Cidr(network, bits);
+        }
+
+        boolean contains(byte[] address) {
+            if (address.length != network.length) {
+                return false;
+            }
+            for (int i = 0; i < network.length; i++) {
+                int keep = Math.min(8, Math.max(0, bits - 8 * i));
+                int mask = (0xff << (8 - keep)) & 0xff;
+                if ((address[i] & mask) != (network[i] & 0xff)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return format(network) + "/" + bits;
+        }
+    }
+}
