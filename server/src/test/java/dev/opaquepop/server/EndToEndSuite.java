@@ -653,6 +653,27 @@ abstract class EndToEndSuite {
                 .containsExactly(toAlice.transferId());
     }
 
+    /** Malformed password-change bodies are 4xx problems, and change nothing. */
+    @Test
+    void passwordChange_badBodies_are400() throws Exception {
+        ClientSession session = registeredSession();
+        String zeros = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+        String[][] cases = {
+            {"/api/password/start", "{}", "invalid_request"},
+            {"/api/password/start", "{\"registration_request\":\"***\"}", "invalid_request"},
+            {"/api/password/start", "{\"registration_request\":\"" + zeros + "\"}", "invalid_message"},
+            {"/api/password/finish", "[1]", "invalid_request"},
+            {"/api/password/finish", "{\"registration_record\":\"" + zeros + "\"}", "invalid_message"},
+        };
+        for (String[] bad : cases) {
+            byte[] body = bad[1].getBytes(UTF_8);
+            SignedRequest signed = new PopSigner(clock, new SecureRandom())
+                    .sign(session.sessionId(), session.popKey(), "POST", bad[0], body);
+            BadInputTest.assertProblem(send(signed, "POST", bad[0], body), 400, bad[2]);
+        }
+        assertThat(client.login("alice", PASSWORD).username()).isEqualTo("alice");
+    }
+
     /** Past 16 sessions a user's oldest ends. */
     @Test
     void perUserSessionCap_endsTheOldest() throws Exception {
