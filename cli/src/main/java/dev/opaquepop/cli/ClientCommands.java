@@ -123,8 +123,8 @@ final class ClientCommands {
             session.save(options.sessionFile);
             spec.commandLine()
                     .getOut()
-                    .println("logged in as " + username + "; session expires at " + session.expiresAt() + "; saved to "
-                            + options.sessionFile);
+                    .println("logged in as " + username + "; session ends at " + session.expiresAt()
+                            + " at the latest (sooner when left idle); saved to " + options.sessionFile);
             return 0;
         }
     }

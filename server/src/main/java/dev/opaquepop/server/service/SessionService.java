@@ -89,7 +89,7 @@ public final class SessionService {
                         s.createdAt(),
                         s.lastUsedAt(),
                         s.clientAddress(),
-                        s.idHash().equals(current)))
+                        SessionIds.sameHash(s.idHash(), current)))
                 .toList();
     }
 

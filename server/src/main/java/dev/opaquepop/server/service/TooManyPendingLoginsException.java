@@ -6,7 +6,7 @@ import java.time.Duration;
 public final class TooManyPendingLoginsException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private final transient Duration retryAfter;
+    private final Duration retryAfter;
 
     public TooManyPendingLoginsException(Duration retryAfter) {
         super("too many pending logins for this username", null, false, false);

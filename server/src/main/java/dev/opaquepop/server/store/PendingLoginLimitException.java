@@ -6,7 +6,7 @@ import java.time.Instant;
 public final class PendingLoginLimitException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    private final transient Instant retryAt;
+    private final Instant retryAt;
 
     public PendingLoginLimitException(Instant retryAt) {
         super("too many pending logins for this user", null, false, false);

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.opaquepop.server.store.Session;
+import dev.opaquepop.server.store.SessionIds;
 import dev.opaquepop.server.store.SessionStore;
 import dev.opaquepop.server.store.SessionSummary;
 import java.time.Clock;
@@ -144,7 +145,7 @@ public final class MemorySessionStore implements SessionStore {
         int[] removed = {0};
         byUser.computeIfPresent(username, (user, ids) -> {
             ids.entrySet().removeIf(entry -> {
-                if (entry.getKey().equals(keepIdHash)) {
+                if (SessionIds.sameHash(entry.getKey(), keepIdHash)) {
                     return false;
                 }
                 if (sessions.asMap().remove(entry.getValue()) != null) {

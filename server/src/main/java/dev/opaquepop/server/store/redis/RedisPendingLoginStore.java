@@ -103,7 +103,7 @@ public final class RedisPendingLoginStore implements PendingLoginStore {
             return login;
         }
         String index = keys.userLogins(sealer.userTag(login.get().username()));
-        byte[] member = ascii(SessionIds.hash(loginId));
+        byte[][] member = {ascii(SessionIds.hash(loginId))};
         redis.call("unindex pending login", c -> c.zrem(index, member));
         if (!clock.instant().isBefore(login.get().expiresAt())) {
             login.get().state().destroy();

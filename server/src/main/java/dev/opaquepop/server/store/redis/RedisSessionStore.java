@@ -1,6 +1,7 @@
 package dev.opaquepop.server.store.redis;
 
 import dev.opaquepop.server.store.Session;
+import dev.opaquepop.server.store.SessionIds;
 import dev.opaquepop.server.store.SessionStore;
 import dev.opaquepop.server.store.SessionSummary;
 import io.lettuce.core.ScriptOutputType;
@@ -180,7 +181,7 @@ public final class RedisSessionStore implements SessionStore {
         List<String> ended = new ArrayList<>();
         int count = 0;
         for (String member : members(index)) {
-            if (member.equals(keepIdHash)) {
+            if (SessionIds.sameHash(member, keepIdHash)) {
                 continue;
             }
             String key = keys.sessionByHash(member);
