@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -40,8 +39,6 @@ public final class SessionService {
         this.clock = clock;
         this.popWindow = popWindow;
         this.policy = policy;
-        // Fails at start, not at the first request, on a window the verifier refuses.
-        new PopVerifier(id -> Optional.empty(), nonces, clock, popWindow);
     }
 
     /** One of the caller's sessions as the API lists it. */
