@@ -4,17 +4,23 @@ import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.Me;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
+import dev.opaquepop.client.SessionInfo;
 import dev.opaquepop.client.TransferReceipt;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The commands for a person at a terminal: register, login, transfer, me, logout. */
+/**
+ * The commands for a person at a terminal: register, login, transfer, me, sessions, passwd, delete-account,
+ * logout.
+ */
 final class ClientCommands {
     private ClientCommands() {}
 
@@ -54,6 +60,28 @@ final class ClientCommands {
                         "not logged in: no session at " + options.sessionFile + " (run 'opaque-pop login' first)");
             }
             return ClientSession.load(options.sessionFile);
+        }
+
+        /** {@code --username} if given, else the saved session's user. */
+        String user(String username) throws IOException {
+            if (username != null) {
+                return username;
+            }
+            if (!Files.exists(options.sessionFile)) {
+                throw new IllegalArgumentException(
+                        "give --username (there is no saved session at " + options.sessionFile + " to take it from)");
+            }
+            return session().username();
+        }
+
+        /** Logs in afresh with the current password, as the server wants a recent login for sensitive changes. */
+        ClientSession freshLogin(OpaquePopClient client, String username) throws OpaquePopClientException {
+            byte[] password = Passwords.read("current password for " + username, false);
+            try {
+                return client.login(username, password);
+            } finally {
+                Arrays.fill(password, (byte) 0);
+            }
         }
     }
 
@@ -95,8 +123,8 @@ final class ClientCommands {
             session.save(options.sessionFile);
             spec.commandLine()
                     .getOut()
-                    .println("logged in as " + username + "; session expires at " + session.expiresAt() + "; saved to "
-                            + options.sessionFile);
+                    .println("logged in as " + username + "; session ends at " + session.expiresAt()
+                            + " at the latest (sooner when left idle); saved to " + options.sessionFile);
             return 0;
         }
     }
@@ -131,15 +159,135 @@ final class ClientCommands {
     }
 
     @Command(
-            name = "logout",
+            name = "sessions",
             mixinStandardHelpOptions = true,
-            description = "End the session and delete the session file.")
-    static final class Logout extends Base {
+            description = {
+                "List the live sessions of the saved session's user: id prefix, when created and last used, and from"
+                        + " which address; or end one with --end.",
+                "Last use is recorded at most every 5 seconds."
+            })
+    static final class Sessions extends Base {
+        @Option(
+                names = "--end",
+                paramLabel = "ID_PREFIX",
+                description = "End the session whose id starts with these 8 characters, as listed.")
+        String end;
+
         @Override
         int run(OpaquePopClient client) throws OpaquePopClientException, IOException {
-            client.logout(session());
+            ClientSession session = session();
+            PrintWriter out = spec.commandLine().getOut();
+            if (end != null) {
+                client.endSession(session, end);
+                boolean own = session.sessionId().startsWith(end);
+                if (own) {
+                    Files.deleteIfExists(options.sessionFile);
+                }
+                out.println("ended session " + end + (own ? " (this one; the session file is deleted)" : ""));
+                return 0;
+            }
+            List<SessionInfo> sessions = client.sessions(session);
+            String format = "%-10s %-22s %-22s %s%n";
+            out.printf(format, "ID", "CREATED", "LAST USED", "ADDRESS");
+            for (SessionInfo info : sessions) {
+                out.printf(
+                        format,
+                        info.idPrefix(),
+                        info.createdAt(),
+                        info.lastUsedAt(),
+                        info.clientAddress() + (info.current() ? "  (this session)" : ""));
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "passwd",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Change your password. Logs in again with the current password (the server wants a login under 5"
+                        + " minutes old), then registers the new one; every other session of the user ends, and the"
+                        + " new login's session is saved.",
+                "Passwords come from the terminal, or OPAQUE_POP_PASSWORD (current) and OPAQUE_POP_NEW_PASSWORD"
+                        + " (new)."
+            })
+    static final class Passwd extends Base {
+        @Option(names = "--username", description = "The user (default: the saved session's).")
+        String username;
+
+        @Override
+        int run(OpaquePopClient client) throws OpaquePopClientException, IOException {
+            String user = user(username);
+            ClientSession fresh = freshLogin(client, user);
+            byte[] next = Passwords.read("new password for " + user, true, Passwords.NEW_PASSWORD_ENVIRONMENT);
+            try {
+                client.changePassword(fresh, next);
+            } finally {
+                Arrays.fill(next, (byte) 0);
+            }
+            fresh.save(options.sessionFile);
+            spec.commandLine()
+                    .getOut()
+                    .println("password changed for " + user + "; every other session has ended; this session saved to "
+                            + options.sessionFile);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "delete-account",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Delete your account: its registration record, the transfers it sent and every session. The name"
+                        + " can then be registered again, by anyone.",
+                "Asks you to type the user name unless --yes; logs in again with the current password first (the"
+                        + " server wants a login under 5 minutes old)."
+            })
+    static final class DeleteAccount extends Base {
+        @Option(names = "--username", description = "The user (default: the saved session's).")
+        String username;
+
+        @Option(names = "--yes", description = "Do not ask for confirmation.")
+        boolean yes;
+
+        @Override
+        int run(OpaquePopClient client) throws OpaquePopClientException, IOException {
+            String user = user(username);
+            if (!yes) {
+                Passwords.confirm(
+                        "Delete the account " + user + " at " + options.server
+                                + " with its transfers and sessions? This cannot be undone.",
+                        user,
+                        "pass --yes to delete without asking");
+            }
+            ClientSession fresh = freshLogin(client, user);
+            client.deleteAccount(fresh);
+            if (Files.exists(options.sessionFile)
+                    && ClientSession.load(options.sessionFile).username().equals(user)) {
+                Files.delete(options.sessionFile);
+            }
+            spec.commandLine().getOut().println("deleted account " + user + " at " + options.server);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "logout",
+            mixinStandardHelpOptions = true,
+            description = "End the session (with --all, every session of the user) and delete the session file.")
+    static final class Logout extends Base {
+        @Option(names = "--all", description = "End every session of the user, on every device.")
+        boolean all;
+
+        @Override
+        int run(OpaquePopClient client) throws OpaquePopClientException, IOException {
+            if (all) {
+                client.logoutAll(session());
+            } else {
+                client.logout(session());
+            }
             Files.deleteIfExists(options.sessionFile);
-            spec.commandLine().getOut().println("logged out");
+            spec.commandLine().getOut().println(all ? "logged out of every session" : "logged out");
             return 0;
         }
     }

@@ -7,14 +7,22 @@ import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Reads a password from OPAQUE_POP_PASSWORD or, without echo, from the terminal. Returns UTF-8 bytes. */
+/**
+ * Reads a password from an environment variable (OPAQUE_POP_PASSWORD, or OPAQUE_POP_NEW_PASSWORD for the new one
+ * of {@code passwd}) or, without echo, from the terminal. Returns UTF-8 bytes.
+ */
 final class Passwords {
     static final String ENVIRONMENT = "OPAQUE_POP_PASSWORD";
+    static final String NEW_PASSWORD_ENVIRONMENT = "OPAQUE_POP_NEW_PASSWORD";
 
     private Passwords() {}
 
     static byte[] read(String prompt, boolean confirm) {
-        String fromEnvironment = System.getenv(ENVIRONMENT);
+        return read(prompt, confirm, ENVIRONMENT);
+    }
+
+    static byte[] read(String prompt, boolean confirm, String environment) {
+        String fromEnvironment = System.getenv(environment);
         if (fromEnvironment != null) {
             return fromEnvironment.getBytes(StandardCharsets.UTF_8);
         }
@@ -23,7 +31,7 @@ final class Passwords {
         @SuppressWarnings("SystemConsoleNull")
         Console console = System.console();
         if (console == null) {
-            throw new IllegalArgumentException("no terminal to read the password from: set " + ENVIRONMENT);
+            throw new IllegalArgumentException("no terminal to read the password from: set " + environment);
         }
         char[] first = console.readPassword("%s: ", prompt);
         if (first == null) {
@@ -43,6 +51,23 @@ final class Passwords {
             return utf8(first);
         } finally {
             Arrays.fill(first, '\0');
+        }
+    }
+
+    /**
+     * Asks the person at the terminal to type {@code expected} to confirm something irreversible.
+     *
+     * @throws IllegalArgumentException when there is no terminal, or the answer differs
+     */
+    static void confirm(String question, String expected, String alternative) {
+        @SuppressWarnings("SystemConsoleNull")
+        Console console = System.console();
+        if (console == null) {
+            throw new IllegalArgumentException("no terminal to confirm on: " + alternative);
+        }
+        String answer = console.readLine("%s Type %s to confirm: ", question, expected);
+        if (answer == null || !answer.strip().equals(expected)) {
+            throw new IllegalArgumentException("not confirmed; nothing was changed");
         }
     }
 

@@ -58,10 +58,39 @@ final class ServerCommand implements Callable<Integer> {
     long popWindowSeconds;
 
     @Option(
-            names = "--session-ttl",
-            defaultValue = "${env:OPAQUE_POP_SESSION_TTL:-3600}",
-            description = "Session lifetime in seconds (env OPAQUE_POP_SESSION_TTL; default ${DEFAULT-VALUE}).")
-    long sessionTtlSeconds;
+            names = "--session-idle-timeout",
+            defaultValue = "${env:OPAQUE_POP_SESSION_IDLE_TIMEOUT:-900}",
+            description = "Seconds without a signed request after which a session ends (env"
+                    + " OPAQUE_POP_SESSION_IDLE_TIMEOUT; default ${DEFAULT-VALUE}).")
+    long sessionIdleTimeoutSeconds;
+
+    @Option(
+            names = "--session-lifetime",
+            defaultValue = "${env:OPAQUE_POP_SESSION_LIFETIME:-43200}",
+            description = "Seconds after its login at which a session ends however busy (env"
+                    + " OPAQUE_POP_SESSION_LIFETIME; default ${DEFAULT-VALUE}).")
+    long sessionLifetimeSeconds;
+
+    @Option(
+            names = "--reauthentication-window",
+            defaultValue = "${env:OPAQUE_POP_REAUTHENTICATION_WINDOW:-300}",
+            description = "Password change and account deletion need a login at most this many seconds old (env"
+                    + " OPAQUE_POP_REAUTHENTICATION_WINDOW; default ${DEFAULT-VALUE}).")
+    long reauthenticationWindowSeconds;
+
+    @Option(
+            names = "--max-sessions-per-user",
+            defaultValue = "${env:OPAQUE_POP_MAX_SESSIONS_PER_USER:-16}",
+            description = "Live sessions per user; a login beyond it ends the user's oldest session (env"
+                    + " OPAQUE_POP_MAX_SESSIONS_PER_USER; default ${DEFAULT-VALUE}).")
+    int maxSessionsPerUser;
+
+    @Option(
+            names = "--max-pending-logins-per-user",
+            defaultValue = "${env:OPAQUE_POP_MAX_PENDING_LOGINS_PER_USER:-8}",
+            description = "Unfinished logins per username (registered or not); beyond it login/start answers 429"
+                    + " (env OPAQUE_POP_MAX_PENDING_LOGINS_PER_USER; default ${DEFAULT-VALUE}).")
+    int maxPendingLoginsPerUser;
 
     @Option(
             names = "--login-ttl",
@@ -211,7 +240,11 @@ final class ServerCommand implements Callable<Integer> {
                     .setupValue(System.getenv("OPAQUE_POP_SERVER_SETUP"))
                     .setupFile(setupFile)
                     .popWindow(Duration.ofSeconds(popWindowSeconds))
-                    .sessionTtl(Duration.ofSeconds(sessionTtlSeconds))
+                    .sessionIdleTimeout(Duration.ofSeconds(sessionIdleTimeoutSeconds))
+                    .sessionLifetime(Duration.ofSeconds(sessionLifetimeSeconds))
+                    .reauthenticationWindow(Duration.ofSeconds(reauthenticationWindowSeconds))
+                    .maxSessionsPerUser(maxSessionsPerUser)
+                    .maxPendingLoginsPerUser(maxPendingLoginsPerUser)
                     .loginTtl(Duration.ofSeconds(loginTtlSeconds))
                     .maxPendingLogins(maxPendingLogins)
                     .maxSessions(maxSessions)

@@ -13,6 +13,7 @@ import dev.opaquepop.opaque.LoginFailedException;
 import dev.opaquepop.opaque.OpaqueClient;
 import dev.opaquepop.opaque.OpaqueConfig;
 import dev.opaquepop.opaque.OpaqueException;
+import dev.opaquepop.opaque.RegistrationRecord;
 import dev.opaquepop.opaque.RegistrationResponse;
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.pop.Base64Url;
@@ -133,6 +134,24 @@ public final class OpaquePopClient implements AutoCloseable {
     public void register(String username, byte[] password) throws OpaquePopClientException {
         requireUsername(username);
         Objects.requireNonNull(password, "password");
+        RegistrationRecord record = registrationRecord(
+                password,
+                request -> postJson("/register/start", Map.of("username", username, "registration_request", request)));
+        HttpResponse<byte[]> finished = exchange(jsonPost(
+                "/register/finish",
+                Map.of("username", username, "registration_record", Base64Url.encode(record.encode()))));
+        if (!Responses.isSuccess(finished.statusCode())) {
+            throw Responses.problem(finished);
+        }
+    }
+
+    /**
+     * The client side of an OPAQUE registration (RFC 9807 §5.2) with fresh randomness: blinds {@code password},
+     * sends the request through {@code start}, checks the server key of the answer against the advertised one, and
+     * returns the record to upload.
+     */
+    private RegistrationRecord registrationRecord(byte[] password, RegistrationStart start)
+            throws OpaquePopClientException {
         ServerInfo info = serverInfo();
         ClientRegistration registration;
         try {
@@ -141,13 +160,7 @@ public final class OpaquePopClient implements AutoCloseable {
             throw new OpaquePopClientException(
                     0, OpaquePopClientException.REGISTRATION_FAILED, "the password could not be blinded");
         }
-        JsonNode started = postJson(
-                "/register/start",
-                Map.of(
-                        "username",
-                        username,
-                        "registration_request",
-                        Base64Url.encode(registration.request().encode())));
+        JsonNode started = start.send(Base64Url.encode(registration.request().encode()));
         RegistrationResponse response;
         try {
             response = RegistrationResponse.decode(Responses.base64Url(started, "registration_response"));
@@ -166,16 +179,13 @@ public final class OpaquePopClient implements AutoCloseable {
                     0, OpaquePopClientException.REGISTRATION_FAILED, "the registration response was refused");
         }
         result.exportKey().destroy();
-        HttpResponse<byte[]> finished = exchange(jsonPost(
-                "/register/finish",
-                Map.of(
-                        "username",
-                        username,
-                        "registration_record",
-                        Base64Url.encode(result.record().encode()))));
-        if (!Responses.isSuccess(finished.statusCode())) {
-            throw Responses.problem(finished);
-        }
+        return result.record();
+    }
+
+    @FunctionalInterface
+    private interface RegistrationStart {
+        /** Sends the base64url registration request; answers the JSON with the registration response. */
+        JsonNode send(String registrationRequest) throws OpaquePopClientException;
     }
 
     /**
@@ -303,6 +313,65 @@ public final class OpaquePopClient implements AutoCloseable {
     /** {@code POST /logout}: ends the session on the server. */
     public void logout(ClientSession session) throws OpaquePopClientException {
         HttpResponse<byte[]> response = send(session, "POST", "/logout", null);
+        if (!Responses.isSuccess(response.statusCode())) {
+            throw Responses.problem(response);
+        }
+    }
+
+    /** {@code POST /logout?all=true}: ends every session of the session's user, this one included. */
+    public void logoutAll(ClientSession session) throws OpaquePopClientException {
+        noContent(send(session, "POST", "/logout?all=true", null));
+    }
+
+    /** {@code GET /api/sessions}: the live sessions of the session's user, oldest first. */
+    public List<SessionInfo> sessions(ClientSession session) throws OpaquePopClientException {
+        return Responses.sessions(Responses.json(send(session, "GET", "/api/sessions", null)));
+    }
+
+    /**
+     * {@code DELETE /api/sessions/{idPrefix}}: ends one of the user's sessions, named by the {@link
+     * SessionInfo#idPrefix()} a listing showed.
+     *
+     * @throws IllegalArgumentException when {@code idPrefix} is not 8 base64url characters
+     * @throws OpaquePopClientException with code {@code session_not_found} when the user has no such session
+     */
+    public void endSession(ClientSession session, String idPrefix) throws OpaquePopClientException {
+        Objects.requireNonNull(idPrefix, "idPrefix");
+        if (idPrefix.length() != 8 || !Base64Url.isAlphabet(idPrefix, 8, 8)) {
+            throw new IllegalArgumentException("idPrefix must be the 8 base64url characters a listing shows");
+        }
+        noContent(send(session, "DELETE", "/api/sessions/" + idPrefix, null));
+    }
+
+    /**
+     * Changes the password of the session's user: an OPAQUE registration with {@code newPassword} and fresh
+     * randomness, run through {@code POST /api/password/start} and {@code /api/password/finish} (both signed with
+     * the session). The server requires a recent login (5 minutes by default; otherwise code {@code
+     * reauthentication_required}), and ends every other session of the user; this one stays valid.
+     */
+    public void changePassword(ClientSession session, byte[] newPassword) throws OpaquePopClientException {
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(newPassword, "newPassword");
+        RegistrationRecord record = registrationRecord(
+                newPassword,
+                request -> Responses.json(send(
+                        session, "POST", "/api/password/start", Json.write(Map.of("registration_request", request)))));
+        noContent(send(
+                session,
+                "POST",
+                "/api/password/finish",
+                Json.write(Map.of("registration_record", Base64Url.encode(record.encode())))));
+    }
+
+    /**
+     * {@code DELETE /api/account}: deletes the session's user, their sent transfers and every session. Needs a
+     * recent login, like {@link #changePassword}.
+     */
+    public void deleteAccount(ClientSession session) throws OpaquePopClientException {
+        noContent(send(session, "DELETE", "/api/account", null));
+    }
+
+    private static void noContent(HttpResponse<byte[]> response) throws OpaquePopClientException {
         if (!Responses.isSuccess(response.statusCode())) {
             throw Responses.problem(response);
         }

@@ -65,6 +65,31 @@ final class Responses {
         return List.copyOf(receipts);
     }
 
+    /** The sessions of {@code GET /api/sessions}, in the server's order. */
+    static List<SessionInfo> sessions(JsonNode json) throws OpaquePopClientException {
+        JsonNode items = json.get("sessions");
+        if (items == null || !items.isArray()) {
+            throw OpaquePopClientException.invalidResponse("field \"sessions\" must be an array");
+        }
+        List<SessionInfo> sessions = new ArrayList<>();
+        for (JsonNode item : items) {
+            if (!item.isObject()) {
+                throw OpaquePopClientException.invalidResponse("each session must be an object");
+            }
+            JsonNode current = item.get("current");
+            if (current == null || !current.isBoolean()) {
+                throw OpaquePopClientException.invalidResponse("field \"current\" must be a boolean");
+            }
+            sessions.add(new SessionInfo(
+                    text(item, "id_prefix"),
+                    epochSeconds(item, "created_at"),
+                    epochSeconds(item, "last_used_at"),
+                    text(item, "client_address"),
+                    current.booleanValue()));
+        }
+        return List.copyOf(sessions);
+    }
+
     static TransferReceipt receipt(JsonNode json, boolean withCreatedAt) throws OpaquePopClientException {
         Optional<Instant> createdAt = withCreatedAt || json.has("created_at")
                 ? Optional.of(epochSeconds(json, "created_at"))

@@ -2,11 +2,12 @@ package dev.opaquepop.server;
 
 import dev.opaquepop.opaque.OpaqueConfig;
 import dev.opaquepop.opaque.OpaqueServer;
-import dev.opaquepop.pop.PopVerifier;
 import dev.opaquepop.server.http.HttpApi;
 import dev.opaquepop.server.limit.RateLimits;
+import dev.opaquepop.server.service.AccountService;
 import dev.opaquepop.server.service.LoginService;
 import dev.opaquepop.server.service.RegistrationService;
+import dev.opaquepop.server.service.SessionPolicy;
 import dev.opaquepop.server.service.SessionService;
 import dev.opaquepop.server.service.TransferService;
 import io.javalin.Javalin;
@@ -53,7 +54,14 @@ public final class OpaquePopServer implements AutoCloseable {
         try {
             byte[] publicKey = loaded.setup().publicKey();
             OpaqueServer opaque = new OpaqueServer(OpaqueConfig.defaults(), loaded.setup(), config.random());
-            SessionService sessions = new SessionService(storage.sessions);
+            SessionPolicy policy = new SessionPolicy(
+                    config.sessionIdleTimeout(),
+                    config.sessionLifetime(),
+                    config.reauthenticationWindow(),
+                    config.maxSessionsPerUser(),
+                    config.maxPendingLoginsPerUser());
+            SessionService sessions =
+                    new SessionService(storage.sessions, storage.nonces, config.clock(), config.popWindow(), policy);
             Services services = new Services(
                     config,
                     new RegistrationService(opaque, storage.users, config.clock()),
@@ -65,10 +73,10 @@ public final class OpaquePopServer implements AutoCloseable {
                             config.clock(),
                             config.random(),
                             config.loginTtl(),
-                            config.sessionTtl()),
+                            policy),
                     sessions,
+                    new AccountService(opaque, storage.users, sessions),
                     new TransferService(storage.transfers, config.clock()),
-                    new PopVerifier(sessions, storage.nonces, config.clock(), config.popWindow()),
                     new Metrics(),
                     new Readiness(storage.dependencies, StorageBackend.probeDeadline(config)),
                     Base64.getUrlEncoder().withoutPadding().encodeToString(publicKey),

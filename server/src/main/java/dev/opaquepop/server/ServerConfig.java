@@ -32,10 +32,14 @@ public final class ServerConfig {
     private final String setupValue;
     private final Path setupFile;
     private final Duration popWindow;
-    private final Duration sessionTtl;
+    private final Duration sessionIdleTimeout;
+    private final Duration sessionLifetime;
+    private final Duration reauthenticationWindow;
     private final Duration loginTtl;
     private final long maxPendingLogins;
     private final long maxSessions;
+    private final int maxSessionsPerUser;
+    private final int maxPendingLoginsPerUser;
     private final long nonceCapacity;
     private final int maxBodyBytes;
     private final Argon2idKsf clientKsf;
@@ -64,10 +68,14 @@ public final class ServerConfig {
         this.setupValue = b.setupValue;
         this.setupFile = b.setupFile;
         this.popWindow = b.popWindow;
-        this.sessionTtl = b.sessionTtl;
+        this.sessionIdleTimeout = b.sessionIdleTimeout;
+        this.sessionLifetime = b.sessionLifetime;
+        this.reauthenticationWindow = b.reauthenticationWindow;
         this.loginTtl = b.loginTtl;
         this.maxPendingLogins = b.maxPendingLogins;
         this.maxSessions = b.maxSessions;
+        this.maxSessionsPerUser = b.maxSessionsPerUser;
+        this.maxPendingLoginsPerUser = b.maxPendingLoginsPerUser;
         this.nonceCapacity = b.nonceCapacity;
         this.maxBodyBytes = b.maxBodyBytes;
         this.clientKsf = b.clientKsf;
@@ -120,8 +128,19 @@ public final class ServerConfig {
         return popWindow;
     }
 
-    public Duration sessionTtl() {
-        return sessionTtl;
+    /** A session not used for this long ends ({@code --session-idle-timeout}). */
+    public Duration sessionIdleTimeout() {
+        return sessionIdleTimeout;
+    }
+
+    /** A session ends this long after its login, however busy ({@code --session-lifetime}). */
+    public Duration sessionLifetime() {
+        return sessionLifetime;
+    }
+
+    /** A password change or account deletion needs a login younger than this ({@code --reauthentication-window}). */
+    public Duration reauthenticationWindow() {
+        return reauthenticationWindow;
     }
 
     public Duration loginTtl() {
@@ -134,6 +153,16 @@ public final class ServerConfig {
 
     public long maxSessions() {
         return maxSessions;
+    }
+
+    /** Live sessions one user may hold; a login beyond it ends the user's oldest ({@code --max-sessions-per-user}). */
+    public int maxSessionsPerUser() {
+        return maxSessionsPerUser;
+    }
+
+    /** Unfinished logins one username may have; beyond it login/start answers 429. */
+    public int maxPendingLoginsPerUser() {
+        return maxPendingLoginsPerUser;
     }
 
     public long nonceCapacity() {
@@ -246,7 +275,10 @@ public final class ServerConfig {
     public String toString() {
         return "ServerConfig[bind=" + bind + ", port=" + port + ", data=" + dataDirectory + ", setup="
                 + (setupValue != null ? "environment" : setupFile != null ? setupFile : "data directory")
-                + ", popWindow=" + popWindow + ", sessionTtl=" + sessionTtl + ", loginTtl=" + loginTtl
+                + ", popWindow=" + popWindow + ", sessionIdleTimeout=" + sessionIdleTimeout + ", sessionLifetime="
+                + sessionLifetime
+                + ", reauthenticationWindow=" + reauthenticationWindow + ", loginTtl=" + loginTtl
+                + ", maxSessionsPerUser=" + maxSessionsPerUser + ", maxPendingLoginsPerUser=" + maxPendingLoginsPerUser
                 + ", clientKsf=" + clientKsf
                 + ", database=" + (dbUrl == null ? "sqlite" : Redaction.url(dbUrl))
                 + (dbUrl == null ? "" : ", dbPoolSize=" + dbPoolSize + ", dbTimeout=" + dbTimeout)
@@ -273,7 +305,11 @@ public final class ServerConfig {
         private String setupValue;
         private Path setupFile;
         private Duration popWindow = Duration.ofSeconds(30);
-        private Duration sessionTtl = Duration.ofHours(1);
+        private Duration sessionIdleTimeout = Duration.ofMinutes(15);
+        private Duration sessionLifetime = Duration.ofHours(12);
+        private Duration reauthenticationWindow = Duration.ofMinutes(5);
+        private int maxSessionsPerUser = 16;
+        private int maxPendingLoginsPerUser = 8;
         private Duration loginTtl = Duration.ofSeconds(60);
         private long maxPendingLogins = 100_000;
         private long maxSessions = 100_000;
@@ -335,8 +371,28 @@ public final class ServerConfig {
             return this;
         }
 
-        public Builder sessionTtl(Duration sessionTtl) {
-            this.sessionTtl = sessionTtl;
+        public Builder sessionIdleTimeout(Duration sessionIdleTimeout) {
+            this.sessionIdleTimeout = sessionIdleTimeout;
+            return this;
+        }
+
+        public Builder sessionLifetime(Duration sessionLifetime) {
+            this.sessionLifetime = sessionLifetime;
+            return this;
+        }
+
+        public Builder reauthenticationWindow(Duration reauthenticationWindow) {
+            this.reauthenticationWindow = reauthenticationWindow;
+            return this;
+        }
+
+        public Builder maxSessionsPerUser(int maxSessionsPerUser) {
+            this.maxSessionsPerUser = maxSessionsPerUser;
+            return this;
+        }
+
+        public Builder maxPendingLoginsPerUser(int maxPendingLoginsPerUser) {
+            this.maxPendingLoginsPerUser = maxPendingLoginsPerUser;
             return this;
         }
 
@@ -477,7 +533,21 @@ public final class ServerConfig {
                     setupValue == null || setupFile == null,
                     "give the server setup either by OPAQUE_POP_SERVER_SETUP or by --setup-file, not both");
             requireDuration("--pop-window", popWindow, Duration.ofSeconds(1), Duration.ofMinutes(10));
-            requireDuration("--session-ttl", sessionTtl, Duration.ofSeconds(10), Duration.ofDays(30));
+            requireDuration("--session-idle-timeout", sessionIdleTimeout, Duration.ofSeconds(30), Duration.ofDays(1));
+            requireDuration("--session-lifetime", sessionLifetime, Duration.ofMinutes(1), Duration.ofDays(30));
+            require(
+                    sessionIdleTimeout == null
+                            || sessionLifetime == null
+                            || sessionIdleTimeout.compareTo(sessionLifetime) <= 0,
+                    "--session-idle-timeout must not be longer than --session-lifetime");
+            requireDuration(
+                    "--reauthentication-window", reauthenticationWindow, Duration.ofSeconds(10), Duration.ofHours(1));
+            require(
+                    maxSessionsPerUser >= 1 && maxSessionsPerUser <= 1000,
+                    "--max-sessions-per-user must be between 1 and 1000, got " + maxSessionsPerUser);
+            require(
+                    maxPendingLoginsPerUser >= 1 && maxPendingLoginsPerUser <= 1000,
+                    "--max-pending-logins-per-user must be between 1 and 1000, got " + maxPendingLoginsPerUser);
             requireDuration("--login-ttl", loginTtl, Duration.ofSeconds(5), Duration.ofMinutes(10));
             require(maxPendingLogins >= 1, "--max-pending-logins must be at least 1");
             require(maxSessions >= 1, "--max-sessions must be at least 1");

@@ -1,7 +1,7 @@
 package dev.opaquepop.server;
 
-import dev.opaquepop.pop.PopVerifier;
 import dev.opaquepop.server.limit.RateLimits;
+import dev.opaquepop.server.service.AccountService;
 import dev.opaquepop.server.service.LoginService;
 import dev.opaquepop.server.service.RegistrationService;
 import dev.opaquepop.server.service.SessionService;
@@ -13,8 +13,8 @@ public record Services(
         RegistrationService registration,
         LoginService login,
         SessionService sessions,
+        AccountService accounts,
         TransferService transfers,
-        PopVerifier popVerifier,
         Metrics metrics,
         Readiness readiness,
         String serverPublicKeyBase64Url,

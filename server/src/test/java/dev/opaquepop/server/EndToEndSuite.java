@@ -1,6 +1,7 @@
 package dev.opaquepop.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.time.temporal.ChronoUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
+import dev.opaquepop.client.SessionInfo;
 import dev.opaquepop.client.TransferReceipt;
+import dev.opaquepop.opaque.ClientLogin;
+import dev.opaquepop.opaque.ClientLoginResult;
+import dev.opaquepop.opaque.Identities;
+import dev.opaquepop.opaque.Ke2;
 import dev.opaquepop.opaque.OpaqueClient;
 import dev.opaquepop.opaque.OpaqueConfig;
 import dev.opaquepop.pop.PopKey;
@@ -171,13 +177,19 @@ abstract class EndToEndSuite {
                 }
             }
             assertThat(winner).as("one registration succeeded").isNotEqualTo(-1);
+            assertThat(client.login("racer", ("password-" + winner).getBytes(UTF_8))
+                            .username())
+                    .isEqualTo("racer");
             for (int i = 0; i < racers; i++) {
                 byte[] password = ("password-" + i).getBytes(UTF_8);
-                if (i == winner) {
-                    assertThat(client.login("racer", password).username()).isEqualTo("racer");
-                } else {
+                if (i != winner) {
+                    // A login the client gives up on stays pending until it lapses: let each lapse before the next,
+                    // or the per-username cap on pending logins would answer instead.
+                    clock.advance(Duration.ofSeconds(61));
                     assertThatThrownBy(() -> client.login("racer", password))
-                            .isInstanceOf(OpaquePopClientException.class);
+                            .isInstanceOfSatisfying(
+                                    OpaquePopClientException.class,
+                                    e -> assertThat(e.code()).isEqualTo("login_failed"));
                 }
             }
         }
@@ -538,6 +550,336 @@ abstract class EndToEndSuite {
         }
     }
 
+    // ---- session lifecycle
+
+    /** Each signed request moves the idle deadline; a session left alone for the idle timeout ends. */
+    @Test
+    void idleSession_expires_whileAUsedOneLivesOn() throws Exception {
+        ClientSession used = registeredSession();
+        ClientSession idle = client.login("alice", PASSWORD);
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofMinutes(10));
+            assertThat(client.me(used).username()).isEqualTo("alice");
+        }
+        assertPopFailure(signedGet(idle.sessionId(), idle.popKey(), "/api/me", clock), "expired_session");
+        clock.advance(Duration.ofMinutes(15));
+        assertPopFailure(signedGet(used.sessionId(), used.popKey(), "/api/me", clock), "expired_session");
+    }
+
+    /** However busy, a session ends at its absolute lifetime (12 h by default). */
+    @Test
+    void absoluteLifetime_endsABusySession() throws Exception {
+        ClientSession session = registeredSession();
+        assertThat(session.expiresAt())
+                .isEqualTo(clock.instant().plus(Duration.ofHours(12)).truncatedTo(SECONDS));
+        for (int minutes = 10; minutes < 12 * 60; minutes += 10) {
+            clock.advance(Duration.ofMinutes(10));
+            assertThat(client.me(session).username())
+                    .as("after %d minutes", minutes)
+                    .isEqualTo("alice");
+        }
+        clock.advance(Duration.ofMinutes(10));
+        assertPopFailure(signedGet(session.sessionId(), session.popKey(), "/api/me", clock), "expired_session");
+    }
+
+    @Test
+    void listing_showsCreatedLastUsedAddressAndCurrent_neverTheId() throws Exception {
+        ClientSession first = registeredSession();
+        Instant firstLogin = clock.instant();
+        clock.advance(Duration.ofMinutes(1));
+        ClientSession second = client.login("alice", PASSWORD);
+        Instant secondLogin = clock.instant();
+        clock.advance(Duration.ofMinutes(2));
+
+        List<SessionInfo> sessions = client.sessions(first);
+        assertThat(sessions).hasSize(2);
+        SessionInfo mine = sessions.get(0);
+        assertThat(mine.idPrefix()).isEqualTo(first.sessionId().substring(0, 8));
+        assertThat(mine.current()).isTrue();
+        assertThat(mine.createdAt()).isEqualTo(firstLogin.truncatedTo(SECONDS));
+        assertThat(mine.lastUsedAt())
+                .as("this very request")
+                .isEqualTo(clock.instant().truncatedTo(SECONDS));
+        assertThat(mine.clientAddress()).isEqualTo("127.0.0.1");
+        SessionInfo other = sessions.get(1);
+        assertThat(other.idPrefix()).isEqualTo(second.sessionId().substring(0, 8));
+        assertThat(other.current()).isFalse();
+        assertThat(other.createdAt()).isEqualTo(secondLogin.truncatedTo(SECONDS));
+        assertThat(other.lastUsedAt()).isEqualTo(secondLogin.truncatedTo(SECONDS));
+        assertThat(other.clientAddress()).isEqualTo("127.0.0.1");
+
+        HttpResponse<String> raw = signedGet(first.sessionId(), first.popKey(), "/api/sessions", clock);
+        assertThat(raw.body()).doesNotContain(first.sessionId()).doesNotContain(second.sessionId());
+        assertThat(fieldNames(JSON.readTree(raw.body()).at("/sessions/0")))
+                .containsExactly("id_prefix", "created_at", "last_used_at", "client_address", "current");
+
+        // An idle-expired session drops out of the listing.
+        clock.advance(Duration.ofMinutes(14));
+        assertThat(client.sessions(first)).extracting(SessionInfo::current).containsExactly(true);
+    }
+
+    @Test
+    void endingOneSession_makesItsNextCall401_andOnlyTheCallersCanBeEnded() throws Exception {
+        ClientSession first = registeredSession();
+        ClientSession second = client.login("alice", PASSWORD);
+        client.register("mallory", PASSWORD);
+        ClientSession mallory = client.login("mallory", PASSWORD);
+
+        assertThatThrownBy(() -> client.endSession(mallory, second.sessionId().substring(0, 8)))
+                .isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.code()).isEqualTo("session_not_found");
+                });
+        assertThat(client.me(second).username()).isEqualTo("alice");
+
+        client.endSession(first, second.sessionId().substring(0, 8));
+        assertPopFailure(signedGet(second.sessionId(), second.popKey(), "/api/me", clock), "unknown_session");
+        assertThat(client.me(first).username()).isEqualTo("alice");
+        assertThat(client.sessions(first)).hasSize(1);
+        assertThatThrownBy(() -> client.endSession(first, second.sessionId().substring(0, 8)))
+                .isInstanceOfSatisfying(
+                        OpaquePopClientException.class,
+                        e -> assertThat(e.code()).isEqualTo("session_not_found"));
+        BadInputTest.assertProblem(
+                send(
+                        new PopSigner(clock, new SecureRandom())
+                                .sign(first.sessionId(), first.popKey(), "DELETE", "/api/sessions/short", new byte[0]),
+                        "DELETE",
+                        "/api/sessions/short",
+                        new byte[0]),
+                400,
+                "invalid_request");
+        assertThat(client.me(mallory).username()).isEqualTo("mallory");
+    }
+
+    @Test
+    void logoutAll_endsEverySessionOfTheUser_only() throws Exception {
+        ClientSession first = registeredSession();
+        ClientSession second = client.login("alice", PASSWORD);
+        client.register("bob", PASSWORD);
+        ClientSession bob = client.login("bob", PASSWORD);
+
+        client.logoutAll(first);
+        for (ClientSession ended : List.of(first, second)) {
+            assertPopFailure(signedGet(ended.sessionId(), ended.popKey(), "/api/me", clock), "unknown_session");
+        }
+        assertThat(client.me(bob).username()).isEqualTo("bob");
+        HttpResponse<String> bad = send(
+                new PopSigner(clock, new SecureRandom())
+                        .sign(bob.sessionId(), bob.popKey(), "POST", "/logout?all=yes", new byte[0]),
+                "POST",
+                "/logout?all=yes",
+                new byte[0]);
+        BadInputTest.assertProblem(bad, 400, "invalid_request");
+        assertThat(client.me(bob).username()).isEqualTo("bob");
+    }
+
+    @Test
+    void passwordChange_replacesTheRecord_andEndsEveryOtherSession() throws Exception {
+        ClientSession other = registeredSession();
+        ClientSession caller = client.login("alice", PASSWORD);
+        TransferReceipt before = client.transfer(caller, "bob", "1.00");
+        byte[] newPassword = "a new password".getBytes(UTF_8);
+
+        client.changePassword(caller, newPassword);
+
+        assertThat(client.me(caller).username()).as("the calling session stays").isEqualTo("alice");
+        assertPopFailure(signedGet(other.sessionId(), other.popKey(), "/api/me", clock), "unknown_session");
+        assertThatThrownBy(() -> client.login("alice", PASSWORD))
+                .isInstanceOfSatisfying(
+                        OpaquePopClientException.class,
+                        e -> assertThat(e.code()).isEqualTo("login_failed"));
+        ClientSession again = client.login("alice", newPassword);
+        assertThat(client.transfers(again))
+                .extracting(TransferReceipt::transferId)
+                .containsExactly(before.transferId());
+    }
+
+    /** A login whose KE2 came from the old record, finished after the change, gets no session. */
+    @Test
+    void loginStartedBeforeAPasswordChange_failsAtFinish() throws Exception {
+        ClientSession caller = registeredSession();
+        PreparedLogin inFlight = prepareLogin("alice", PASSWORD);
+        client.changePassword(caller, "a new password".getBytes(UTF_8));
+        HttpResponse<String> finished = inFlight.finish();
+        BadInputTest.assertProblem(finished, 401, "login_failed");
+        assertThat(client.sessions(caller)).hasSize(1);
+    }
+
+    /** Two sessions changing the password at once: exactly one change applies, and only its password works. */
+    @Test
+    void racingPasswordChanges_exactlyOneWins_andTheRecordIsTheWinners() throws Exception {
+        ClientSession first = registeredSession();
+        ClientSession second = client.login("alice", PASSWORD);
+        byte[][] passwords = {"first new password".getBytes(UTF_8), "second new password".getBytes(UTF_8)};
+        ClientSession[] sessions = {first, second};
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            for (int i = 0; i < 2; i++) {
+                int racer = i;
+                results.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        client.changePassword(sessions[racer], passwords[racer]);
+                        return true;
+                    } catch (OpaquePopClientException e) {
+                        assertThat(e.status()).isEqualTo(401);
+                        assertThat(e.code()).isIn("unknown_session", "reauthentication_required");
+                        return false;
+                    }
+                }));
+            }
+            go.countDown();
+            boolean firstWon = results.get(0).get();
+            boolean secondWon = results.get(1).get();
+            assertThat(firstWon ^ secondWon).as("exactly one change applies").isTrue();
+            int winner = firstWon ? 0 : 1;
+            assertThat(client.login("alice", passwords[winner]).username()).isEqualTo("alice");
+            assertThatThrownBy(() -> client.login("alice", passwords[1 - winner]))
+                    .isInstanceOf(OpaquePopClientException.class);
+            assertThatThrownBy(() -> client.login("alice", PASSWORD)).isInstanceOf(OpaquePopClientException.class);
+        }
+    }
+
+    @Test
+    void staleLogin_isAskedToReauthenticate_forPasswordChangeAndDeletion() throws Exception {
+        ClientSession session = registeredSession();
+        clock.advance(Duration.ofMinutes(5));
+        for (ThrowingCall call : List.<ThrowingCall>of(
+                () -> client.changePassword(session, "a new password".getBytes(UTF_8)),
+                () -> client.deleteAccount(session))) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
+                assertThat(e.status()).isEqualTo(401);
+                assertThat(e.code()).isEqualTo("reauthentication_required");
+            });
+        }
+        HttpResponse<String> raw = send(
+                new PopSigner(clock, new SecureRandom())
+                        .sign(session.sessionId(), session.popKey(), "DELETE", "/api/account", new byte[0]),
+                "DELETE",
+                "/api/account",
+                new byte[0]);
+        assertPopFailure(raw, "reauthentication_required");
+        // Nothing changed: the session still works and the password still logs in, freshly enough to proceed.
+        assertThat(client.me(session).username()).isEqualTo("alice");
+        ClientSession fresh = client.login("alice", PASSWORD);
+        client.changePassword(fresh, "a new password".getBytes(UTF_8));
+    }
+
+    @Test
+    void accountDeletion_removesRecordSessionsAndTransfers_andTheNameCanRegisterAgain() throws Exception {
+        ClientSession other = registeredSession();
+        ClientSession caller = client.login("alice", PASSWORD);
+        client.transfer(caller, "bob", "2.00");
+        client.register("bob", PASSWORD);
+        ClientSession bob = client.login("bob", PASSWORD);
+        TransferReceipt toAlice = client.transfer(bob, "alice", "3.00");
+        PreparedLogin inFlight = prepareLogin("alice", PASSWORD);
+
+        client.deleteAccount(caller);
+
+        for (ClientSession ended : List.of(caller, other)) {
+            assertPopFailure(signedGet(ended.sessionId(), ended.popKey(), "/api/me", clock), "unknown_session");
+        }
+        BadInputTest.assertProblem(inFlight.finish(), 401, "login_failed");
+        assertThatThrownBy(() -> client.login("alice", PASSWORD))
+                .isInstanceOfSatisfying(
+                        OpaquePopClientException.class,
+                        e -> assertThat(e.code()).isEqualTo("login_failed"));
+        // Like any unknown user: a KE2 of the real shape.
+        assertThat(Base64.getUrlDecoder().decode(loginStart("alice").get("ke2").asText()))
+                .hasSize(320);
+
+        byte[] newcomers = "someone else entirely".getBytes(UTF_8);
+        client.register("alice", newcomers);
+        ClientSession newcomer = client.login("alice", newcomers);
+        assertThat(client.transfers(newcomer)).as("no history inherited").isEmpty();
+        assertThat(client.sessions(newcomer)).hasSize(1);
+        assertThat(client.transfers(bob))
+                .extracting(TransferReceipt::transferId)
+                .as("the sender keeps their history")
+                .containsExactly(toAlice.transferId());
+    }
+
+    /** Malformed password-change bodies are 4xx problems, and change nothing. */
+    @Test
+    void passwordChange_badBodies_are400() throws Exception {
+        ClientSession session = registeredSession();
+        String zeros = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+        String[][] cases = {
+            {"/api/password/start", "{}", "invalid_request"},
+            {"/api/password/start", "{\"registration_request\":\"***\"}", "invalid_request"},
+            {"/api/password/start", "{\"registration_request\":\"" + zeros + "\"}", "invalid_message"},
+            {"/api/password/finish", "[1]", "invalid_request"},
+            {"/api/password/finish", "{\"registration_record\":\"" + zeros + "\"}", "invalid_message"},
+        };
+        for (String[] bad : cases) {
+            byte[] body = bad[1].getBytes(UTF_8);
+            SignedRequest signed = new PopSigner(clock, new SecureRandom())
+                    .sign(session.sessionId(), session.popKey(), "POST", bad[0], body);
+            BadInputTest.assertProblem(send(signed, "POST", bad[0], body), 400, bad[2]);
+        }
+        assertThat(client.login("alice", PASSWORD).username()).isEqualTo("alice");
+    }
+
+    /** Past 16 sessions a user's oldest ends. */
+    @Test
+    void perUserSessionCap_endsTheOldest() throws Exception {
+        client.register("alice", PASSWORD);
+        List<ClientSession> sessions = new ArrayList<>();
+        for (int i = 0; i < 17; i++) {
+            sessions.add(client.login("alice", PASSWORD));
+            clock.advance(Duration.ofSeconds(1));
+        }
+        ClientSession oldest = sessions.get(0);
+        assertPopFailure(signedGet(oldest.sessionId(), oldest.popKey(), "/api/me", clock), "unknown_session");
+        for (ClientSession live : sessions.subList(1, 17)) {
+            assertThat(client.me(live).username()).isEqualTo("alice");
+        }
+        assertThat(client.sessions(sessions.get(16))).hasSize(16);
+    }
+
+    /**
+     * At most 8 unfinished logins per username, counted for any username string: an unknown one is answered
+     * exactly like a known one, and a place frees up when a login finishes or lapses.
+     */
+    @Test
+    void perUsernamePendingLoginCap_isA429_alikeForKnownAndUnknownNames() throws Exception {
+        client.register("alice", PASSWORD);
+        List<HttpResponse<String>> refusals = new ArrayList<>();
+        List<String> aliceLogins = new ArrayList<>();
+        for (String username : List.of("alice", "nobody")) {
+            for (int i = 0; i < 8; i++) {
+                HttpResponse<String> started = loginStartResponse(username);
+                assertThat(started.statusCode()).isEqualTo(200);
+                if (username.equals("alice")) {
+                    aliceLogins.add(
+                            JSON.readTree(started.body()).get("login_id").asText());
+                }
+            }
+            HttpResponse<String> refused = loginStartResponse(username);
+            BadInputTest.assertProblem(refused, 429, "too_many_pending_logins");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("60");
+            refusals.add(refused);
+        }
+        assertThat(refusals.get(1).body()).isEqualTo(refusals.get(0).body());
+        assertThat(refusals.get(1).headers().map().keySet())
+                .isEqualTo(refusals.get(0).headers().map().keySet());
+        assertThat(loginStartResponse("carol").statusCode())
+                .as("other names are not affected")
+                .isEqualTo(200);
+
+        // A finished login (even a failed one) frees its place at once.
+        assertThat(loginFinish(aliceLogins.get(0), new byte[64]).statusCode()).isEqualTo(401);
+        assertThat(loginStartResponse("alice").statusCode()).isEqualTo(200);
+        assertThat(loginStartResponse("alice").statusCode()).isEqualTo(429);
+        // Lapsed logins free theirs.
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(loginStartResponse("nobody").statusCode()).isEqualTo(200);
+        assertThat(client.login("alice", PASSWORD).username()).isEqualTo("alice");
+    }
+
     // ---- helpers
 
     private static void assertRateLimited(HttpResponse<String> response, String retryAfter) throws Exception {
@@ -589,18 +931,60 @@ abstract class EndToEndSuite {
     }
 
     private JsonNode loginStart(String username) throws Exception {
+        HttpResponse<String> response = loginStartResponse(username);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> loginStartResponse(String username) throws Exception {
         byte[] ke1 = new OpaqueClient(OpaqueConfig.defaults(), new SecureRandom())
                 .startLogin(PASSWORD)
                 .ke1()
                 .encode();
-        HttpResponse<String> response = postJson(
+        return postJson(
                 "/login/start",
                 JSON.createObjectNode()
                         .put("username", username)
                         .put("ke1", Base64.getUrlEncoder().withoutPadding().encodeToString(ke1))
                         .toString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return JSON.readTree(response.body());
+    }
+
+    /** A login taken as far as the client's KE3, to be finished later. */
+    private PreparedLogin prepareLogin(String username, byte[] password) throws Exception {
+        ClientLogin login = Requests.opaque().startLogin(password);
+        HttpResponse<String> response = postJson(
+                "/login/start",
+                JSON.createObjectNode()
+                        .put("username", username)
+                        .put(
+                                "ke1",
+                                Base64.getUrlEncoder()
+                                        .withoutPadding()
+                                        .encodeToString(login.ke1().encode()))
+                        .toString());
+        JsonNode started = JSON.readTree(response.body());
+        ClientLoginResult result = login.finish(
+                Ke2.decode(Base64.getUrlDecoder().decode(started.get("ke2").asText())), Identities.none());
+        return new PreparedLogin(started.get("login_id").asText(), result.ke3().encode());
+    }
+
+    private final class PreparedLogin {
+        private final String loginId;
+        private final byte[] ke3;
+
+        PreparedLogin(String loginId, byte[] ke3) {
+            this.loginId = loginId;
+            this.ke3 = ke3;
+        }
+
+        HttpResponse<String> finish() throws Exception {
+            return loginFinish(loginId, ke3);
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingCall {
+        void run() throws Exception;
     }
 
     private HttpResponse<String> loginFinish(String loginId, byte[] ke3) throws Exception {

@@ -8,7 +8,10 @@ import dev.opaquepop.server.limit.KnownAddresses;
 import dev.opaquepop.server.limit.LimitSpec;
 import dev.opaquepop.server.limit.TokenBuckets;
 import dev.opaquepop.server.store.PendingLogin;
+import dev.opaquepop.server.store.PendingLoginLimitException;
+import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.Session;
+import dev.opaquepop.server.store.SessionSummary;
 import dev.opaquepop.server.store.redis.RedisConnection;
 import dev.opaquepop.server.store.redis.RedisLimitStorage;
 import dev.opaquepop.server.store.redis.RedisNonceStore;
@@ -34,8 +37,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Redis stores' contracts, hammered directly (no HTTP in between to spread the racers out): a nonce is
- * claimed once and a pending login taken once however many threads try at the same instant, and every key
- * expires.
+ * claimed once and a pending login taken once however many threads try at the same instant, the per-user caps
+ * hold under races, and every key expires.
  */
 class RedisStoresTest {
     private static final Clock CLOCK = Clock.systemUTC();
@@ -88,7 +91,7 @@ class RedisStoresTest {
         RedisPendingLoginStore logins = new RedisPendingLoginStore(redis, namespace.prefix, sealer, CLOCK);
         for (int round = 0; round < 100; round++) {
             String loginId = randomId();
-            logins.put(loginId, pendingLogin());
+            logins.put(loginId, pendingLogin(), 1000);
             List<Optional<PendingLogin>> taken = race(16, () -> logins.take(loginId));
             assertThat(taken.stream().filter(Optional::isPresent))
                     .as("round %d", round)
@@ -105,23 +108,33 @@ class RedisStoresTest {
         byte[] key = new byte[32];
         Requests.RANDOM.nextBytes(key);
         Instant now = CLOCK.instant();
-        Session session = new Session(randomId(), "alice", PopKey.fromBytes(key), now, now.plusSeconds(3600));
-        sessions.put(session);
+        Session session = Session.created(
+                randomId(),
+                "alice",
+                PopKey.fromBytes(key),
+                now,
+                Duration.ofMinutes(15),
+                Duration.ofHours(1),
+                "192.0.2.1",
+                RecordTag.NONE);
+        sessions.create(session, 16);
         Session found = sessions.find(session.sessionId()).orElseThrow();
         assertThat(found.username()).isEqualTo("alice");
         assertThat(found.createdAt()).isEqualTo(session.createdAt());
         assertThat(found.expiresAt()).isEqualTo(session.expiresAt());
+        assertThat(found.idleExpiresAt()).isEqualTo(session.idleExpiresAt());
+        assertThat(found.clientAddress()).isEqualTo("192.0.2.1");
         assertThat(found.popKey().secret().revealBytes()).isEqualTo(key);
 
         String loginId = randomId();
         PendingLogin login = pendingLogin();
         byte[] state = login.state().revealBytes();
-        logins.put(loginId, login);
+        logins.put(loginId, login, 8);
         PendingLogin taken = logins.take(loginId).orElseThrow();
         assertThat(taken.username()).isEqualTo("bob");
         assertThat(taken.state().revealBytes()).isEqualTo(state);
         assertThat(logins.take(loginId)).isEmpty();
-        logins.put(randomId(), pendingLogin());
+        logins.put(randomId(), pendingLogin(), 8);
         nonces.claim(session.sessionId(), "abcdefghijklmnop", Duration.ofSeconds(60));
 
         List<String> keys = namespace.keys("*");
@@ -136,9 +149,10 @@ class RedisStoresTest {
                         .filter(k -> k.endsWith(":session"))
                         .findFirst()
                         .orElseThrow());
-        assertThat(sessionTtl).isBetween(3_600_000L, 3_600_000L + 300_000L);
+        // The idle deadline (15 min) comes before the absolute one (1 h): the key lives until it, plus 5 min grace.
+        assertThat(sessionTtl).isBetween(800_000L, 900_000L + 300_000L);
 
-        sessions.remove(session.sessionId());
+        assertThat(sessions.remove("alice", session.idHash())).isTrue();
         assertThat(sessions.find(session.sessionId())).isEmpty();
     }
 
@@ -181,6 +195,88 @@ class RedisStoresTest {
         }
     }
 
+    /** Of 32 login/starts of one username at the same instant on a cap of 8, exactly 8 are admitted. */
+    @Test
+    void pendingLoginCap_racingStarts_admitExactlyTheCap() throws Exception {
+        RedisPendingLoginStore logins = new RedisPendingLoginStore(redis, namespace.prefix, sealer, CLOCK);
+        for (int round = 0; round < 20; round++) {
+            String user = "racer-" + round;
+            List<Boolean> admitted = race(32, () -> {
+                try {
+                    logins.put(randomId(), pendingLogin(user), 8);
+                    return true;
+                } catch (PendingLoginLimitException e) {
+                    assertThat(e.retryAt()).isAfter(CLOCK.instant());
+                    return false;
+                }
+            });
+            assertThat(admitted.stream().filter(ok -> ok)).as("round %d", round).hasSize(8);
+        }
+    }
+
+    /** Over the per-user cap the oldest sessions end; members of sessions that vanished are not counted. */
+    @Test
+    void sessionCap_endsTheOldest_andIgnoresVanishedSessions() throws Exception {
+        RedisSessionStore sessions = new RedisSessionStore(redis, namespace.prefix, sealer, CLOCK);
+        String user = "capped";
+        Instant start = CLOCK.instant();
+        List<Session> created = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Session session = session(user, start.plusSeconds(i));
+            assertThat(sessions.create(session, 3)).isEqualTo(i < 3 ? 0 : 1);
+            created.add(session);
+        }
+        assertThat(sessions.find(created.get(0).sessionId())).as("the oldest").isEmpty();
+        assertThat(sessions.list(user))
+                .extracting(SessionSummary::idHash)
+                .containsExactlyInAnyOrder(
+                        created.get(1).idHash(),
+                        created.get(2).idHash(),
+                        created.get(3).idHash());
+
+        // A session that expired on its own (its key gone) leaves a member behind; it must not cost a live one.
+        namespace.redis().del(namespace.prefix + "{s:" + created.get(1).idHash() + "}:session");
+        assertThat(sessions.create(session(user, start.plusSeconds(10)), 3)).isZero();
+        assertThat(sessions.find(created.get(2).sessionId())).isPresent();
+
+        assertThat(sessions.removeAll(user, created.get(3).idHash())).isEqualTo(2);
+        assertThat(sessions.list(user))
+                .extracting(SessionSummary::idHash)
+                .containsExactly(created.get(3).idHash());
+        assertThat(sessions.remove(user, created.get(3).idHash())).isTrue();
+        assertThat(sessions.remove(user, created.get(3).idHash())).isFalse();
+        assertThat(sessions.list(user)).isEmpty();
+    }
+
+    /** A recorded use never brings back a session that ended meanwhile. */
+    @Test
+    void updateOfAnEndedSession_doesNotResurrectIt() {
+        RedisSessionStore sessions = new RedisSessionStore(redis, namespace.prefix, sealer, CLOCK);
+        Session session = session("updater", CLOCK.instant());
+        sessions.create(session, 16);
+        Session used = session.usedAt(CLOCK.instant().plusSeconds(30), "192.0.2.7", Duration.ofMinutes(15));
+        sessions.update(used);
+        assertThat(sessions.find(session.sessionId()).orElseThrow().lastUsedAt())
+                .isEqualTo(used.lastUsedAt());
+        sessions.remove("updater", session.idHash());
+        sessions.update(used);
+        assertThat(sessions.find(session.sessionId())).isEmpty();
+    }
+
+    private static Session session(String user, Instant createdAt) {
+        byte[] key = new byte[32];
+        Requests.RANDOM.nextBytes(key);
+        return Session.created(
+                randomId(),
+                user,
+                PopKey.fromBytes(key),
+                createdAt,
+                Duration.ofMinutes(15),
+                Duration.ofHours(1),
+                "192.0.2.1",
+                RecordTag.NONE);
+    }
+
     /** Runs {@code task} on {@code threads} threads released at the same instant. */
     private static <T> List<T> race(int threads, Callable<T> task) throws Exception {
         CyclicBarrier barrier = new CyclicBarrier(threads);
@@ -201,10 +297,14 @@ class RedisStoresTest {
     }
 
     private static PendingLogin pendingLogin() {
+        return pendingLogin("bob");
+    }
+
+    private static PendingLogin pendingLogin(String user) {
         byte[] state = new byte[128];
         Requests.RANDOM.nextBytes(state);
         return new PendingLogin(
-                "bob", SecretBytes.copyOf(state), CLOCK.instant().plusSeconds(60));
+                user, RecordTag.NONE, SecretBytes.copyOf(state), CLOCK.instant().plusSeconds(60));
     }
 
     private static String randomId() {

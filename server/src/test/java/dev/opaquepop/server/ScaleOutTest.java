@@ -182,15 +182,17 @@ class ScaleOutTest {
     /** A KE3 sent to both instances at the same moment: one login, one session, every time. */
     @Test
     void ke3SubmittedToBothInstancesAtOnce_createsExactlyOneSession() throws Exception {
-        Requests.register(a.uri(), "twice", PASSWORD);
         for (int round = 0; round < 20; round++) {
+            // A user per round: 20 sessions of one user would pass the per-user cap and end the oldest.
+            String user = "twice-" + round;
+            Requests.register(a.uri(), user, PASSWORD);
             ClientLogin login = Requests.opaque().startLogin(PASSWORD);
             JsonNode started = Requests.json(Requests.postJson(
                     (round % 2 == 0 ? a : b).uri(),
                     "/login/start",
                     Requests.JSON
                             .createObjectNode()
-                            .put("username", "twice")
+                            .put("username", user)
                             .put(
                                     "ke1",
                                     Base64.getUrlEncoder()

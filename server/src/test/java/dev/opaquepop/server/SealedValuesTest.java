@@ -140,9 +140,21 @@ class SealedValuesTest {
         List<String> keys = namespace.keys("*");
         assertThat(keys).anyMatch(k -> k.endsWith(":session")).anyMatch(k -> k.contains(":nonce:"));
         assertThat(keys).anyMatch(k -> k.endsWith(":login"));
+        assertThat(keys).anyMatch(k -> k.endsWith(":sessions")).anyMatch(k -> k.endsWith(":logins"));
         for (String key : keys) {
-            assertThat(key).doesNotContain(session.sessionId()).doesNotContain(pending.loginId);
-            byte[] value = namespace.redis().get(key);
+            assertThat(key)
+                    .doesNotContain(session.sessionId())
+                    .doesNotContain(pending.loginId)
+                    .doesNotContain("alice");
+            // The per-user indexes are sorted sets of id hashes; everything else is a string.
+            byte[] value = namespace.redis().type(key).equals("zset")
+                    ? String.join(
+                                    ",",
+                                    namespace.redis().zrange(key, 0, -1).stream()
+                                            .map(member -> new String(member, UTF_8))
+                                            .toList())
+                            .getBytes(UTF_8)
+                    : namespace.redis().get(key);
             String hex = HexFormat.of().formatHex(value);
             String text = new String(value, UTF_8);
             assertThat(hex).as(key).doesNotContain(HexFormat.of().formatHex(popKey));

@@ -129,6 +129,42 @@ class ServerConfigTest {
     }
 
     @Test
+    void sessionLifecycleDefaults_matchTheReadme() {
+        ServerConfig config = ServerConfig.builder().build();
+        assertThat(config.sessionIdleTimeout()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.sessionLifetime()).isEqualTo(Duration.ofHours(12));
+        assertThat(config.reauthenticationWindow()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.maxSessionsPerUser()).isEqualTo(16);
+        assertThat(config.maxPendingLoginsPerUser()).isEqualTo(8);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "idle     | 29    | --session-idle-timeout must be between 30 and 86400 seconds, got 29",
+                "lifetime | 59    | --session-lifetime must be between 60 and 2592000 seconds, got 59",
+                "idle     | 50000 | --session-idle-timeout must not be longer than --session-lifetime",
+                "reauth   | 3601  | --reauthentication-window must be between 10 and 3600 seconds, got 3601",
+                "sessions | 0     | --max-sessions-per-user must be between 1 and 1000, got 0",
+                "pending  | 1001  | --max-pending-logins-per-user must be between 1 and 1000, got 1001",
+            })
+    void invalidSessionOptions_nameTheOptionAndTheRange(String option, long value, String message) {
+        ServerConfig.Builder builder = ServerConfig.builder();
+        switch (option) {
+            case "idle" -> builder.sessionIdleTimeout(Duration.ofSeconds(value));
+            case "lifetime" -> builder.sessionLifetime(Duration.ofSeconds(value));
+            case "reauth" -> builder.reauthenticationWindow(Duration.ofSeconds(value));
+            case "sessions" -> builder.maxSessionsPerUser((int) value);
+            case "pending" -> builder.maxPendingLoginsPerUser((int) value);
+            default -> throw new IllegalArgumentException(option);
+        }
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
     void credentials_neverAppearInToString() {
         ServerConfig config = ServerConfig.builder()
                 .setupValue(SETUP)

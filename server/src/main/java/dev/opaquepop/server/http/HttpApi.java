@@ -13,7 +13,6 @@ import dev.opaquepop.opaque.RegistrationRecord;
 import dev.opaquepop.opaque.RegistrationRequest;
 import dev.opaquepop.pop.IncomingRequest;
 import dev.opaquepop.pop.PopHeaders;
-import dev.opaquepop.pop.PopSession;
 import dev.opaquepop.pop.PopVerificationException;
 import dev.opaquepop.server.Metrics;
 import dev.opaquepop.server.Readiness;
@@ -22,8 +21,12 @@ import dev.opaquepop.server.limit.RateLimitedException;
 import dev.opaquepop.server.service.Amounts;
 import dev.opaquepop.server.service.AuthenticationFailedException;
 import dev.opaquepop.server.service.InvalidInputException;
+import dev.opaquepop.server.service.LoginService;
 import dev.opaquepop.server.service.LoginStarted;
+import dev.opaquepop.server.service.ReauthenticationRequiredException;
 import dev.opaquepop.server.service.ReplayedRequestException;
+import dev.opaquepop.server.service.SessionService;
+import dev.opaquepop.server.service.TooManyPendingLoginsException;
 import dev.opaquepop.server.service.UsernameTakenException;
 import dev.opaquepop.server.service.Usernames;
 import dev.opaquepop.server.store.Session;
@@ -118,6 +121,11 @@ public final class HttpApi {
         config.routes.get("/api/transfers", this::transfers);
         config.routes.get("/api/me", this::me);
         config.routes.post("/logout", this::logout);
+        config.routes.get("/api/sessions", this::sessions);
+        config.routes.delete("/api/sessions/{idPrefix}", this::endSession);
+        config.routes.post("/api/password/start", this::passwordStart);
+        config.routes.post("/api/password/finish", this::passwordFinish);
+        config.routes.delete("/api/account", this::deleteAccount);
 
         config.routes.exception(ApiException.class, (e, ctx) -> Problems.write(ctx, json, e));
         config.routes.exception(RateLimitedException.class, this::rateLimited);
@@ -207,6 +215,15 @@ public final class HttpApi {
             started = services.login().start(username, ke1);
         } catch (OpaqueException e) {
             throw ApiException.badRequest("ke1: " + e.getMessage());
+        } catch (TooManyPendingLoginsException e) {
+            // Counted per username string, registered or not: the answer does not say which.
+            metrics.login("too_many_pending");
+            ctx.header("Retry-After", Long.toString(Math.max(1, ceilSeconds(e.retryAfter()))));
+            throw new ApiException(
+                    429,
+                    "too_many_pending_logins",
+                    "Too many logins in progress for this username",
+                    "finish or abandon the logins already started; a place frees up when one lapses");
         }
         ObjectNode out = json.createObjectNode();
         out.put("login_id", started.loginId());
@@ -218,19 +235,27 @@ public final class HttpApi {
         JsonNode body = RequestBody.json(ctx, json, maxBody);
         String loginId = RequestBody.string(body, "login_id");
         Ke3 ke3 = decode(() -> Ke3.decode(RequestBody.base64url(body, "ke3")));
-        Session session;
+        LoginService.Finished finished;
         try {
-            session = services.login().finish(loginId, ke3);
+            finished = services.login().finish(loginId, ke3, clientAddress(ctx));
         } catch (AuthenticationFailedException e) {
             metrics.login("failed");
             throw new ApiException(401, "login_failed", "Login failed", null);
         }
+        Session session = finished.session();
         metrics.login("succeeded");
         loginSucceeded(session.username(), clientAddress(ctx));
-        LOG.info("login user={} session={}", session.username(), SessionIds.prefix(session.sessionId()));
+        LOG.info(
+                "login user={} session={}{}",
+                session.username(),
+                SessionIds.prefix(session.sessionId()),
+                finished.endedSessions() == 0
+                        ? ""
+                        : " ended_oldest=" + finished.endedSessions() + " (per-user session cap)");
         ObjectNode out = json.createObjectNode();
         out.put("session_id", session.sessionId());
         out.put("expires_at", session.expiresAt().getEpochSecond());
+        out.put("idle_timeout", services.config().sessionIdleTimeout().toSeconds());
         out.put("token_type", "PoP");
         ctx.json(out);
     }
@@ -250,7 +275,7 @@ public final class HttpApi {
                 ctx.header(PopHeaders.POP),
                 body);
         try {
-            PopSession session = services.popVerifier().verify(request);
+            Session session = services.sessions().authenticate(request, clientAddress(ctx));
             ctx.attribute(SESSION_ATTRIBUTE, session);
             ctx.attribute(NONCE_ATTRIBUTE, request.nonce());
         } catch (PopVerificationException e) {
@@ -261,7 +286,7 @@ public final class HttpApi {
     }
 
     private void transfer(Context ctx) throws ApiException {
-        PopSession session = session(ctx);
+        Session session = session(ctx);
         JsonNode body = RequestBody.json(ctx, json, maxBody);
         Transfer transfer;
         try {
@@ -286,7 +311,7 @@ public final class HttpApi {
     }
 
     private void transfers(Context ctx) throws ApiException {
-        PopSession session = session(ctx);
+        Session session = session(ctx);
         ObjectNode out = json.createObjectNode();
         ArrayNode list = out.putArray("transfers");
         for (Transfer transfer : services.transfers().list(session.username())) {
@@ -296,18 +321,123 @@ public final class HttpApi {
     }
 
     private void me(Context ctx) throws ApiException {
-        PopSession session = session(ctx);
+        Session session = session(ctx);
         ObjectNode out = json.createObjectNode();
         out.put("username", session.username());
         out.put("session_expires_at", session.expiresAt().getEpochSecond());
         ctx.json(out);
     }
 
+    /** {@code POST /logout} ends the caller's session; {@code ?all=true} every session of the caller's user. */
     private void logout(Context ctx) throws ApiException {
-        PopSession session = session(ctx);
-        services.sessions().logout(session.sessionId());
-        LOG.info("logout user={} session={}", session.username(), SessionIds.prefix(session.sessionId()));
+        Session session = session(ctx);
+        String all = ctx.queryParam("all");
+        if (all == null || all.equals("false")) {
+            services.sessions().logout(session);
+            LOG.info("logout user={} session={}", session.username(), SessionService.prefix(session));
+        } else if (all.equals("true")) {
+            int ended = services.sessions().logoutAll(session);
+            LOG.info(
+                    "logout all user={} session={} ended={}",
+                    session.username(),
+                    SessionService.prefix(session),
+                    ended);
+        } else {
+            throw ApiException.badRequest("query parameter \"all\" must be true or false");
+        }
         ctx.status(204);
+    }
+
+    private void sessions(Context ctx) throws ApiException {
+        Session caller = session(ctx);
+        ObjectNode out = json.createObjectNode();
+        ArrayNode list = out.putArray("sessions");
+        for (SessionService.View view : services.sessions().list(caller)) {
+            ObjectNode node = list.addObject();
+            node.put("id_prefix", view.idPrefix());
+            node.put("created_at", view.createdAt().getEpochSecond());
+            node.put("last_used_at", view.lastUsedAt().getEpochSecond());
+            node.put("client_address", view.clientAddress());
+            node.put("current", view.current());
+        }
+        ctx.json(out);
+    }
+
+    private void endSession(Context ctx) throws ApiException {
+        Session caller = session(ctx);
+        String idPrefix = ctx.pathParam("idPrefix");
+        boolean ended;
+        try {
+            ended = services.sessions().end(caller, idPrefix);
+        } catch (InvalidInputException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (!ended) {
+            throw new ApiException(404, "session_not_found", "No such session of yours", null);
+        }
+        LOG.info("session ended user={} session={} by={}", caller.username(), idPrefix, SessionService.prefix(caller));
+        ctx.status(204);
+    }
+
+    private void passwordStart(Context ctx) throws ApiException {
+        Session caller = session(ctx);
+        JsonNode body = RequestBody.json(ctx, json, maxBody);
+        RegistrationRequest request =
+                decode(() -> RegistrationRequest.decode(RequestBody.base64url(body, "registration_request")));
+        try {
+            byte[] response =
+                    services.accounts().startPasswordChange(caller, request).encode();
+            ctx.json(json.createObjectNode().put("registration_response", B64.encodeToString(response)));
+        } catch (ReauthenticationRequiredException e) {
+            throw reauthenticate(ctx, e);
+        } catch (OpaqueException e) {
+            throw ApiException.badRequest("registration_request: " + e.getMessage());
+        }
+    }
+
+    private void passwordFinish(Context ctx) throws ApiException {
+        Session caller = session(ctx);
+        JsonNode body = RequestBody.json(ctx, json, maxBody);
+        RegistrationRecord record =
+                decode(() -> RegistrationRecord.decode(RequestBody.base64url(body, "registration_record")));
+        int ended;
+        try {
+            ended = services.accounts().finishPasswordChange(caller, record);
+        } catch (ReauthenticationRequiredException e) {
+            throw reauthenticate(ctx, e);
+        }
+        LOG.info(
+                "password changed user={} session={} other_sessions_ended={}",
+                caller.username(),
+                SessionService.prefix(caller),
+                ended);
+        ctx.status(204);
+    }
+
+    private void deleteAccount(Context ctx) throws ApiException {
+        Session caller = session(ctx);
+        int ended;
+        try {
+            ended = services.accounts().delete(caller);
+        } catch (ReauthenticationRequiredException e) {
+            throw reauthenticate(ctx, e);
+        }
+        LOG.info(
+                "account deleted user={} session={} sessions_ended={}",
+                caller.username(),
+                SessionService.prefix(caller),
+                ended);
+        ctx.status(204);
+    }
+
+    private static ApiException reauthenticate(Context ctx, ReauthenticationRequiredException e) {
+        ctx.header("WWW-Authenticate", PopHeaders.CHALLENGE);
+        return new ApiException(401, "reauthentication_required", "A recent login is required", e.getMessage());
+    }
+
+    private static long ceilSeconds(Duration duration) {
+        long seconds = duration.toSeconds();
+        return duration.minusSeconds(seconds).isZero() ? seconds : seconds + 1;
     }
 
     // ---- helpers
@@ -357,8 +487,8 @@ public final class HttpApi {
         return node;
     }
 
-    private static PopSession session(Context ctx) throws ApiException {
-        PopSession session = ctx.attribute(SESSION_ATTRIBUTE);
+    private static Session session(Context ctx) throws ApiException {
+        Session session = ctx.attribute(SESSION_ATTRIBUTE);
         if (session == null) {
             throw new IllegalStateException("PoP filter did not run for " + ctx.path());
         }

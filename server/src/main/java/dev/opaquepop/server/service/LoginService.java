@@ -12,7 +12,9 @@ import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.opaque.ServerLogin;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.server.store.PendingLogin;
+import dev.opaquepop.server.store.PendingLoginLimitException;
 import dev.opaquepop.server.store.PendingLoginStore;
+import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.Session;
 import dev.opaquepop.server.store.SessionStore;
 import dev.opaquepop.server.store.UserStore;
@@ -25,6 +27,12 @@ import java.util.Optional;
 /**
  * OPAQUE login (RFC 9807 §6) turned into a PoP session. Unknown users get a fake KE2 from the library and then
  * fail exactly like a wrong password. Only the PoP key derived from the session key is kept.
+ *
+ * <p>Each username (known or not, so the answer tells nothing) may have a bounded number of unfinished logins;
+ * each user a bounded number of sessions, a new one ending the oldest. A login remembers the registration record
+ * its KE2 came from; if the account's record is another one by the time the session exists (a password change or
+ * a deletion ran in between), the session is ended and the login fails, so no session outlives the registration
+ * it was made with.
  */
 public final class LoginService {
     /** 256-bit login ids; the spec asks for at least 128. */
@@ -39,7 +47,7 @@ public final class LoginService {
     private final Clock clock;
     private final SecureRandom random;
     private final Duration loginTtl;
-    private final Duration sessionTtl;
+    private final SessionPolicy policy;
 
     public LoginService(
             OpaqueServer opaque,
@@ -49,7 +57,7 @@ public final class LoginService {
             Clock clock,
             SecureRandom random,
             Duration loginTtl,
-            Duration sessionTtl) {
+            SessionPolicy policy) {
         this.opaque = opaque;
         this.users = users;
         this.pendingLogins = pendingLogins;
@@ -57,21 +65,39 @@ public final class LoginService {
         this.clock = clock;
         this.random = random;
         this.loginTtl = loginTtl;
-        this.sessionTtl = sessionTtl;
+        this.policy = policy;
     }
 
-    public LoginStarted start(String username, Ke1 ke1) throws OpaqueException {
+    /**
+     * @throws TooManyPendingLoginsException when the username has {@link SessionPolicy#maxPendingLoginsPerUser()}
+     *     unfinished logins, whether or not it is registered
+     */
+    public LoginStarted start(String username, Ke1 ke1) throws OpaqueException, TooManyPendingLoginsException {
         Optional<RegistrationRecord> record = users.find(username);
         ServerLogin login = opaque.startLogin(
                 record.orElse(null), ke1, Usernames.credentialIdentifier(username), Identities.none());
         String loginId = RandomIds.next(random, LOGIN_ID_BYTES);
-        pendingLogins.put(
-                loginId,
-                new PendingLogin(username, login.exportState(), clock.instant().plus(loginTtl)));
+        Instant now = clock.instant();
+        SecretBytes state = login.exportState();
+        try {
+            pendingLogins.put(
+                    loginId,
+                    new PendingLogin(
+                            username, record.map(RecordTag::of).orElse(RecordTag.NONE), state, now.plus(loginTtl)),
+                    policy.maxPendingLoginsPerUser());
+        } catch (PendingLoginLimitException e) {
+            state.destroy();
+            Duration wait = Duration.between(now, e.retryAt());
+            throw new TooManyPendingLoginsException(wait.isNegative() ? Duration.ZERO : wait);
+        }
         return new LoginStarted(loginId, login.ke2());
     }
 
-    public Session finish(String loginId, Ke3 ke3) throws AuthenticationFailedException {
+    /**
+     * @param clientAddress where the login came from, recorded as the session's address
+     * @return the new session and how many of the user's older sessions were ended to stay within the cap
+     */
+    public Finished finish(String loginId, Ke3 ke3, String clientAddress) throws AuthenticationFailedException {
         PendingLogin pending = pendingLogins.take(loginId).orElseThrow(AuthenticationFailedException::new);
         SecretBytes sessionKey;
         try {
@@ -83,10 +109,25 @@ public final class LoginService {
         }
         PopKey popKey = PopKey.derive(sessionKey);
         sessionKey.destroy();
-        Instant now = clock.instant();
-        Session session = new Session(
-                RandomIds.next(random, SESSION_ID_BYTES), pending.username(), popKey, now, now.plus(sessionTtl));
-        sessions.put(session);
-        return session;
+        Session session = Session.created(
+                RandomIds.next(random, SESSION_ID_BYTES),
+                pending.username(),
+                popKey,
+                clock.instant(),
+                policy.idleTimeout(),
+                policy.lifetime(),
+                ClientAddresses.normalize(clientAddress),
+                pending.recordTag());
+        int ended = sessions.create(session, policy.maxSessionsPerUser());
+        // After the session is stored, so that a change or deletion either sees it (and ends it) or is seen here.
+        Optional<RegistrationRecord> current = users.find(pending.username());
+        if (current.isEmpty() || !pending.recordTag().matches(current.get())) {
+            sessions.remove(session.username(), session.idHash());
+            throw new AuthenticationFailedException();
+        }
+        return new Finished(session, ended);
     }
+
+    /** A finished login. */
+    public record Finished(Session session, int endedSessions) {}
 }

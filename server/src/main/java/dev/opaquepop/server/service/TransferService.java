@@ -1,7 +1,6 @@
 package dev.opaquepop.server.service;
 
-import dev.opaquepop.pop.PopSession;
-import dev.opaquepop.server.store.SessionIds;
+import dev.opaquepop.server.store.Session;
 import dev.opaquepop.server.store.Transfer;
 import dev.opaquepop.server.store.TransferStore;
 import java.time.Clock;
@@ -25,7 +24,7 @@ public final class TransferService {
      * Books a transfer authorized by {@code session} with the request's {@code nonce}; durable when this
      * returns.
      */
-    public Transfer transfer(PopSession session, String nonce, String to, String amount)
+    public Transfer transfer(Session session, String nonce, String to, String amount)
             throws InvalidInputException, ReplayedRequestException {
         String recipient = Usernames.validate("to", to);
         long cents = Amounts.parseCents(amount);
@@ -34,7 +33,7 @@ public final class TransferService {
                 session.username(),
                 recipient,
                 cents,
-                SessionIds.hash(session.sessionId()),
+                session.idHash(),
                 nonce,
                 clock.instant());
         if (!transfers.insert(transfer)) {

@@ -16,6 +16,13 @@ public final class SessionIds {
         return sessionId.length() <= PREFIX_LENGTH ? "" : sessionId.substring(0, PREFIX_LENGTH);
     }
 
+    /** Whether two {@link #hash} values are equal, compared in constant time; {@code null} equals nothing. */
+    public static boolean sameHash(String a, String b) {
+        return a != null
+                && b != null
+                && MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    }
+
     /** Lower-case hex SHA-256 of the session id. */
     public static String hash(String sessionId) {
         try {

@@ -1,12 +1,46 @@
 package dev.opaquepop.server.store;
 
+import java.util.List;
 import java.util.Optional;
 
-/** Live sessions by session id. Bounded and expiring; an evicted session is simply logged out. */
+/**
+ * Live sessions by session id, and by user. Bounded and expiring: an entry is purged some time after {@link
+ * Session#endsAt()} (memory: cache expiry; Redis: key TTL), and an evicted session is simply logged out.
+ *
+ * <p>Per-user operations name a session by {@link Session#idHash()}, never by its id.
+ */
 public interface SessionStore {
-    void put(Session session);
+    /**
+     * Stores a new session under its user. If the user then has more than {@code maxPerUser} sessions, the
+     * oldest others (by creation) are ended until {@code maxPerUser} remain.
+     *
+     * @return how many sessions were ended to make room
+     */
+    int create(Session session, int maxPerUser);
 
+    /** The session with this id, live or not yet purged. */
     Optional<Session> find(String sessionId);
 
-    void remove(String sessionId);
+    /**
+     * Records a use: replaces the stored session's use fields (last use, idle deadline, client address) and its
+     * expiry. Does nothing when the session has ended meanwhile: an update never brings a session back.
+     */
+    void update(Session session);
+
+    /** The user's sessions, in no particular order; ended but not yet purged ones may be among them. */
+    List<SessionSummary> list(String username);
+
+    /**
+     * Ends the user's session with this id hash.
+     *
+     * @return false when there was no such session
+     */
+    boolean remove(String username, String idHash);
+
+    /**
+     * Ends every session of the user except the one with {@code keepIdHash} ({@code null}: all of them).
+     *
+     * @return how many were ended
+     */
+    int removeAll(String username, String keepIdHash);
 }

@@ -16,4 +16,21 @@ public interface UserStore {
     Optional<RegistrationRecord> find(String username);
 
     boolean exists(String username);
+
+    /**
+     * Replaces the user's record with {@code replacement} if it is still {@code expected}: one atomic
+     * compare-and-set, so of racing changes (or a change racing a deletion) at most one applies to a given record,
+     * and a record is never half written.
+     *
+     * @return false when the user is gone or holds another record than {@code expected}
+     */
+    boolean replace(String username, RegistrationRecord expected, RegistrationRecord replacement);
+
+    /**
+     * Deletes the user if their record is still {@code expected}, together with the transfers they sent, in one
+     * transaction: a username registered again later starts with no history.
+     *
+     * @return false when the user is gone or holds another record than {@code expected}
+     */
+    boolean delete(String username, RegistrationRecord expected);
 }

@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Users in SQLite or PostgreSQL (the SQL is the same). Inserts never overwrite: the primary key settles races
- * between registrations, also between instances sharing PostgreSQL.
+ * between registrations, also between instances sharing PostgreSQL. A password change is one compare-and-set
+ * {@code UPDATE}, a deletion one transaction: either happens whole or not at all, whatever runs beside it.
  */
 public final class JdbcUserStore implements UserStore {
     private final ConnectionSource database;
@@ -65,6 +66,54 @@ public final class JdbcUserStore implements UserStore {
             }
         } catch (SQLException e) {
             throw new StoreException(database.name() + ": cannot read user", e);
+        }
+    }
+
+    @Override
+    public boolean replace(String username, RegistrationRecord expected, RegistrationRecord replacement) {
+        String sql = "UPDATE users SET record = ? WHERE username = ? AND record = ?";
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setBytes(1, replacement.encode());
+            statement.setString(2, username);
+            statement.setBytes(3, expected.encode());
+            return statement.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException(database.name() + ": cannot replace user record", e);
+        }
+    }
+
+    @Override
+    public boolean delete(String username, RegistrationRecord expected) {
+        try (Connection connection = database.connect()) {
+            connection.setAutoCommit(false);
+            try {
+                boolean deleted;
+                try (PreparedStatement user =
+                        connection.prepareStatement("DELETE FROM users WHERE username = ? AND record = ?")) {
+                    user.setString(1, username);
+                    user.setBytes(2, expected.encode());
+                    deleted = user.executeUpdate() == 1;
+                }
+                if (deleted) {
+                    try (PreparedStatement transfers =
+                            connection.prepareStatement("DELETE FROM transfers WHERE from_user = ?")) {
+                        transfers.setString(1, username);
+                        transfers.executeUpdate();
+                    }
+                    connection.commit();
+                } else {
+                    connection.rollback();
+                }
+                return deleted;
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(database.name() + ": cannot delete user", e);
         }
     }
 }

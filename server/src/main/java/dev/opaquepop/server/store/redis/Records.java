@@ -3,7 +3,10 @@ package dev.opaquepop.server.store.redis;
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.server.store.PendingLogin;
+import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.Session;
+import dev.opaquepop.server.store.SessionIds;
+import dev.opaquepop.server.store.SessionSummary;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -13,17 +16,23 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The plaintexts inside sealed values, fixed-layout big-endian (instants as 8-byte seconds and 4-byte nanos):
+ * The plaintexts inside sealed values, fixed-layout big-endian (instants as 8-byte seconds and 4-byte nanos; a
+ * "short string" is a 1-byte length and that many ASCII bytes):
  *
  * <pre>
- * session:       created_at (12) || expires_at (12) || pop_key (32) || username (UTF-8, the rest)
- * pending login: expires_at (12) || state length (2) || OPAQUE server login state || username (UTF-8, the rest)
+ * session:       format (1: 0x02) || created_at (12) || last_used_at (12) || idle_expires_at (12) || expires_at (12)
+ *                || pop_key (32) || record tag (16) || id prefix (short string) || client address (short string)
+ *                || username (UTF-8, the rest)
+ * pending login: format (1: 0x02) || expires_at (12) || record tag (16) || state length (2)
+ *                || OPAQUE server login state || username (UTF-8, the rest)
  * </pre>
  *
- * The session id is not inside: it is what the key is derived from. Decoding is strict; a plaintext that does not
- * parse is reported as empty.
+ * The session id is not inside (only its 8-character prefix, which listings show): the id is what the key is
+ * derived from. Decoding is strict; a plaintext that does not parse, including one of an older layout (which
+ * started with a zero byte), is reported as empty, so the session or login is unknown.
  */
 final class Records {
+    static final byte FORMAT = 2;
     private static final int INSTANT_LENGTH = 12;
     private static final int MAX_USERNAME_BYTES = 64;
 
@@ -31,13 +40,29 @@ final class Records {
 
     static byte[] session(Session session) {
         byte[] username = session.username().getBytes(StandardCharsets.UTF_8);
+        byte[] prefix = ascii(SessionIds.prefix(session.sessionId()));
+        byte[] address = ascii(session.clientAddress());
         SecretBytes key = session.popKey().secret();
         byte[] keyBytes = key.revealBytes();
         try {
-            ByteBuffer out = ByteBuffer.allocate(2 * INSTANT_LENGTH + PopKey.LENGTH + username.length);
+            ByteBuffer out = ByteBuffer.allocate(1
+                    + 4 * INSTANT_LENGTH
+                    + PopKey.LENGTH
+                    + RecordTag.LENGTH
+                    + 1
+                    + prefix.length
+                    + 1
+                    + address.length
+                    + username.length);
+            out.put(FORMAT);
             putInstant(out, session.createdAt());
+            putInstant(out, session.lastUsedAt());
+            putInstant(out, session.idleExpiresAt());
             putInstant(out, session.expiresAt());
-            out.put(keyBytes).put(username);
+            out.put(keyBytes).put(session.recordTag().bytes());
+            out.put((byte) prefix.length).put(prefix);
+            out.put((byte) address.length).put(address);
+            out.put(username);
             return out.array();
         } finally {
             Arrays.fill(keyBytes, (byte) 0);
@@ -49,11 +74,31 @@ final class Records {
         byte[] keyBytes = new byte[PopKey.LENGTH];
         try {
             ByteBuffer in = ByteBuffer.wrap(plaintext);
+            if (in.get() != FORMAT) {
+                return Optional.empty();
+            }
             Instant createdAt = instant(in);
+            Instant lastUsedAt = instant(in);
+            Instant idleExpiresAt = instant(in);
             Instant expiresAt = instant(in);
             in.get(keyBytes);
-            Optional<String> username = username(in);
-            return username.map(u -> new Session(sessionId, u, PopKey.fromBytes(keyBytes), createdAt, expiresAt));
+            RecordTag tag = tag(in);
+            String prefix = shortString(in);
+            String address = shortString(in);
+            if (!prefix.equals(SessionIds.prefix(sessionId))) {
+                return Optional.empty();
+            }
+            return username(in)
+                    .map(u -> new Session(
+                            sessionId,
+                            u,
+                            PopKey.fromBytes(keyBytes),
+                            createdAt,
+                            lastUsedAt,
+                            idleExpiresAt,
+                            expiresAt,
+                            address,
+                            tag));
         } catch (BufferUnderflowException | DateTimeException e) {
             return Optional.empty();
         } finally {
@@ -61,12 +106,39 @@ final class Records {
         }
     }
 
+    /** The listing view of a stored session: everything but the key (which is skipped, not copied out). */
+    static Optional<SessionSummary> summary(String idHash, byte[] plaintext) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(plaintext);
+            if (in.get() != FORMAT) {
+                return Optional.empty();
+            }
+            Instant createdAt = instant(in);
+            Instant lastUsedAt = instant(in);
+            Instant idleExpiresAt = instant(in);
+            Instant expiresAt = instant(in);
+            in.position(in.position() + PopKey.LENGTH + RecordTag.LENGTH);
+            String prefix = shortString(in);
+            String address = shortString(in);
+            if (username(in).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(
+                    new SessionSummary(idHash, prefix, createdAt, lastUsedAt, idleExpiresAt, expiresAt, address));
+        } catch (BufferUnderflowException | DateTimeException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     static byte[] pendingLogin(PendingLogin login) {
         byte[] username = login.username().getBytes(StandardCharsets.UTF_8);
         byte[] state = login.state().revealBytes();
         try {
-            ByteBuffer out = ByteBuffer.allocate(INSTANT_LENGTH + 2 + state.length + username.length);
+            ByteBuffer out =
+                    ByteBuffer.allocate(1 + INSTANT_LENGTH + RecordTag.LENGTH + 2 + state.length + username.length);
+            out.put(FORMAT);
             putInstant(out, login.expiresAt());
+            out.put(login.recordTag().bytes());
             out.putShort((short) state.length).put(state).put(username);
             return out.array();
         } finally {
@@ -78,7 +150,11 @@ final class Records {
         byte[] state = null;
         try {
             ByteBuffer in = ByteBuffer.wrap(plaintext);
+            if (in.get() != FORMAT) {
+                return Optional.empty();
+            }
             Instant expiresAt = instant(in);
+            RecordTag tag = tag(in);
             state = new byte[Short.toUnsignedInt(in.getShort())];
             in.get(state);
             SecretBytes secret = SecretBytes.copyOf(state);
@@ -87,7 +163,7 @@ final class Records {
                 secret.destroy();
                 return Optional.empty();
             }
-            return Optional.of(new PendingLogin(username.get(), secret, expiresAt));
+            return Optional.of(new PendingLogin(username.get(), tag, secret, expiresAt));
         } catch (BufferUnderflowException | DateTimeException e) {
             return Optional.empty();
         } finally {
@@ -103,6 +179,24 @@ final class Records {
 
     private static Instant instant(ByteBuffer in) {
         return Instant.ofEpochSecond(in.getLong(), in.getInt());
+    }
+
+    private static RecordTag tag(ByteBuffer in) {
+        byte[] bytes = new byte[RecordTag.LENGTH];
+        in.get(bytes);
+        return RecordTag.fromBytes(bytes);
+    }
+
+    /** At most 255 bytes; anything longer is cut (addresses are validated shorter than that before they get here). */
+    private static byte[] ascii(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        return bytes.length <= 255 ? bytes : Arrays.copyOf(bytes, 255);
+    }
+
+    private static String shortString(ByteBuffer in) {
+        byte[] bytes = new byte[Byte.toUnsignedInt(in.get())];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.US_ASCII);
     }
 
     private static Optional<String> username(ByteBuffer in) {

@@ -11,7 +11,13 @@ import dev.opaquepop.server.store.SessionIds;
  * &lt;prefix&gt;{s:&lt;sha256(session id)&gt;}:session          sealed session (user, PoP key, times); TTL = expiry + grace
  * &lt;prefix&gt;{s:&lt;sha256(session id)&gt;}:nonce:&lt;nonce&gt;    "1", set once with NX; TTL = twice the PoP window
  * &lt;prefix&gt;{l:&lt;sha256(login id)&gt;}:login               sealed pending login (user, OPAQUE state); TTL = login TTL
+ * &lt;prefix&gt;{u:&lt;user tag&gt;}:sessions               sorted set: sha256(session id) by creation (ms); TTL = the
+ *                                                   latest absolute session end + grace
+ * &lt;prefix&gt;{u:&lt;user tag&gt;}:logins                 sorted set: sha256(login id) by expiry (ms); TTL = login TTL
  * </pre>
+ *
+ * The user tag is an HMAC of the username under a key derived from the server setup ({@link Sealer#userTag}): a
+ * plain hash of a username could be reversed by trying names, the tag cannot without the setup.
  */
 final class RedisKeys {
     private final String prefix;
@@ -22,7 +28,21 @@ final class RedisKeys {
     }
 
     String session(String sessionId) {
-        return prefix + "{s:" + SessionIds.hash(sessionId) + "}:session";
+        return sessionByHash(SessionIds.hash(sessionId));
+    }
+
+    /** @param idHash {@link SessionIds#hash} of a session id: 64 lower-case hex digits */
+    String sessionByHash(String idHash) {
+        return prefix + "{s:" + idHash + "}:session";
+    }
+
+    /** @param userTag {@link Sealer#userTag} of a username */
+    String userSessions(String userTag) {
+        return prefix + "{u:" + userTag + "}:sessions";
+    }
+
+    String userLogins(String userTag) {
+        return prefix + "{u:" + userTag + "}:logins";
     }
 
     /** @param nonce already validated by the PoP verifier: 16 to 64 characters of {@code [A-Za-z0-9_-]} */

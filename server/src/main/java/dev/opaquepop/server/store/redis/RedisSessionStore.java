@@ -1,21 +1,62 @@
 package dev.opaquepop.server.store.redis;
 
 import dev.opaquepop.server.store.Session;
+import dev.opaquepop.server.store.SessionIds;
 import dev.opaquepop.server.store.SessionStore;
+import dev.opaquepop.server.store.SessionSummary;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Sessions in Redis, sealed, each key living until the session's expiry plus a grace period (so a request just
- * after expiry is told {@code expired_session} rather than {@code unknown_session}). Every instance sees a login
- * or a logout of any other at once. A value that does not open (altered, moved, or sealed under another setup)
- * is an unknown session.
+ * Sessions in Redis, sealed, each key living until the session's end (idle or absolute, whichever is first) plus a
+ * grace period (so a request just after the end is told {@code expired_session} rather than {@code
+ * unknown_session}). Every instance sees a login, a use or a logout of any other at once. A value that does not open
+ * (altered, moved, or sealed under another setup) is an unknown session.
+ *
+ * <p>Each user has a sorted set of their sessions' id hashes, scored by creation, for listings, logout of all
+ * sessions, and the per-user cap. Its members are added before the session value is written (a crash in between
+ * leaves a dangling member, pruned later, never an unlisted session), and removed when their session is ended
+ * through the store; members of sessions that expired on their own are pruned when the user's sessions are listed
+ * or their count passes the cap.
+ *
+ * <p>Costs: a login is 2 commands (index, then value), a recorded use 1 ({@code SET XX PX}: value and TTL
+ * together, and never resurrecting an ended session), a listing 1 plus one per session.
  */
 public final class RedisSessionStore implements SessionStore {
     private static final Duration GRACE = Duration.ofMinutes(5);
+
+    /** Adds a member and keeps the set alive at least as long as ARGV[3] ms; answers the set's size. */
+    private static final String INDEX = """
+            redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+            if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then
+              redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            end
+            return redis.call('ZCARD', KEYS[1])
+            """;
+
+    /** Removes the oldest members but ARGV[2] until ARGV[1] remain; answers the removed members. */
+    private static final String TRIM = """
+            local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+            local excess = #members - tonumber(ARGV[1])
+            local ended = {}
+            for i = 1, #members do
+              if excess <= 0 then break end
+              if members[i] ~= ARGV[2] then
+                redis.call('ZREM', KEYS[1], members[i])
+                ended[#ended + 1] = members[i]
+                excess = excess - 1
+              end
+            end
+            return ended
+            """;
 
     private final RedisConnection redis;
     private final RedisKeys keys;
@@ -30,19 +71,52 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public void put(Session session) {
-        String key = keys.session(session.sessionId());
-        byte[] plaintext = Records.session(session);
-        byte[] sealed;
-        try {
-            sealed = sealer.seal(key, plaintext);
-        } finally {
-            Arrays.fill(plaintext, (byte) 0);
+    public int create(Session session, int maxPerUser) {
+        String index = index(session.username());
+        String member = session.idHash();
+        long indexTtl = ttlMillis(session.expiresAt());
+        Long size = redis.call(
+                "index session",
+                c -> c.eval(
+                        INDEX,
+                        ScriptOutputType.INTEGER,
+                        new String[] {index},
+                        ascii(Long.toString(session.createdAt().toEpochMilli())),
+                        ascii(member),
+                        ascii(Long.toString(indexTtl))));
+        write(session, SetArgs.Builder.px(ttlMillis(session.endsAt())));
+        if (size == null || size <= maxPerUser) {
+            return 0;
         }
-        Duration left = Duration.between(clock.instant(), session.expiresAt());
-        long ttlMillis = Math.max(
-                1, (left.isNegative() ? Duration.ZERO : left).plus(GRACE).toMillis());
-        redis.call("store session", c -> c.set(key, sealed, SetArgs.Builder.px(ttlMillis)));
+        return trim(index, member, maxPerUser);
+    }
+
+    /** Prunes members whose session is gone, then ends the oldest live ones beyond the cap. */
+    private int trim(String index, String keep, int maxPerUser) {
+        List<String> dead = new ArrayList<>();
+        for (String member : members(index)) {
+            String key = keys.sessionByHash(member);
+            Long exists = redis.call("check session", c -> c.exists(key));
+            if (exists == null || exists == 0) {
+                dead.add(member);
+            }
+        }
+        unindex(index, dead);
+        List<Object> ended = redis.call(
+                "trim sessions",
+                c -> c.eval(
+                        TRIM,
+                        ScriptOutputType.MULTI,
+                        new String[] {index},
+                        ascii(Integer.toString(maxPerUser)),
+                        ascii(keep)));
+        int count = 0;
+        for (Object member : ended) {
+            String key = keys.sessionByHash(new String((byte[]) member, StandardCharsets.US_ASCII));
+            Long deleted = redis.call("end session", c -> c.del(key));
+            count += deleted == null ? 0 : deleted.intValue();
+        }
+        return count;
     }
 
     @Override
@@ -62,8 +136,104 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public void remove(String sessionId) {
-        String key = keys.session(sessionId);
-        redis.call("delete session", c -> c.del(key));
+    public void update(Session session) {
+        write(session, SetArgs.Builder.xx().px(ttlMillis(session.endsAt())));
+    }
+
+    @Override
+    public List<SessionSummary> list(String username) {
+        String index = index(username);
+        List<SessionSummary> out = new ArrayList<>();
+        List<String> dead = new ArrayList<>();
+        for (String member : members(index)) {
+            String key = keys.sessionByHash(member);
+            byte[] sealed = redis.call("read session", c -> c.get(key));
+            Optional<SessionSummary> summary = sealed == null
+                    ? Optional.empty()
+                    : sealer.open(key, sealed, "session").flatMap(plaintext -> {
+                        try {
+                            return Records.summary(member, plaintext);
+                        } finally {
+                            Arrays.fill(plaintext, (byte) 0);
+                        }
+                    });
+            if (summary.isPresent()) {
+                out.add(summary.get());
+            } else if (sealed == null) {
+                dead.add(member);
+            }
+        }
+        unindex(index, dead);
+        return out;
+    }
+
+    @Override
+    public boolean remove(String username, String idHash) {
+        String key = keys.sessionByHash(idHash);
+        Long deleted = redis.call("end session", c -> c.del(key));
+        unindex(index(username), List.of(idHash));
+        return deleted != null && deleted > 0;
+    }
+
+    @Override
+    public int removeAll(String username, String keepIdHash) {
+        String index = index(username);
+        List<String> ended = new ArrayList<>();
+        int count = 0;
+        for (String member : members(index)) {
+            if (SessionIds.sameHash(member, keepIdHash)) {
+                continue;
+            }
+            String key = keys.sessionByHash(member);
+            Long deleted = redis.call("end session", c -> c.del(key));
+            count += deleted == null ? 0 : deleted.intValue();
+            ended.add(member);
+        }
+        unindex(index, ended);
+        return count;
+    }
+
+    private void write(Session session, SetArgs args) {
+        String key = keys.session(session.sessionId());
+        byte[] plaintext = Records.session(session);
+        byte[] sealed;
+        try {
+            sealed = sealer.seal(key, plaintext);
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+        redis.call("store session", c -> c.set(key, sealed, args));
+    }
+
+    private String index(String username) {
+        return keys.userSessions(sealer.userTag(username));
+    }
+
+    private List<String> members(String index) {
+        List<byte[]> members = redis.call("list sessions", c -> c.zrange(index, 0, -1));
+        List<String> out = new ArrayList<>();
+        for (byte[] member : members) {
+            out.add(new String(member, StandardCharsets.US_ASCII));
+        }
+        return out;
+    }
+
+    private void unindex(String index, List<String> members) {
+        if (members.isEmpty()) {
+            return;
+        }
+        byte[][] values = members.stream().map(RedisSessionStore::ascii).toArray(byte[][]::new);
+        redis.call("unindex sessions", c -> c.zrem(index, values));
+    }
+
+    /** Until {@code end} plus the grace period, at least 1 ms. */
+    private long ttlMillis(Instant end) {
+        Duration left = Duration.between(clock.instant(), end);
+        return Math.max(
+                1, (left.isNegative() ? Duration.ZERO : left).plus(GRACE).toMillis());
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -48,15 +48,18 @@ public final class Sealer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sealer.class);
     private static final byte[] INFO = "opaque-pop v1 redis seal".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NAMES_INFO = "opaque-pop v1 redis user names".getBytes(StandardCharsets.US_ASCII);
     private static final int KEY_LENGTH = 32;
 
     private final SecretKeySpec key;
     private final byte[] keyId;
+    private final SecretKeySpec namesKey;
     private final SecureRandom random;
 
-    private Sealer(byte[] keyBytes, SecureRandom random) {
+    private Sealer(byte[] keyBytes, byte[] namesKeyBytes, SecureRandom random) {
         this.key = new SecretKeySpec(keyBytes, "AES");
         this.keyId = Arrays.copyOf(sha256(keyBytes), KEY_ID_LENGTH);
+        this.namesKey = new SecretKeySpec(namesKeyBytes, "HmacSHA256");
         this.random = random;
     }
 
@@ -65,15 +68,37 @@ public final class Sealer {
         SecretBytes encoded = setup.encode();
         byte[] ikm = encoded.revealBytes();
         byte[] okm = null;
+        byte[] names = null;
         try {
             okm = hkdfSha256(new byte[0], ikm, INFO, KEY_LENGTH);
-            return new Sealer(okm, random);
+            names = hkdfSha256(new byte[0], ikm, NAMES_INFO, KEY_LENGTH);
+            return new Sealer(okm, names, random);
         } finally {
             Arrays.fill(ikm, (byte) 0);
             if (okm != null) {
                 Arrays.fill(okm, (byte) 0);
             }
+            if (names != null) {
+                Arrays.fill(names, (byte) 0);
+            }
             encoded.destroy();
+        }
+    }
+
+    /**
+     * The name of a user in Redis key names: lower-case hex of {@code HMAC-SHA256(names key, UTF-8 username)}
+     * truncated to 16 bytes, where the names key is HKDF-SHA256 of the setup like the seal key, with {@code info =
+     * "opaque-pop v1 redis user names"}. Every instance with the same setup computes the same tag; a Redis dump
+     * does not say which usernames are logged in or trying to.
+     */
+    String userTag(String username) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(namesKey);
+            byte[] tag = mac.doFinal(username.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(tag, 0, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }
     }
 

@@ -7,7 +7,9 @@ import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.opaque.ServerSetup;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.server.store.PendingLogin;
+import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.Session;
+import dev.opaquepop.server.store.SessionSummary;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
@@ -35,6 +37,7 @@ class SealerTest {
      */
     private static final String KEY_ID = "d84e6c95e71d4330";
 
+    private static final String SESSION_ID = "QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl8";
     private static final String REDIS_KEY = "opaque-pop:{s:0123}:session";
     private static final byte[] PLAINTEXT = "sealed by opaque-pop".getBytes(UTF_8);
     /** version || key id || nonce 000102…0b || AES-256-GCM(PLAINTEXT, aad = version || key id || REDIS_KEY). */
@@ -119,45 +122,105 @@ class SealerTest {
         assertThat(mine.open(REDIS_KEY, foreign, "test")).isEmpty();
     }
 
+    /**
+     * The user tag in key names: HMAC-SHA256 under HKDF-SHA256(IKM = SETUP, info = "opaque-pop v1 redis user
+     * names") = 9791333443df9760b44e8476b3094c0a4c594819a230cf1558acc9632fd92f26, first 16 bytes (Python hmac).
+     */
+    @Test
+    void userTag_matchesTheIndependentlyComputedValue_andDependsOnTheSetup() {
+        Sealer mine = Sealer.fromSetup(setup(SETUP), new SecureRandom());
+        assertThat(mine.userTag("alice")).isEqualTo("bc6adce019350b56868b887058df10b0");
+        assertThat(mine.userTag("alicf")).isNotEqualTo(mine.userTag("alice"));
+        assertThat(Sealer.fromSetup(setup(OTHER_SETUP), new SecureRandom()).userTag("alice"))
+                .isNotEqualTo(mine.userTag("alice"));
+    }
+
     @Test
     void sessionRecord_hasTheDocumentedLayout_andRoundTrips() {
         byte[] key = new byte[32];
         for (int i = 0; i < key.length; i++) {
             key[i] = (byte) i;
         }
+        byte[] tag = new byte[RecordTag.LENGTH];
+        Arrays.fill(tag, (byte) 0xaa);
         Instant created = Instant.ofEpochSecond(1767225600);
-        Session session = new Session("sid", "alice", PopKey.fromBytes(key), created, created.plusSeconds(3600));
+        Session session = new Session(
+                SESSION_ID,
+                "alice",
+                PopKey.fromBytes(key),
+                created,
+                created.plusSeconds(60),
+                created.plusSeconds(960),
+                created.plusSeconds(3600),
+                "127.0.0.1",
+                RecordTag.fromBytes(tag));
         byte[] plaintext = Records.session(session);
-        assertThat(HexFormat.of().formatHex(plaintext))
-                .isEqualTo("000000006955b900" + "00000000" + "000000006955c710" + "00000000"
-                        + HexFormat.of().formatHex(key) + HexFormat.of().formatHex("alice".getBytes(UTF_8)));
-        Session back = Records.session("sid", plaintext).orElseThrow();
-        assertThat(back.sessionId()).isEqualTo("sid");
+        HexFormat hex = HexFormat.of();
+        assertThat(hex.formatHex(plaintext))
+                .isEqualTo("02" + "000000006955b900" + "00000000" + "000000006955b93c" + "00000000"
+                        + "000000006955bcc0" + "00000000" + "000000006955c710" + "00000000"
+                        + hex.formatHex(key) + hex.formatHex(tag)
+                        + "08" + hex.formatHex("QEFCQ0RF".getBytes(UTF_8))
+                        + "09" + hex.formatHex("127.0.0.1".getBytes(UTF_8))
+                        + hex.formatHex("alice".getBytes(UTF_8)));
+        Session back = Records.session(SESSION_ID, plaintext).orElseThrow();
+        assertThat(back.sessionId()).isEqualTo(SESSION_ID);
         assertThat(back.username()).isEqualTo("alice");
         assertThat(back.createdAt()).isEqualTo(session.createdAt());
+        assertThat(back.lastUsedAt()).isEqualTo(session.lastUsedAt());
+        assertThat(back.idleExpiresAt()).isEqualTo(session.idleExpiresAt());
         assertThat(back.expiresAt()).isEqualTo(session.expiresAt());
+        assertThat(back.clientAddress()).isEqualTo("127.0.0.1");
+        assertThat(back.recordTag()).isEqualTo(session.recordTag());
         assertThat(back.popKey().secret().revealBytes()).isEqualTo(key);
-        assertThat(Records.session("sid", Arrays.copyOf(plaintext, 40))).isEmpty();
-        assertThat(Records.session("sid", Arrays.copyOf(plaintext, 56)))
+
+        SessionSummary summary = Records.summary("hash", plaintext).orElseThrow();
+        assertThat(summary.idPrefix()).isEqualTo("QEFCQ0RF");
+        assertThat(summary.idHash()).isEqualTo("hash");
+        assertThat(summary.lastUsedAt()).isEqualTo(session.lastUsedAt());
+        assertThat(summary.clientAddress()).isEqualTo("127.0.0.1");
+
+        assertThat(Records.session("X" + SESSION_ID.substring(1), plaintext))
+                .as("a value whose id prefix is another session's")
+                .isEmpty();
+        assertThat(Records.session(SESSION_ID, Arrays.copyOf(plaintext, 40))).isEmpty();
+        assertThat(Records.summary("hash", Arrays.copyOf(plaintext, 40))).isEmpty();
+        assertThat(Records.session(SESSION_ID, Arrays.copyOf(plaintext, plaintext.length - 5)))
                 .as("no username")
                 .isEmpty();
+        byte[] oldLayout = plaintext.clone();
+        oldLayout[0] = 0;
+        assertThat(Records.session(SESSION_ID, oldLayout))
+                .as("the layout before format bytes")
+                .isEmpty();
+        assertThat(Records.summary("hash", oldLayout)).isEmpty();
     }
 
     @Test
     void pendingLoginRecord_roundTrips_andRejectsMalformedPlaintexts() {
         byte[] state = new byte[128];
         new SecureRandom().nextBytes(state);
-        PendingLogin login = new PendingLogin("bob", SecretBytes.copyOf(state), Instant.ofEpochSecond(1767225660, 5));
+        byte[] tag = new byte[RecordTag.LENGTH];
+        Arrays.fill(tag, (byte) 0x55);
+        PendingLogin login = new PendingLogin(
+                "bob", RecordTag.fromBytes(tag), SecretBytes.copyOf(state), Instant.ofEpochSecond(1767225660, 5));
         byte[] plaintext = Records.pendingLogin(login);
+        assertThat(HexFormat.of().formatHex(plaintext, 0, 1 + 12 + 16 + 2))
+                .isEqualTo(
+                        "02" + "000000006955b93c" + "00000005" + HexFormat.of().formatHex(tag) + "0080");
         PendingLogin back = Records.pendingLogin(plaintext).orElseThrow();
         assertThat(back.username()).isEqualTo("bob");
         assertThat(back.expiresAt()).isEqualTo(login.expiresAt());
+        assertThat(back.recordTag()).isEqualTo(login.recordTag());
         assertThat(back.state().revealBytes()).isEqualTo(state);
         assertThat(back.toString()).doesNotContain(Base64.getEncoder().encodeToString(state));
         assertThat(Records.pendingLogin(Arrays.copyOf(plaintext, 100))).isEmpty();
         byte[] hugeLength = plaintext.clone();
-        hugeLength[12] = (byte) 0xff;
+        hugeLength[29] = (byte) 0xff;
         assertThat(Records.pendingLogin(hugeLength)).isEmpty();
+        byte[] oldLayout = plaintext.clone();
+        oldLayout[0] = 0;
+        assertThat(Records.pendingLogin(oldLayout)).isEmpty();
     }
 
     private static ServerSetup setup(String base64url) {

@@ -1,0 +1,204 @@
+package dev.opaquepop.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.opaquepop.client.ClientSession;
+import dev.opaquepop.client.OpaquePopClient;
+import dev.opaquepop.client.OpaquePopClientException;
+import dev.opaquepop.opaque.Argon2idKsf;
+import dev.opaquepop.server.OpaquePopServer;
+import dev.opaquepop.server.ServerConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sessions}, {@code passwd}, {@code delete-account} and {@code logout --all} as a person runs them: the
+ * executable in a child JVM (so passwords come from the environment, and the confirmation from standard input),
+ * against a server in this process, checked through the SDK.
+ */
+class SessionCommandsTest {
+    private static final byte[] PASSWORD = "correct horse battery staple".getBytes(UTF_8);
+    private static final String NEW_PASSWORD = "a brand new password";
+
+    @TempDir
+    Path directory;
+
+    private OpaquePopServer server;
+    private URI base;
+    private OpaquePopClient client;
+
+    private record Run(int exitCode, String out) {}
+
+    @BeforeEach
+    void start() throws Exception {
+        server = OpaquePopServer.start(ServerConfig.builder()
+                .port(0)
+                .dataDirectory(directory.resolve("data"))
+                .clientKsf(Argon2idKsf.of(1024, 1, 1))
+                .build());
+        base = URI.create("http://127.0.0.1:" + server.port());
+        client = OpaquePopClient.builder(base).build();
+        client.register("alice", PASSWORD);
+    }
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void sessions_listsAndEndsOne() throws Exception {
+        Path file = saved(client.login("alice", PASSWORD), "mine.json");
+        ClientSession other = client.login("alice", PASSWORD);
+
+        Run list = cli(Map.of(), null, "sessions", "--session-file", file.toString());
+        assertThat(list.exitCode()).as(list.out()).isZero();
+        String mine = ClientSession.load(file).sessionId().substring(0, 8);
+        assertThat(list.out())
+                .contains("ID", "CREATED", "LAST USED", "ADDRESS")
+                .contains(mine)
+                .contains(other.sessionId().substring(0, 8))
+                .contains("127.0.0.1  (this session)")
+                .doesNotContain(other.sessionId());
+
+        Run end = cli(
+                Map.of(),
+                null,
+                "sessions",
+                "--session-file",
+                file.toString(),
+                "--end",
+                other.sessionId().substring(0, 8));
+        assertThat(end.exitCode()).as(end.out()).isZero();
+        assertThatThrownBy(() -> client.me(other))
+                .isInstanceOfSatisfying(
+                        OpaquePopClientException.class,
+                        e -> assertThat(e.code()).isEqualTo("unknown_session"));
+        assertThat(client.sessions(ClientSession.load(file))).hasSize(1);
+    }
+
+    @Test
+    void passwd_logsInAgain_changesThePassword_andKeepsOnlyTheNewSession() throws Exception {
+        Path file = saved(client.login("alice", PASSWORD), "mine.json");
+        ClientSession other = client.login("alice", PASSWORD);
+
+        Run run = cli(
+                Map.of("OPAQUE_POP_PASSWORD", new String(PASSWORD, UTF_8), "OPAQUE_POP_NEW_PASSWORD", NEW_PASSWORD),
+                null,
+                "passwd",
+                "--session-file",
+                file.toString());
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        assertThat(run.out()).contains("password changed for alice").doesNotContain(NEW_PASSWORD);
+
+        assertThatThrownBy(() -> client.me(other)).isInstanceOf(OpaquePopClientException.class);
+        assertThat(client.me(ClientSession.load(file)).username())
+                .as("the saved session is the new login's")
+                .isEqualTo("alice");
+        assertThatThrownBy(() -> client.login("alice", PASSWORD))
+                .isInstanceOfSatisfying(
+                        OpaquePopClientException.class,
+                        e -> assertThat(e.code()).isEqualTo("login_failed"));
+        assertThat(client.login("alice", NEW_PASSWORD.getBytes(UTF_8)).username())
+                .isEqualTo("alice");
+
+        Run wrong = cli(
+                Map.of("OPAQUE_POP_PASSWORD", "not it", "OPAQUE_POP_NEW_PASSWORD", "whatever"),
+                null,
+                "passwd",
+                "--username",
+                "alice",
+                "--session-file",
+                directory.resolve("none.json").toString());
+        assertThat(wrong.exitCode()).isEqualTo(1);
+        assertThat(wrong.out()).contains("login_failed");
+    }
+
+    @Test
+    void logoutAll_endsEverySession_andDeletesTheFile() throws Exception {
+        Path file = saved(client.login("alice", PASSWORD), "mine.json");
+        ClientSession other = client.login("alice", PASSWORD);
+        Run run = cli(Map.of(), null, "logout", "--all", "--session-file", file.toString());
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        assertThat(file).doesNotExist();
+        assertThatThrownBy(() -> client.me(other))
+                .isInstanceOfSatisfying(
+                        OpaquePopClientException.class,
+                        e -> assertThat(e.code()).isEqualTo("unknown_session"));
+    }
+
+    @Test
+    void deleteAccount_asksForConfirmation_thenDeletesEverything() throws Exception {
+        Path file = saved(client.login("alice", PASSWORD), "mine.json");
+        Map<String, String> password = Map.of("OPAQUE_POP_PASSWORD", new String(PASSWORD, UTF_8));
+
+        // A wrong answer (or, before JDK 22, no terminal at all) changes nothing.
+        Run refused = cli(password, "bob\n", "delete-account", "--session-file", file.toString());
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.out()).containsAnyOf("not confirmed", "no terminal to confirm on");
+        assertThat(client.me(ClientSession.load(file)).username()).isEqualTo("alice");
+
+        Run deleted = cli(password, null, "delete-account", "--yes", "--session-file", file.toString());
+        assertThat(deleted.exitCode()).as(deleted.out()).isZero();
+        assertThat(deleted.out()).contains("deleted account alice");
+        assertThat(file).doesNotExist();
+        assertThatThrownBy(() -> client.login("alice", PASSWORD))
+                .isInstanceOfSatisfying(
+                        OpaquePopClientException.class,
+                        e -> assertThat(e.code()).isEqualTo("login_failed"));
+        client.register("alice", "someone new".getBytes(UTF_8));
+    }
+
+    private Path saved(ClientSession session, String name) throws IOException {
+        Path file = directory.resolve(name);
+        session.save(file);
+        return file;
+    }
+
+    /** The executable's main class in a child JVM with {@code environment} and {@code input} on standard input. */
+    private Run cli(Map<String, String> environment, String input, String... args)
+            throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(
+                java.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--server", base.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("OPAQUE_POP_PASSWORD");
+        builder.environment().remove("OPAQUE_POP_NEW_PASSWORD");
+        builder.environment().putAll(environment);
+        builder.environment().put("OPAQUE_POP_LOG_LEVEL", "WARN");
+        Process process = builder.start();
+        try (OutputStream stdin = process.getOutputStream()) {
+            if (input != null) {
+                stdin.write(input.getBytes(UTF_8));
+            }
+        }
+        String out = new String(process.getInputStream().readAllBytes(), UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                .as("the command finished")
+                .isTrue();
+        return new Run(process.exitValue(), out);
+    }
+}
