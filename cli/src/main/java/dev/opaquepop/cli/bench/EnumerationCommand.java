@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opaquepop.client.OpaquePopClient;
+import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.opaque.Ksf;
 import dev.opaquepop.opaque.OpaqueClient;
 import dev.opaquepop.opaque.OpaqueConfig;
@@ -52,6 +53,8 @@ import picocli.CommandLine.Option;
 public final class EnumerationCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KE3_LENGTH = 64;
+    /** The one header whose value must vary; ASCII case-insensitive. */
+    private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("(?i)date");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -107,7 +110,7 @@ public final class EnumerationCommand implements Callable<Integer> {
         return LocalServer.run(err, this::measure);
     }
 
-    private int measure(URI base) throws Exception {
+    private int measure(URI base) throws IOException, InterruptedException, OpaquePopClientException, OpaqueException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         SecureRandom random = LocalServer.random();
@@ -235,11 +238,12 @@ public final class EnumerationCommand implements Callable<Integer> {
          * (content type and length), and the body's fields with the lengths of their values.
          */
         private static String shape(HttpResponse<byte[]> response) {
-            Map<String, String> headers = new TreeMap<>();
-            response.headers().map().forEach((name, values) -> {
-                String lower = name.toLowerCase(java.util.Locale.ROOT);
-                headers.put(lower, lower.equals("date") ? "*" : String.join(",", values));
-            });
+            // The JDK's header map is case-insensitive and names arrive as the server sent them.
+            Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            response.headers()
+                    .map()
+                    .forEach((name, values) ->
+                            headers.put(name, DATE.matcher(name).matches() ? "*" : String.join(",", values)));
             TreeSet<String> fields = new TreeSet<>();
             try {
                 JsonNode body = JSON.readTree(response.body());

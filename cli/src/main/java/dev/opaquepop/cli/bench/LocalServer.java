@@ -1,5 +1,7 @@
 package dev.opaquepop.cli.bench;
 
+import dev.opaquepop.client.OpaquePopClientException;
+import dev.opaquepop.opaque.OpaqueException;
 import dev.opaquepop.server.OpaquePopServer;
 import dev.opaquepop.server.ServerConfig;
 import java.io.IOException;
@@ -21,12 +23,13 @@ final class LocalServer {
     /** The measurement to run against the local server's base URI. */
     @FunctionalInterface
     interface Body {
-        int run(URI base) throws Exception;
+        int run(URI base) throws IOException, InterruptedException, OpaquePopClientException, OpaqueException;
     }
 
     private LocalServer() {}
 
-    static int run(PrintWriter err, Body body) throws Exception {
+    static int run(PrintWriter err, Body body)
+            throws IOException, InterruptedException, OpaquePopClientException, OpaqueException {
         if (System.getenv("OPAQUE_POP_LOG_LEVEL") == null && System.getProperty("OPAQUE_POP_LOG_LEVEL") == null) {
             System.setProperty("OPAQUE_POP_LOG_LEVEL", "WARN");
         }
