@@ -1,12 +1,19 @@
 package dev.opaquepop.server;
 
 import dev.opaquepop.opaque.Argon2idKsf;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * Everything the server is configured with, validated once in {@link Builder#build()} with messages that say
@@ -17,12 +24,18 @@ import java.util.regex.Pattern;
  * PostgreSQL database and {@link #redisUrl()} a Redis server, which several instances then share. Values that
  * may carry credentials (the setup, both URLs, the database password) have package-private accessors and
  * appear in {@link #toString()} only redacted.
+ *
+ * <p>Transport: HTTPS from a PKCS#12 keystore ({@link #tlsContext()}, whose password is used once, in {@link
+ * Builder#build()}, and not kept), and plain HTTP only on loopback unless {@link #allowInsecureHttp()} says a
+ * TLS-terminating proxy is in front. Request limits (header and target sizes, requests per second per
+ * connection, idle timeout, connections) are enforced by Jetty before a request reaches a handler.
  */
 public final class ServerConfig {
     private static final Pattern REDIS_SCHEME =
             Pattern.compile("(rediss?|redis\\+ssl|redis\\+tls|rediss?-sentinel|redis[-+]socket)://");
     // Printable ASCII without space or braces: a brace would move the Redis Cluster hash tag into the prefix.
     private static final Pattern KEY_PREFIX = Pattern.compile("[\\x21-\\x7e&&[^{}]]{1,64}");
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private final String bind;
     private final int port;
     private final Path dataDirectory;
@@ -44,6 +57,14 @@ public final class ServerConfig {
     private final String redisUrl;
     private final Duration redisTimeout;
     private final String redisKeyPrefix;
+    private final Path tlsKeystore;
+    private final TlsKeystore.Loaded tls;
+    private final boolean allowInsecureHttp;
+    private final int maxHeaderBytes;
+    private final int maxUriLength;
+    private final int connectionRequestRate;
+    private final Duration idleTimeout;
+    private final int maxConnections;
     private final Clock clock;
     private final SecureRandom random;
 
@@ -69,6 +90,14 @@ public final class ServerConfig {
         this.redisUrl = b.redisUrl;
         this.redisTimeout = b.redisTimeout;
         this.redisKeyPrefix = b.redisKeyPrefix;
+        this.tlsKeystore = b.tlsKeystore;
+        this.tls = b.tls;
+        this.allowInsecureHttp = b.allowInsecureHttp;
+        this.maxHeaderBytes = b.maxHeaderBytes;
+        this.maxUriLength = b.maxUriLength;
+        this.connectionRequestRate = b.connectionRequestRate;
+        this.idleTimeout = b.idleTimeout;
+        this.maxConnections = b.maxConnections;
         this.clock = b.clock;
         this.random = b.random;
     }
@@ -182,6 +211,69 @@ public final class ServerConfig {
         return redisUrl != null;
     }
 
+    /** True when the server serves HTTPS (HTTP/1.1 and HTTP/2) from {@link #tlsKeystore()}. */
+    public boolean usesTls() {
+        return tls != null;
+    }
+
+    /** The PKCS#12 keystore HTTPS is served from, or {@code null} for plain HTTP. */
+    public Path tlsKeystore() {
+        return tlsKeystore;
+    }
+
+    /** The server's TLS context, built from the keystore at configuration time; empty for plain HTTP. */
+    public Optional<SSLContext> tlsContext() {
+        return Optional.ofNullable(tls).map(TlsKeystore.Loaded::context);
+    }
+
+    /** The served certificate's subject and expiry, for the start-up log; {@code null} for plain HTTP. */
+    public String tlsCertificate() {
+        return tls == null ? null : tls.certificate();
+    }
+
+    /** False when the served certificate has expired or is not valid yet at {@code now}. */
+    boolean tlsCertificateValidAt(Instant now) {
+        return tls == null || tls.validAt(now);
+    }
+
+    /** True when plain HTTP on a non-loopback address was allowed explicitly (a TLS-terminating proxy). */
+    public boolean allowInsecureHttp() {
+        return allowInsecureHttp;
+    }
+
+    /** True when {@link #bind()} is a loopback address (127.0.0.0/8, ::1) or {@code localhost}. */
+    public boolean bindsLoopback() {
+        return isLoopback(bind);
+    }
+
+    /** The largest request line plus headers, in bytes: larger is 431 (or 414 when the target alone is). */
+    public int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    /** The longest request target (path and query, as sent): longer is 414. */
+    public int maxUriLength() {
+        return maxUriLength;
+    }
+
+    /**
+     * Requests per second one connection may make on average, with bursts of as many: more is 429. 0 turns the
+     * limit off.
+     */
+    public int connectionRequestRate() {
+        return connectionRequestRate;
+    }
+
+    /** How long a connection may stay idle (including while a request is half sent) before it is closed. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** The most open connections; at the limit the server stops accepting until one closes. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -200,7 +292,38 @@ public final class ServerConfig {
                 + (dbUrl == null ? "" : ", dbPoolSize=" + dbPoolSize + ", dbTimeout=" + dbTimeout)
                 + ", sessions=" + (redisUrl == null ? "memory" : Redaction.url(redisUrl))
                 + (redisUrl == null ? "" : ", redisTimeout=" + redisTimeout + ", redisKeyPrefix=" + redisKeyPrefix)
+                + ", tls="
+                + (tlsKeystore == null ? (allowInsecureHttp ? "off (insecure HTTP allowed)" : "off") : tlsKeystore)
+                + ", maxHeaderBytes=" + maxHeaderBytes + ", maxUriLength=" + maxUriLength
+                + ", connectionRequestRate=" + connectionRequestRate + ", idleTimeout=" + idleTimeout
+                + ", maxConnections=" + maxConnections
                 + "]";
+    }
+
+    /**
+     * Whether {@code host} is {@code localhost} or an IP literal in 127.0.0.0/8 or ::1. Any other host name counts
+     * as non-loopback: it is not resolved, since what it resolves to may change.
+     */
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.strip().toLowerCase(Locale.ROOT);
+        if (name.equals("localhost") || name.equals("localhost.")) {
+            return true;
+        }
+        if (name.startsWith("[") && name.endsWith("]")) {
+            name = name.substring(1, name.length() - 1);
+        }
+        if (!IPV4_LITERAL.matcher(name).matches() && !(name.indexOf(':') >= 0 && name.matches("[0-9a-f:.]+"))) {
+            return false;
+        }
+        try {
+            // A literal: parsed, never looked up.
+            return InetAddress.getByName(name).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Defaults as documented in the README. */
@@ -226,8 +349,18 @@ public final class ServerConfig {
         private String redisUrl;
         private Duration redisTimeout = Duration.ofSeconds(2);
         private String redisKeyPrefix = "opaque-pop:";
+        private Path tlsKeystore;
+        private String tlsKeystorePassword;
+        private Path tlsKeystorePasswordFile;
+        private boolean allowInsecureHttp;
+        private int maxHeaderBytes = 8 * 1024;
+        private int maxUriLength = 2 * 1024;
+        private int connectionRequestRate = 100;
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 10_000;
         private Clock clock = Clock.systemUTC();
         private SecureRandom random;
+        private TlsKeystore.Loaded tls;
 
         private Builder() {}
 
@@ -347,6 +480,57 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Serve HTTPS from this PKCS#12 keystore (a private key and its certificate chain). */
+        public Builder tlsKeystore(Path tlsKeystore) {
+            this.tlsKeystore = tlsKeystore;
+            return this;
+        }
+
+        /** The keystore password, e.g. from {@code OPAQUE_POP_TLS_KEYSTORE_PASSWORD}. Secret: never logged. */
+        public Builder tlsKeystorePassword(String tlsKeystorePassword) {
+            this.tlsKeystorePassword =
+                    tlsKeystorePassword == null || tlsKeystorePassword.isEmpty() ? null : tlsKeystorePassword;
+            return this;
+        }
+
+        /** A file holding the keystore password (one line; a final line break is ignored). */
+        public Builder tlsKeystorePasswordFile(Path tlsKeystorePasswordFile) {
+            this.tlsKeystorePasswordFile = tlsKeystorePasswordFile;
+            return this;
+        }
+
+        /** Allow plain HTTP on a non-loopback address: only for a TLS-terminating proxy in front. */
+        public Builder allowInsecureHttp(boolean allowInsecureHttp) {
+            this.allowInsecureHttp = allowInsecureHttp;
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int maxHeaderBytes) {
+            this.maxHeaderBytes = maxHeaderBytes;
+            return this;
+        }
+
+        public Builder maxUriLength(int maxUriLength) {
+            this.maxUriLength = maxUriLength;
+            return this;
+        }
+
+        /** Requests per second per connection (bursts of as many); 0 turns the limit off. */
+        public Builder connectionRequestRate(int connectionRequestRate) {
+            this.connectionRequestRate = connectionRequestRate;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
@@ -394,12 +578,56 @@ public final class ServerConfig {
                     "with --db-url or --redis-url several instances share the database, so they must share one"
                             + " server setup: give it with OPAQUE_POP_SERVER_SETUP or --setup-file (create one with"
                             + " 'opaque-pop setup'); a setup generated per instance would lock every user out");
+            require(
+                    maxHeaderBytes >= 1024 && maxHeaderBytes <= 64 * 1024,
+                    "--max-header-bytes must be between 1024 and 65536, got " + maxHeaderBytes);
+            require(
+                    maxUriLength >= 256 && maxUriLength < maxHeaderBytes,
+                    "--max-uri-length must be at least 256 and less than --max-header-bytes (" + maxHeaderBytes
+                            + "), got " + maxUriLength);
+            require(
+                    connectionRequestRate >= 0 && connectionRequestRate <= 1_000_000,
+                    "--connection-request-rate must be between 0 (off) and 1000000 requests per second, got "
+                            + connectionRequestRate);
+            requireDuration("--idle-timeout", idleTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
+            require(
+                    maxConnections >= 1 && maxConnections <= 1_000_000,
+                    "--max-connections must be between 1 and 1000000, got " + maxConnections);
+            require(
+                    tlsKeystorePassword == null || tlsKeystorePasswordFile == null,
+                    "give the TLS keystore password either by OPAQUE_POP_TLS_KEYSTORE_PASSWORD or by"
+                            + " --tls-keystore-password-file, not both");
+            require(
+                    tlsKeystore != null || (tlsKeystorePassword == null && tlsKeystorePasswordFile == null),
+                    "a TLS keystore password was given (OPAQUE_POP_TLS_KEYSTORE_PASSWORD or"
+                            + " --tls-keystore-password-file) but no --tls-keystore");
+            require(
+                    tlsKeystore == null || tlsKeystorePassword != null || tlsKeystorePasswordFile != null,
+                    "--tls-keystore needs the keystore password: set OPAQUE_POP_TLS_KEYSTORE_PASSWORD or give"
+                            + " --tls-keystore-password-file (never on the command line)");
+            require(
+                    tlsKeystore != null || allowInsecureHttp || isLoopback(bind),
+                    "--bind " + bind + " is not a loopback address, and plain HTTP there would expose session"
+                            + " ids and API data to the network: give --tls-keystore to serve HTTPS, or"
+                            + " --allow-insecure-http if a TLS-terminating proxy is the only client of this port");
             Objects.requireNonNull(clientKsf, "clientKsf");
             Objects.requireNonNull(clock, "clock");
             if (random == null) {
                 random = new SecureRandom();
             }
+            tls = tlsKeystore == null ? null : loadTls();
             return new ServerConfig(this);
+        }
+
+        private TlsKeystore.Loaded loadTls() {
+            char[] password = tlsKeystorePasswordFile != null
+                    ? TlsKeystore.readPasswordFile(tlsKeystorePasswordFile)
+                    : tlsKeystorePassword.toCharArray();
+            try {
+                return TlsKeystore.load(tlsKeystore, password);
+            } finally {
+                Arrays.fill(password, '\0');
+            }
         }
 
         private static boolean driverAccepts(String jdbcUrl) {
