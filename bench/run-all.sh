@@ -144,8 +144,9 @@ for run in $(seq 1 "$runs"); do
   run_dirs+=("$dir")
   echo "== run $run of $runs -> $dir"
 
+  # --connection-request-rate 0: one load-generator connection carries thousands of requests per second.
   OPAQUE_POP_JAVA_OPTS="${SERVER_JAVA_OPTS:-}" "$launcher" server --port 0 --data "$work/data$run" \
-      "${server_args[@]}" 2>"$dir/opaque-pop-server.log" &
+      --connection-request-rate 0 "${server_args[@]}" 2>"$dir/opaque-pop-server.log" &
   ours_pid=$!
   pids+=("$ours_pid")
   ours_url="$(await_url "$dir/opaque-pop-server.log" "$ours_pid")"

@@ -53,8 +53,13 @@ class BenchCommandTest {
             System.setProperty("OPAQUE_POP_LOG_LEVEL", "WARN");
         }
         data = Files.createTempDirectory("opaque-pop-bench-test");
-        server = OpaquePopServer.start(
-                ServerConfig.builder().port(0).dataDirectory(data).build());
+        // A load generator sends thousands of requests per second over each connection: the per-connection
+        // request limit is for clients, not for a benchmark.
+        server = OpaquePopServer.start(ServerConfig.builder()
+                .port(0)
+                .dataDirectory(data)
+                .connectionRequestRate(0)
+                .build());
     }
 
     @AfterAll

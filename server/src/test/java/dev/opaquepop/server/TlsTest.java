@@ -24,9 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,6 +129,30 @@ class TlsTest {
             Me me = client.me(session);
             assertThat(me.username()).isEqualTo("tls-alice");
             client.logout(session);
+        }
+    }
+
+    /** Clients such as curl --http1.1 offer only "http/1.1" by ALPN (the JDK client offers nothing for 1.1). */
+    @ParameterizedTest
+    @ValueSource(strings = {"http/1.1", "h2"})
+    void alpn_selectsWhatTheClientOffers(String protocol) throws Exception {
+        try (SSLSocket socket = (SSLSocket) trusting.getSocketFactory().createSocket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 5_000);
+            socket.setSoTimeout(10_000);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {protocol});
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            parameters.setServerNames(List.of(new SNIHostName("localhost")));
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            assertThat(socket.getApplicationProtocol()).isEqualTo(protocol);
+            if (protocol.equals("http/1.1")) {
+                socket.getOutputStream()
+                        .write("GET /healthz/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(response).startsWith("HTTP/1.1 200 ").contains("{\"status\":\"ok\"}");
+            }
         }
     }
 
