@@ -18,6 +18,7 @@ final class ProblemErrorHandler extends ErrorHandler {
             status = 500;
         }
         ApiException problem = TransportProblems.forStatus(status);
+        status = problem.status();
         response.setStatus(status);
         if (HttpStatus.hasNoBody(status)) {
             callback.succeeded();

@@ -43,7 +43,14 @@ final class TransportProblems {
             case 414 -> new ApiException(414, "uri_too_long", "The request target is too long", null);
             case 417 -> new ApiException(417, "expectation_failed", "The Expect header is not supported", null);
             case 431 -> new ApiException(431, "headers_too_large", "The request headers are too large", null);
-            case 505 -> new ApiException(505, "http_version_not_supported", "HTTP version not supported", null);
+            // Jetty answers 505 to a request line it cannot split into method, target and version as well as to
+            // a version it does not speak: from this server's side both are a malformed request, not a failure.
+            case 505 ->
+                new ApiException(
+                        400,
+                        "bad_request",
+                        "The request line is malformed or names an HTTP version this server does not speak",
+                        null);
             default ->
                 status >= 500
                         ? new ApiException(status, "server_error", "Request failed", null)
