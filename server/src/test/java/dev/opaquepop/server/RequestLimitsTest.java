@@ -70,6 +70,25 @@ class RequestLimitsTest {
     }
 
     @Test
+    void malformedRequests_get400ProblemJsonFromJettyItself() throws IOException {
+        try (TestServer server = TestServer.start(data)) {
+            for (String raw : new String[] {
+                "GET  HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", // no target: Jetty's parser says 505
+                "GET /healthz/live HTTP/3.0\r\nHost: 127.0.0.1\r\n\r\n", // a version this port does not speak
+                "GET /healthz/live HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n",
+                "GET /healthz/live HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"
+            }) {
+                try (RawHttp http = new RawHttp(server.port())) {
+                    http.send(raw);
+                    RawHttp.Response response = http.read();
+                    assertThat(response.status()).as(raw).isEqualTo(400);
+                    assertProblem(response, 400, "bad_request");
+                }
+            }
+        }
+    }
+
+    @Test
     void connectionOverItsRate_gets429WithRetryAfter_otherConnectionsDoNot() throws IOException {
         EndToEndSuite.MutableClock clock = new EndToEndSuite.MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         try (TestServer server =
