@@ -103,7 +103,7 @@ class RequestLimitsTest {
             RawHttp.Response refused = busy.get("/healthz/live");
             assertProblem(refused, 429, "too_many_requests");
             assertThat(refused.header("Retry-After")).isEqualTo("1");
-            // Refused requests cost tokens too, so a client hammering on stays refused.
+            // Whatever the route: the limit is the connection's, not the endpoint's.
             assertThat(busy.get("/api/me").status()).isEqualTo(429);
 
             // Per connection: another one is not affected.
