@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -35,7 +34,8 @@ public final class ServerConfig {
             Pattern.compile("(rediss?|redis\\+ssl|redis\\+tls|rediss?-sentinel|redis[-+]socket)://");
     // Printable ASCII without space or braces: a brace would move the Redis Cluster hash tag into the prefix.
     private static final Pattern KEY_PREFIX = Pattern.compile("[\\x21-\\x7e&&[^{}]]{1,64}");
-    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
     private final String bind;
     private final int port;
     private final Path dataDirectory;
@@ -308,14 +308,21 @@ public final class ServerConfig {
         if (host == null) {
             return false;
         }
-        String name = host.strip().toLowerCase(Locale.ROOT);
-        if (name.equals("localhost") || name.equals("localhost.")) {
+        String name = host.strip();
+        if (asciiEqualsIgnoreCase(name, "localhost") || asciiEqualsIgnoreCase(name, "localhost.")) {
             return true;
         }
         if (name.startsWith("[") && name.endsWith("]")) {
             name = name.substring(1, name.length() - 1);
         }
-        if (!IPV4_LITERAL.matcher(name).matches() && !(name.indexOf(':') >= 0 && name.matches("[0-9a-f:.]+"))) {
+        boolean ipv4 = IPV4_LITERAL.matcher(name).matches();
+        if (ipv4) {
+            for (String octet : name.split("\\.", 4)) {
+                if (Integer.parseInt(octet) > 255) {
+                    return false;
+                }
+            }
+        } else if (!IPV6_LITERAL.matcher(name).matches()) {
             return false;
         }
         try {
@@ -324,6 +331,21 @@ public final class ServerConfig {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    /** Case-insensitive for ASCII letters only: no Unicode case mapping can turn another name into this one. */
+    private static boolean asciiEqualsIgnoreCase(String value, String lowerCaseAscii) {
+        if (value.length() != lowerCaseAscii.length()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+            if (lower != lowerCaseAscii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Defaults as documented in the README. */

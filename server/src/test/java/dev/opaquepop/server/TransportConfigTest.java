@@ -46,7 +46,20 @@ class TransportConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0.0.0.0", "::", "10.1.2.3", "192.168.0.10", "2001:db8::1", "api.example.com", "128.0.0.1"})
+    @ValueSource(
+            strings = {
+                "0.0.0.0",
+                "::",
+                "10.1.2.3",
+                "192.168.0.10",
+                "2001:db8::1",
+                "api.example.com",
+                "128.0.0.1",
+                "127.0.0.256",
+                "localhost.example.com",
+                "\u212Aocalhost",
+                "::ffff:10.0.0.1"
+            })
     void nonLoopbackWithoutTls_refusesToStart_unlessInsecureHttpIsAllowed(String bind) {
         assertThatThrownBy(() -> ServerConfig.builder().bind(bind).build())
                 .isInstanceOf(IllegalArgumentException.class)
