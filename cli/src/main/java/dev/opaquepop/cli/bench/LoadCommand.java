@@ -171,8 +171,12 @@ public abstract class LoadCommand implements Callable<Integer> {
             System.setProperty("OPAQUE_POP_LOG_LEVEL", "WARN");
         }
         Path data = Files.createTempDirectory("opaque-pop-bench");
-        try (OpaquePopServer local = OpaquePopServer.start(
-                ServerConfig.builder().port(0).dataDirectory(data).build())) {
+        // A load generator's connection carries thousands of requests per second: no per-connection limit here.
+        try (OpaquePopServer local = OpaquePopServer.start(ServerConfig.builder()
+                .port(0)
+                .dataDirectory(data)
+                .connectionRequestRate(0)
+                .build())) {
             URI uri = URI.create("http://127.0.0.1:" + local.port());
             err.println("started a server in-process at " + uri + " (data in " + data + ")");
             return measure(List.of(new Target("in-process", uri, null)));
