@@ -37,6 +37,8 @@ class RequestLimitsTest {
             assertThat(problem(tooLong).get("detail").asText()).contains("512");
             // The connection stays usable: the limit answers, it does not drop the client.
             assertThat(http.get("/healthz/live").status()).isEqualTo(200);
+            assertThat(http.get("/metrics").body())
+                    .contains("opaque_pop_transport_rejections_total{reason=\"uri_too_long\"} 1.0");
         }
     }
 
@@ -58,6 +60,10 @@ class RequestLimitsTest {
             }
             try (RawHttp http = new RawHttp(server.port())) {
                 assertProblem(http.get("/healthz/live", "X-Pad: " + "a".repeat(5000)), 431, "headers_too_large");
+            }
+            try (RawHttp http = new RawHttp(server.port())) {
+                assertThat(http.get("/metrics").body())
+                        .contains("opaque_pop_transport_rejections_total{reason=\"431\"} 1.0");
             }
             try (RawHttp http = new RawHttp(server.port())) {
                 String[] many = new String[100];
@@ -108,6 +114,8 @@ class RequestLimitsTest {
 
             // Per connection: another one is not affected.
             assertThat(other.get("/healthz/live").status()).isEqualTo(200);
+            assertThat(other.get("/metrics").body())
+                    .contains("opaque_pop_transport_rejections_total{reason=\"too_many_requests\"} 2.0");
 
             // A fifth of a second refills one request.
             clock.advance(Duration.ofMillis(200));

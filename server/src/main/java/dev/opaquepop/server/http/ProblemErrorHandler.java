@@ -1,5 +1,6 @@
 package dev.opaquepop.server.http;
 
+import dev.opaquepop.server.Metrics;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -11,6 +12,12 @@ import org.eclipse.jetty.util.Callback;
  * as problem details instead of Jetty's HTML page: no server name, no echo of what was sent, no stack.
  */
 final class ProblemErrorHandler extends ErrorHandler {
+    private final Metrics metrics;
+
+    ProblemErrorHandler(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         int status = request.getAttribute(ERROR_STATUS) instanceof Integer code ? code : response.getStatus();
@@ -19,6 +26,7 @@ final class ProblemErrorHandler extends ErrorHandler {
         }
         ApiException problem = TransportProblems.forStatus(status);
         status = problem.status();
+        metrics.transportRejected(Integer.toString(status));
         response.setStatus(status);
         if (HttpStatus.hasNoBody(status)) {
             callback.succeeded();

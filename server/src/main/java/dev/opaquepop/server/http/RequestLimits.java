@@ -1,5 +1,6 @@
 package dev.opaquepop.server.http;
 
+import dev.opaquepop.server.Metrics;
 import java.time.Clock;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Connection;
@@ -23,17 +24,20 @@ final class RequestLimits extends Handler.Wrapper {
     private final int maxUriLength;
     private final int requestsPerSecond;
     private final Clock clock;
+    private final Metrics metrics;
 
-    RequestLimits(int maxUriLength, int requestsPerSecond, Clock clock) {
+    RequestLimits(int maxUriLength, int requestsPerSecond, Clock clock, Metrics metrics) {
         this.maxUriLength = maxUriLength;
         this.requestsPerSecond = requestsPerSecond;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String target = request.getHttpURI().getPathQuery();
         if (target != null && target.length() > maxUriLength) {
+            metrics.transportRejected("uri_too_long");
             TransportProblems.write(response, callback, TransportProblems.uriTooLong(maxUriLength));
             return true;
         }
@@ -41,6 +45,7 @@ final class RequestLimits extends Handler.Wrapper {
             TokenBucket bucket = bucket(request.getConnectionMetaData());
             long waitMillis = bucket.take(clock.millis());
             if (waitMillis > 0) {
+                metrics.transportRejected("too_many_requests");
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(Math.ceilDiv(waitMillis, 1000L)));
                 TransportProblems.write(response, callback, TransportProblems.tooManyRequests());
                 return true;

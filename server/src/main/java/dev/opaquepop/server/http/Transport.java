@@ -1,5 +1,6 @@
 package dev.opaquepop.server.http;
 
+import dev.opaquepop.server.Metrics;
 import dev.opaquepop.server.ServerConfig;
 import io.javalin.config.JavalinConfig;
 import java.time.Duration;
@@ -45,16 +46,16 @@ final class Transport {
 
     private Transport() {}
 
-    static void configure(JavalinConfig javalin, ServerConfig config) {
+    static void configure(JavalinConfig javalin, ServerConfig config, Metrics metrics) {
         javalin.jetty.modifyHttpConfiguration(http -> {
             http.setRequestHeaderSize(config.maxHeaderBytes());
             http.setSendServerVersion(false);
             http.setSendXPoweredBy(false);
         });
         javalin.jetty.modifyServer(server -> {
-            server.setErrorHandler(new ProblemErrorHandler());
+            server.setErrorHandler(new ProblemErrorHandler(metrics));
             server.insertHandler(
-                    new RequestLimits(config.maxUriLength(), config.connectionRequestRate(), config.clock()));
+                    new RequestLimits(config.maxUriLength(), config.connectionRequestRate(), config.clock(), metrics));
         });
         javalin.jetty.addConnector((server, http) -> connector(server, http, config));
     }
