@@ -24,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
@@ -102,6 +104,29 @@ class TlsTest {
                     .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
             assertThat(missing.headers().firstValue("Strict-Transport-Security"))
                     .isPresent();
+        }
+    }
+
+    /** Over HTTP/2 the per-connection rate covers every stream of the connection. */
+    @Test
+    void http2Connection_sharesOneRateLimitAcrossItsStreams() throws Exception {
+        EndToEndSuite.MutableClock clock = new EndToEndSuite.MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        try (TestServer limited = TestServer.start(
+                        directory.resolve("limited"),
+                        b -> b.tlsKeystore(keys.keystore())
+                                .tlsKeystorePassword(keys.password())
+                                .connectionRequestRate(3)
+                                .clock(clock));
+                HttpClient http = client(HttpClient.Version.HTTP_2)) {
+            URI live = URI.create("https://localhost:" + limited.port() + "/healthz/live");
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> response =
+                        http.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+                statuses.add(response.statusCode());
+            }
+            assertThat(statuses).containsExactly(200, 200, 200, 429);
         }
     }
 
