@@ -10,8 +10,11 @@ import dev.opaquepop.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +150,60 @@ class TlsCliTest {
         Run garbage = run("me", "--server", base(), "--cacert", notPem.toString());
         assertThat(garbage.exitCode()).isEqualTo(2);
         assertThat(garbage.err()).contains("not.pem");
+    }
+
+    /**
+     * The executable in a child JVM, the keystore password in the environment as an operator gives it: it serves
+     * HTTPS, and its log names the certificate but never the password.
+     */
+    @Test
+    void server_takesTheKeystorePasswordFromTheEnvironment_andNeverLogsIt() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path log = directory.resolve("child-server.log");
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "server",
+                        "--port",
+                        Integer.toString(port),
+                        "--data",
+                        directory.resolve("child-data").toString(),
+                        "--tls-keystore",
+                        keystore.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("OPAQUE_POP_TLS_KEYSTORE_PASSWORD", password);
+        builder.environment().remove("OPAQUE_POP_TLS_KEYSTORE_PASSWORD_FILE");
+        Process child = builder.start();
+        try (HttpClient http = TrustedCertificates.httpClient(certificate, Duration.ofSeconds(5))) {
+            URI live = URI.create("https://localhost:" + port + "/healthz/live");
+            int status = 0;
+            for (int attempt = 0; attempt < 600 && status != 200 && child.isAlive(); attempt++) {
+                try {
+                    status = http.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
+                } catch (IOException notYet) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(status).as(Files.readString(log)).isEqualTo(200);
+        } finally {
+            child.destroy();
+            if (!child.waitFor(30, TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+            }
+        }
+        String output = Files.readString(log);
+        assertThat(output)
+                .contains("listening on https://127.0.0.1:" + port)
+                .contains("certificate subject=\"CN=localhost\"")
+                .doesNotContain(password);
     }
 
     @Test
