@@ -12,12 +12,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PublicKey;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -105,6 +108,7 @@ final class TlsKeystore {
                     + e.getClass().getSimpleName() + ")");
         }
         X509Certificate certificate = serverCertificate(keystore, store);
+        requireStrongKey(keystore, certificate);
         try {
             KeyManagerFactory keys = KeyManagerFactory.getInstance("PKIX");
             keys.init(store, password);
@@ -121,6 +125,21 @@ final class TlsKeystore {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("--tls-keystore " + keystore + " cannot be used for TLS ("
                     + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** RSA of at least 2048 bits, or an elliptic-curve or EdDSA key: what the allowed suites can use safely. */
+    private static void requireStrongKey(Path keystore, X509Certificate certificate) {
+        PublicKey key = certificate.getPublicKey();
+        if (key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < 2048) {
+            throw new IllegalArgumentException("--tls-keystore " + keystore + " holds a "
+                    + rsa.getModulus().bitLength()
+                    + "-bit RSA key: use at least 2048 bits, or an EC key (keytool -keyalg EC)");
+        }
+        String algorithm = key.getAlgorithm();
+        if (!List.of("RSA", "EC", "Ed25519", "Ed448", "EdDSA").contains(algorithm)) {
+            throw new IllegalArgumentException("--tls-keystore " + keystore + " holds a " + algorithm
+                    + " key, which no allowed cipher suite can use: use an EC or RSA key");
         }
     }
 

@@ -169,6 +169,47 @@ class TransportConfigTest {
     @CsvSource(
             delimiter = '|',
             value = {
+                "RSA | 1024 | holds a 1024-bit RSA key: use at least 2048 bits",
+                "DSA | 2048 | holds a DSA key, which no allowed cipher suite can use",
+                "RSA | 2048 | ",
+            })
+    void keyTooWeakOrUnusable_isRefused(String algorithm, int size, String message, @TempDir Path files)
+            throws Exception {
+        Path weak = files.resolve("weak.p12");
+        ProcessBuilder keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "weak",
+                        "-keyalg",
+                        algorithm,
+                        "-keysize",
+                        Integer.toString(size),
+                        "-dname",
+                        "CN=localhost",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        weak.toString(),
+                        "-storepass:env",
+                        "PW")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        keytool.environment().put("PW", keys.password());
+        assertThat(keytool.start().waitFor()).isZero();
+        ServerConfig.Builder builder = ServerConfig.builder().tlsKeystore(weak).tlsKeystorePassword(keys.password());
+        if (message == null) {
+            assertThat(builder.build().usesTls()).isTrue();
+        } else {
+            assertRefused(builder, message);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
                 "maxHeaderBytes        | 512     | --max-header-bytes must be between 1024 and 65536, got 512",
                 "maxHeaderBytes        | 100000  | --max-header-bytes must be between 1024 and 65536",
                 "maxUriLength          | 100     | --max-uri-length must be at least 256 and less than --max-header-bytes",
