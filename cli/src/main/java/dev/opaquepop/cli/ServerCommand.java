@@ -178,7 +178,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(
             names = "--connection-request-rate",
-            defaultValue = "${env:OPAQUE_POP_CONNECTION_REQUEST_RATE:-100}",
+            defaultValue = "${env:OPAQUE_POP_CONNECTION_REQUEST_RATE:-1000}",
             description = "Requests per second one connection may make, in bursts of as many; more is 429. 0 turns"
                     + " it off, e.g. behind a proxy that funnels many clients into few connections (env"
                     + " OPAQUE_POP_CONNECTION_REQUEST_RATE; default ${DEFAULT-VALUE}).")

@@ -377,7 +377,7 @@ public final class ServerConfig {
         private boolean allowInsecureHttp;
         private int maxHeaderBytes = 8 * 1024;
         private int maxUriLength = 2 * 1024;
-        private int connectionRequestRate = 100;
+        private int connectionRequestRate = 1000;
         private Duration idleTimeout = Duration.ofSeconds(30);
         private int maxConnections = 10_000;
         private Clock clock = Clock.systemUTC();
