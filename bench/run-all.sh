@@ -145,7 +145,8 @@ for run in $(seq 1 "$runs"); do
   echo "== run $run of $runs -> $dir"
 
   # --rate-limit off: the load generator logs in from one address far faster than the limits against online
-  # guessing allow (the server logs a warning saying so).
+  # guessing allow, and one connection
+  # carries thousands of requests a second (it turns the per-connection limit off too; the server logs a warning).
   OPAQUE_POP_JAVA_OPTS="${SERVER_JAVA_OPTS:-}" "$launcher" server --port 0 --data "$work/data$run" --rate-limit off \
       "${server_args[@]}" 2>"$dir/opaque-pop-server.log" &
   ours_pid=$!

@@ -21,7 +21,7 @@ fi
 echo "fuzzing ${#targets[@]} targets"
 for target in "${targets[@]}"; do
   echo "fuzz: $target"
-  if ! JAZZER_FUZZ=1 ./mvnw -B -q test -pl opaque,pop,fuzz -Dtest="$target" \
+  if ! JAZZER_FUZZ=1 ./mvnw -B -q test -pl opaque,pop,client,server,fuzz -Dtest="$target" \
       -Dsurefire.failIfNoSpecifiedTests=false -Dopaquepop.failIfNoTests=false \
       -Dspotbugs.skip=true -Dspotless.check.skip=true > "fuzz/target/fuzz-${target//#/-}.log" 2>&1; then
     echo "fuzz: FINDING or failure in $target; see fuzz/target/fuzz-${target//#/-}.log" >&2

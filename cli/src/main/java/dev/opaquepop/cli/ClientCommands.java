@@ -8,7 +8,9 @@ import dev.opaquepop.client.SessionInfo;
 import dev.opaquepop.client.TransferReceipt;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,6 +28,8 @@ final class ClientCommands {
 
     /** Shared plumbing: client construction, error reporting as one line and an exit code. */
     abstract static class Base implements Callable<Integer> {
+        private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -34,24 +38,31 @@ final class ClientCommands {
 
         abstract int run(OpaquePopClient client) throws OpaquePopClientException, IOException;
 
-        OpaquePopClient client() {
-            return OpaquePopClient.builder(options.server)
-                    .progressListener(new ConsoleProgress(spec.commandLine().getErr()))
-                    .build();
-        }
-
         @Override
         public Integer call() {
-            try (OpaquePopClient client = client()) {
+            try (HttpClient http = TrustedCertificates.httpClient(options.cacert, CONNECT_TIMEOUT);
+                    OpaquePopClient client = OpaquePopClient.builder(options.server)
+                            .httpClient(http)
+                            .progressListener(
+                                    new ConsoleProgress(spec.commandLine().getErr()))
+                            .build()) {
                 return run(client);
             } catch (OpaquePopClientException e) {
                 // The message already carries the HTTP status and the problem code.
-                spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
+                spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage() + hint(e));
                 return 1;
             } catch (IllegalArgumentException | IOException e) {
                 spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
                 return 2;
             }
+        }
+
+        private String hint(OpaquePopClientException e) {
+            if (e.code().equals(OpaquePopClientException.TLS_ERROR) && options.cacert == null) {
+                return System.lineSeparator()
+                        + "(a self-signed or private-CA server certificate must be given with --cacert PEM)";
+            }
+            return "";
         }
 
         ClientSession session() throws IOException {

@@ -18,4 +18,11 @@ final class ClientOptions {
             description = "Where login keeps the session, readable only by you (env OPAQUE_POP_SESSION_FILE;"
                     + " default ${DEFAULT-VALUE}).")
     Path sessionFile;
+
+    @Option(
+            names = "--cacert",
+            defaultValue = "${env:OPAQUE_POP_CACERT}",
+            description = "PEM file of the certificates to trust for an https:// server instead of the system's CAs:"
+                    + " its self-signed certificate or a private CA (env OPAQUE_POP_CACERT).")
+    Path cacert;
 }

@@ -51,6 +51,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--server", description = "Base URL of a running server (default: start one in-process).")
     URI server;
 
+    @Option(
+            names = "--cacert",
+            description = "PEM file of the certificates to trust for an https:// --server (its self-signed"
+                    + " certificate or a private CA) instead of the system's CAs.")
+    Path cacert;
+
     @Option(names = "--username", description = "User to register (default: a fresh random name).")
     String username;
 
@@ -87,8 +93,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int tour(URI base, String user, byte[] secret) throws IOException, InterruptedException {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http = TrustedCertificates.httpClient(cacert, Duration.ofSeconds(10));
         try (OpaquePopClient client = OpaquePopClient.builder(base)
                 .httpClient(http)
                 .progressListener(new ConsoleProgress(out))

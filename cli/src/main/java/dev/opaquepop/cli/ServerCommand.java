@@ -178,7 +178,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--rate-limit",
             defaultValue = "${env:OPAQUE_POP_RATE_LIMIT:-on}",
-            description = "on, or off to turn the login and registration limits off for load tests (logs a warning)"
+            description = "on, or off to turn the login, registration and per-connection request limits off for load"
+                    + " tests (logs a warning)"
                     + " (env OPAQUE_POP_RATE_LIMIT; default ${DEFAULT-VALUE}).")
     Switch rateLimit;
 
@@ -229,6 +230,65 @@ final class ServerCommand implements Callable<Integer> {
                     + " OPAQUE_POP_TRUSTED_PROXIES).")
     String trustedProxies;
 
+    @Option(
+            names = "--tls-keystore",
+            defaultValue = "${env:OPAQUE_POP_TLS_KEYSTORE}",
+            description = "Serve HTTPS (HTTP/2 and HTTP/1.1, TLS 1.2 and 1.3) from this PKCS#12 keystore: a private"
+                    + " key and its certificate chain (env OPAQUE_POP_TLS_KEYSTORE). Its password comes from"
+                    + " OPAQUE_POP_TLS_KEYSTORE_PASSWORD or --tls-keystore-password-file, never the command line.")
+    Path tlsKeystore;
+
+    @Option(
+            names = "--tls-keystore-password-file",
+            defaultValue = "${env:OPAQUE_POP_TLS_KEYSTORE_PASSWORD_FILE}",
+            description =
+                    "File whose first line is the keystore password (env" + " OPAQUE_POP_TLS_KEYSTORE_PASSWORD_FILE).")
+    Path tlsKeystorePasswordFile;
+
+    @Option(
+            names = "--allow-insecure-http",
+            defaultValue = "${env:OPAQUE_POP_ALLOW_INSECURE_HTTP:-false}",
+            description = "Serve plain HTTP on a non-loopback --bind: only when a TLS-terminating proxy is the sole"
+                    + " client of this port (env OPAQUE_POP_ALLOW_INSECURE_HTTP). Without it, and without"
+                    + " --tls-keystore, the server listens on loopback only.")
+    boolean allowInsecureHttp;
+
+    @Option(
+            names = "--max-header-bytes",
+            defaultValue = "${env:OPAQUE_POP_MAX_HEADER_BYTES:-8192}",
+            description = "Largest request line plus headers; larger is 431 (env OPAQUE_POP_MAX_HEADER_BYTES;"
+                    + " default ${DEFAULT-VALUE}).")
+    int maxHeaderBytes;
+
+    @Option(
+            names = "--max-uri-length",
+            defaultValue = "${env:OPAQUE_POP_MAX_URI_LENGTH:-2048}",
+            description = "Longest request target (path and query); longer is 414 (env OPAQUE_POP_MAX_URI_LENGTH;"
+                    + " default ${DEFAULT-VALUE}).")
+    int maxUriLength;
+
+    @Option(
+            names = "--connection-request-rate",
+            defaultValue = "${env:OPAQUE_POP_CONNECTION_REQUEST_RATE:-1000}",
+            description = "Requests per second one connection may make, in bursts of as many; more is 429. 0 turns"
+                    + " it off, e.g. behind a proxy that funnels many clients into few connections (env"
+                    + " OPAQUE_POP_CONNECTION_REQUEST_RATE; default ${DEFAULT-VALUE}).")
+    int connectionRequestRate;
+
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "${env:OPAQUE_POP_IDLE_TIMEOUT:-30}",
+            description = "Seconds a connection may stay idle, or a request half sent, before it is closed (env"
+                    + " OPAQUE_POP_IDLE_TIMEOUT; default ${DEFAULT-VALUE}).")
+    long idleTimeoutSeconds;
+
+    @Option(
+            names = "--max-connections",
+            defaultValue = "${env:OPAQUE_POP_MAX_CONNECTIONS:-10000}",
+            description = "Most open connections; at the limit new ones wait until one closes (env"
+                    + " OPAQUE_POP_MAX_CONNECTIONS; default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
@@ -264,6 +324,15 @@ final class ServerCommand implements Callable<Integer> {
                     .knownAddressTtl(Duration.ofSeconds(knownAddressTtlSeconds))
                     .maxRateLimitBuckets(maxRateLimitBuckets)
                     .trustedProxies(trustedProxies)
+                    .tlsKeystore(tlsKeystore)
+                    .tlsKeystorePassword(System.getenv("OPAQUE_POP_TLS_KEYSTORE_PASSWORD"))
+                    .tlsKeystorePasswordFile(tlsKeystorePasswordFile)
+                    .allowInsecureHttp(allowInsecureHttp)
+                    .maxHeaderBytes(maxHeaderBytes)
+                    .maxUriLength(maxUriLength)
+                    .connectionRequestRate(connectionRequestRate)
+                    .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+                    .maxConnections(maxConnections)
                     .build();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("opaque-pop server: " + e.getMessage());

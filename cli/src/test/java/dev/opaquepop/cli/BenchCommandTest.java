@@ -53,7 +53,9 @@ class BenchCommandTest {
             System.setProperty("OPAQUE_POP_LOG_LEVEL", "WARN");
         }
         data = Files.createTempDirectory("opaque-pop-bench-test");
-        // As bench/run-all.sh starts one: a load generator logs in faster than the limits against guessing allow.
+        // As bench/run-all.sh starts one: a load generator logs in faster than the limits against guessing allow (it
+        // turns
+        // the per-connection request limit off too).
         server = OpaquePopServer.start(ServerConfig.builder()
                 .port(0)
                 .dataDirectory(data)

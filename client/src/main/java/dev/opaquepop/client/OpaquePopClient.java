@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
 
 /**
  * The opaque-pop client SDK: registers and logs in with OPAQUE over HTTP, then sends PoP-signed requests
@@ -112,7 +113,8 @@ public final class OpaquePopClient implements AutoCloseable {
         try {
             response = exchange(request("/.well-known/opaque-pop").GET().build());
         } catch (OpaquePopClientException e) {
-            if (e.code().equals(OpaquePopClientException.INTERRUPTED)) {
+            if (e.code().equals(OpaquePopClientException.INTERRUPTED)
+                    || e.code().equals(OpaquePopClientException.TLS_ERROR)) {
                 throw e;
             }
             return ServerInfo.defaults();
@@ -414,12 +416,30 @@ public final class OpaquePopClient implements AutoCloseable {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
+            SSLException tls = tlsFailure(e);
+            if (tls != null) {
+                // The JDK's reason (untrusted certificate, name mismatch, no common protocol) names no secret.
+                throw new OpaquePopClientException(
+                        0,
+                        OpaquePopClientException.TLS_ERROR,
+                        "TLS handshake with " + baseUri + " failed: " + tls.getMessage(),
+                        e);
+            }
             throw new OpaquePopClientException(
                     0, OpaquePopClientException.NETWORK_ERROR, "no answer from " + baseUri, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OpaquePopClientException(0, OpaquePopClientException.INTERRUPTED, "interrupted", e);
         }
+    }
+
+    private static SSLException tlsFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException tls) {
+                return tls;
+            }
+        }
+        return null;
     }
 
     private static boolean isAsciiLetters(String text) {

@@ -27,6 +27,9 @@ public final class OpaquePopClientException extends Exception {
     public static final String UNSUPPORTED_SERVER = "unsupported_server";
     public static final String HTTP_ERROR = "http_error";
     public static final String NETWORK_ERROR = "network_error";
+    /** The TLS handshake failed: typically a server certificate the client does not trust, or a wrong name. */
+    public static final String TLS_ERROR = "tls_error";
+
     public static final String INTERRUPTED = "interrupted";
 
     private static final long serialVersionUID = 1L;

@@ -60,6 +60,17 @@ public final class Metrics {
                 .increment();
     }
 
+    /**
+     * A request refused before any handler ran: {@code uri_too_long}, {@code too_many_requests} (per connection),
+     * or the status Jetty itself answered (e.g. {@code 431}, {@code 400}).
+     */
+    public void transportRejected(String reason) {
+        Counter.builder("opaque_pop_transport_rejections")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
     public void request(String method, String route, int status, Duration elapsed) {
         Timer.builder("opaque_pop_http_requests")
                 .tag("method", method)

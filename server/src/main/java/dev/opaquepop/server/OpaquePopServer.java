@@ -86,11 +86,13 @@ public final class OpaquePopServer implements AutoCloseable {
             app.start(config.bind(), config.port());
             warnAboutInstanceLocalState(config);
             if (!config.rateLimit()) {
-                LOG.warn("rate limits are off (--rate-limit off): nothing slows down online password guessing or"
-                        + " mass registration; use this for load tests only");
+                LOG.warn("rate limits are off (--rate-limit off): nothing slows down online password guessing, mass"
+                        + " registration or one connection's request rate; use this for load tests only");
             }
+            logTransport(config);
             LOG.info(
-                    "opaque-pop listening on http://{}:{} {} setup={} server_public_key={}",
+                    "opaque-pop listening on {}://{}:{} {} setup={} server_public_key={}",
+                    config.usesTls() ? "https" : "http",
                     config.bind(),
                     app.port(),
                     storage.description,
@@ -126,6 +128,30 @@ public final class OpaquePopServer implements AutoCloseable {
             LOG.warn("users and transfers are in this instance's SQLite file: run a single instance, or give every"
                     + " instance the same --db-url");
         }
+    }
+
+    /** What the network sees: TLS and its certificate, or why plain HTTP is served, and the request limits. */
+    private static void logTransport(ServerConfig config) {
+        if (config.usesTls()) {
+            LOG.info("tls protocols=TLSv1.3,TLSv1.2 alpn=h2,http/1.1 hsts=on certificate {}", config.tlsCertificate());
+            if (!config.tlsCertificateValidAt(config.clock().instant())) {
+                LOG.warn("the TLS certificate is not valid now ({}): clients will refuse it", config.tlsCertificate());
+            }
+        } else if (!config.bindsLoopback()) {
+            LOG.warn(
+                    "serving plain HTTP on non-loopback address {} (--allow-insecure-http): session ids and API data"
+                            + " cross the network unencrypted unless a TLS-terminating proxy is the only client of this port",
+                    config.bind());
+        }
+        LOG.info(
+                "request limits max_header_bytes={} max_uri_length={} max_body_bytes={} connection_request_rate={}"
+                        + " idle_timeout_s={} max_connections={}",
+                config.maxHeaderBytes(),
+                config.maxUriLength(),
+                config.maxBodyBytes(),
+                config.connectionRequestRate() == 0 ? "off" : config.connectionRequestRate(),
+                config.idleTimeout().toSeconds(),
+                config.maxConnections());
     }
 
     private static void createDataDirectory(ServerConfig config) throws IOException {

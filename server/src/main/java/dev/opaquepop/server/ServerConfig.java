@@ -3,13 +3,19 @@ package dev.opaquepop.server;
 import dev.opaquepop.opaque.Argon2idKsf;
 import dev.opaquepop.server.http.ClientAddresses;
 import dev.opaquepop.server.limit.LimitSpec;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * Everything the server is configured with, validated once in {@link Builder#build()} with messages that say
@@ -20,12 +26,19 @@ import java.util.regex.Pattern;
  * PostgreSQL database and {@link #redisUrl()} a Redis server, which several instances then share. Values that
  * may carry credentials (the setup, both URLs, the database password) have package-private accessors and
  * appear in {@link #toString()} only redacted.
+ *
+ * <p>Transport: HTTPS from a PKCS#12 keystore ({@link #tlsContext()}, whose password is used once, in {@link
+ * Builder#build()}, and not kept), and plain HTTP only on loopback unless {@link #allowInsecureHttp()} says a
+ * TLS-terminating proxy is in front. Request limits (header and target sizes, requests per second per
+ * connection, idle timeout, connections) are enforced by Jetty before a request reaches a handler.
  */
 public final class ServerConfig {
     private static final Pattern REDIS_SCHEME =
             Pattern.compile("(rediss?|redis\\+ssl|redis\\+tls|rediss?-sentinel|redis[-+]socket)://");
     // Printable ASCII without space or braces: a brace would move the Redis Cluster hash tag into the prefix.
     private static final Pattern KEY_PREFIX = Pattern.compile("[\\x21-\\x7e&&[^{}]]{1,64}");
+    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
     private final String bind;
     private final int port;
     private final Path dataDirectory;
@@ -58,6 +71,14 @@ public final class ServerConfig {
     private final Duration knownAddressTtl;
     private final long maxRateLimitBuckets;
     private final List<String> trustedProxies;
+    private final Path tlsKeystore;
+    private final TlsKeystore.Loaded tls;
+    private final boolean allowInsecureHttp;
+    private final int maxHeaderBytes;
+    private final int maxUriLength;
+    private final int connectionRequestRate;
+    private final Duration idleTimeout;
+    private final int maxConnections;
     private final Clock clock;
     private final SecureRandom random;
 
@@ -94,6 +115,15 @@ public final class ServerConfig {
         this.knownAddressTtl = b.knownAddressTtl;
         this.maxRateLimitBuckets = b.maxRateLimitBuckets;
         this.trustedProxies = b.parsedTrustedProxies;
+        this.tlsKeystore = b.tlsKeystore;
+        this.tls = b.tls;
+        this.allowInsecureHttp = b.allowInsecureHttp;
+        this.maxHeaderBytes = b.maxHeaderBytes;
+        this.maxUriLength = b.maxUriLength;
+        // --rate-limit off turns every request-rate limit off, the per-connection one included.
+        this.connectionRequestRate = b.rateLimit ? b.connectionRequestRate : 0;
+        this.idleTimeout = b.idleTimeout;
+        this.maxConnections = b.maxConnections;
         this.clock = b.clock;
         this.random = b.random;
     }
@@ -263,6 +293,69 @@ public final class ServerConfig {
         return trustedProxies;
     }
 
+    /** True when the server serves HTTPS (HTTP/1.1 and HTTP/2) from {@link #tlsKeystore()}. */
+    public boolean usesTls() {
+        return tls != null;
+    }
+
+    /** The PKCS#12 keystore HTTPS is served from, or {@code null} for plain HTTP. */
+    public Path tlsKeystore() {
+        return tlsKeystore;
+    }
+
+    /** The server's TLS context, built from the keystore at configuration time; empty for plain HTTP. */
+    public Optional<SSLContext> tlsContext() {
+        return Optional.ofNullable(tls).map(TlsKeystore.Loaded::context);
+    }
+
+    /** The served certificate's subject and expiry, for the start-up log; {@code null} for plain HTTP. */
+    public String tlsCertificate() {
+        return tls == null ? null : tls.certificate();
+    }
+
+    /** False when the served certificate has expired or is not valid yet at {@code now}. */
+    boolean tlsCertificateValidAt(Instant now) {
+        return tls == null || tls.validAt(now);
+    }
+
+    /** True when plain HTTP on a non-loopback address was allowed explicitly (a TLS-terminating proxy). */
+    public boolean allowInsecureHttp() {
+        return allowInsecureHttp;
+    }
+
+    /** True when {@link #bind()} is a loopback address (127.0.0.0/8, ::1) or {@code localhost}. */
+    public boolean bindsLoopback() {
+        return isLoopback(bind);
+    }
+
+    /** The largest request line plus headers, in bytes: larger is 431 (or 414 when the target alone is). */
+    public int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    /** The longest request target (path and query, as sent): longer is 414. */
+    public int maxUriLength() {
+        return maxUriLength;
+    }
+
+    /**
+     * Requests per second one connection may make on average, with bursts of as many: more is 429. 0 turns the
+     * limit off.
+     */
+    public int connectionRequestRate() {
+        return connectionRequestRate;
+    }
+
+    /** How long a connection may stay idle (including while a request is half sent) before it is closed. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** The most open connections; at the limit the server stops accepting until one closes. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -290,7 +383,60 @@ public final class ServerConfig {
                                 + registerLimitAddress + ", knownAddressTtl=" + knownAddressTtl + "]"
                         : "off")
                 + ", trustedProxies=" + trustedProxies
+                + ", tls="
+                + (tlsKeystore == null ? (allowInsecureHttp ? "off (insecure HTTP allowed)" : "off") : tlsKeystore)
+                + ", maxHeaderBytes=" + maxHeaderBytes + ", maxUriLength=" + maxUriLength
+                + ", connectionRequestRate=" + connectionRequestRate + ", idleTimeout=" + idleTimeout
+                + ", maxConnections=" + maxConnections
                 + "]";
+    }
+
+    /**
+     * Whether {@code host} is {@code localhost} or an IP literal in 127.0.0.0/8 or ::1. Any other host name counts
+     * as non-loopback: it is not resolved, since what it resolves to may change.
+     */
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.strip();
+        if (asciiEqualsIgnoreCase(name, "localhost") || asciiEqualsIgnoreCase(name, "localhost.")) {
+            return true;
+        }
+        if (name.startsWith("[") && name.endsWith("]")) {
+            name = name.substring(1, name.length() - 1);
+        }
+        boolean ipv4 = IPV4_LITERAL.matcher(name).matches();
+        if (ipv4) {
+            for (String octet : name.split("\\.", 4)) {
+                if (Integer.parseInt(octet) > 255) {
+                    return false;
+                }
+            }
+        } else if (!IPV6_LITERAL.matcher(name).matches()) {
+            return false;
+        }
+        try {
+            // A literal: parsed, never looked up.
+            return InetAddress.getByName(name).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Case-insensitive for ASCII letters only: no Unicode case mapping can turn another name into this one. */
+    private static boolean asciiEqualsIgnoreCase(String value, String lowerCaseAscii) {
+        if (value.length() != lowerCaseAscii.length()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+            if (lower != lowerCaseAscii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Defaults as documented in the README. */
@@ -335,8 +481,18 @@ public final class ServerConfig {
         private LimitSpec parsedLoginLimitAddress;
         private LimitSpec parsedRegisterLimitAddress;
         private List<String> parsedTrustedProxies;
+        private Path tlsKeystore;
+        private String tlsKeystorePassword;
+        private Path tlsKeystorePasswordFile;
+        private boolean allowInsecureHttp;
+        private int maxHeaderBytes = 8 * 1024;
+        private int maxUriLength = 2 * 1024;
+        private int connectionRequestRate = 1000;
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 10_000;
         private Clock clock = Clock.systemUTC();
         private SecureRandom random;
+        private TlsKeystore.Loaded tls;
 
         private Builder() {}
 
@@ -514,6 +670,57 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Serve HTTPS from this PKCS#12 keystore (a private key and its certificate chain). */
+        public Builder tlsKeystore(Path tlsKeystore) {
+            this.tlsKeystore = tlsKeystore;
+            return this;
+        }
+
+        /** The keystore password, e.g. from {@code OPAQUE_POP_TLS_KEYSTORE_PASSWORD}. Secret: never logged. */
+        public Builder tlsKeystorePassword(String tlsKeystorePassword) {
+            this.tlsKeystorePassword =
+                    tlsKeystorePassword == null || tlsKeystorePassword.isEmpty() ? null : tlsKeystorePassword;
+            return this;
+        }
+
+        /** A file holding the keystore password (one line; a final line break is ignored). */
+        public Builder tlsKeystorePasswordFile(Path tlsKeystorePasswordFile) {
+            this.tlsKeystorePasswordFile = tlsKeystorePasswordFile;
+            return this;
+        }
+
+        /** Allow plain HTTP on a non-loopback address: only for a TLS-terminating proxy in front. */
+        public Builder allowInsecureHttp(boolean allowInsecureHttp) {
+            this.allowInsecureHttp = allowInsecureHttp;
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int maxHeaderBytes) {
+            this.maxHeaderBytes = maxHeaderBytes;
+            return this;
+        }
+
+        public Builder maxUriLength(int maxUriLength) {
+            this.maxUriLength = maxUriLength;
+            return this;
+        }
+
+        /** Requests per second per connection (bursts of as many); 0 turns the limit off. */
+        public Builder connectionRequestRate(int connectionRequestRate) {
+            this.connectionRequestRate = connectionRequestRate;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
@@ -587,12 +794,56 @@ public final class ServerConfig {
                             + (knownAddressTtl == null ? "none" : knownAddressTtl.toSeconds()));
             require(maxRateLimitBuckets >= 1, "--max-rate-limit-buckets must be at least 1");
             parsedTrustedProxies = ClientAddresses.parseList(trustedProxies);
+            require(
+                    maxHeaderBytes >= 1024 && maxHeaderBytes <= 64 * 1024,
+                    "--max-header-bytes must be between 1024 and 65536, got " + maxHeaderBytes);
+            require(
+                    maxUriLength >= 256 && maxUriLength < maxHeaderBytes,
+                    "--max-uri-length must be at least 256 and less than --max-header-bytes (" + maxHeaderBytes
+                            + "), got " + maxUriLength);
+            require(
+                    connectionRequestRate >= 0 && connectionRequestRate <= 1_000_000,
+                    "--connection-request-rate must be between 0 (off) and 1000000 requests per second, got "
+                            + connectionRequestRate);
+            requireDuration("--idle-timeout", idleTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
+            require(
+                    maxConnections >= 1 && maxConnections <= 1_000_000,
+                    "--max-connections must be between 1 and 1000000, got " + maxConnections);
+            require(
+                    tlsKeystorePassword == null || tlsKeystorePasswordFile == null,
+                    "give the TLS keystore password either by OPAQUE_POP_TLS_KEYSTORE_PASSWORD or by"
+                            + " --tls-keystore-password-file, not both");
+            require(
+                    tlsKeystore != null || (tlsKeystorePassword == null && tlsKeystorePasswordFile == null),
+                    "a TLS keystore password was given (OPAQUE_POP_TLS_KEYSTORE_PASSWORD or"
+                            + " --tls-keystore-password-file) but no --tls-keystore");
+            require(
+                    tlsKeystore == null || tlsKeystorePassword != null || tlsKeystorePasswordFile != null,
+                    "--tls-keystore needs the keystore password: set OPAQUE_POP_TLS_KEYSTORE_PASSWORD or give"
+                            + " --tls-keystore-password-file (never on the command line)");
+            require(
+                    tlsKeystore != null || allowInsecureHttp || isLoopback(bind),
+                    "--bind " + bind + " is not a loopback address, and plain HTTP there would expose session"
+                            + " ids and API data to the network: give --tls-keystore to serve HTTPS, or"
+                            + " --allow-insecure-http if a TLS-terminating proxy is the only client of this port");
             Objects.requireNonNull(clientKsf, "clientKsf");
             Objects.requireNonNull(clock, "clock");
             if (random == null) {
                 random = new SecureRandom();
             }
+            tls = tlsKeystore == null ? null : loadTls();
             return new ServerConfig(this);
+        }
+
+        private TlsKeystore.Loaded loadTls() {
+            char[] password = tlsKeystorePasswordFile != null
+                    ? TlsKeystore.readPasswordFile(tlsKeystorePasswordFile)
+                    : tlsKeystorePassword.toCharArray();
+            try {
+                return TlsKeystore.load(tlsKeystore, password);
+            } finally {
+                Arrays.fill(password, '\0');
+            }
         }
 
         private static boolean driverAccepts(String jdbcUrl) {

@@ -32,6 +32,10 @@ final class TestServer implements AutoCloseable {
         return new TestServer(OpaquePopServer.start(builder.build()), dataDirectory);
     }
 
+    int port() {
+        return server.port();
+    }
+
     URI uri() {
         return URI.create("http://127.0.0.1:" + server.port());
     }

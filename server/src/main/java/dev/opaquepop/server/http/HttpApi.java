@@ -98,6 +98,7 @@ public final class HttpApi {
         config.http.maxRequestSize = maxBody;
         config.http.prefer405over404 = true;
         config.startup.showJavalinBanner = false;
+        Transport.configure(config, services.config(), metrics);
 
         config.routes.before(ctx -> ctx.attribute(STARTED_ATTRIBUTE, System.nanoTime()));
         config.routes.before("/api/*", this::requirePop);

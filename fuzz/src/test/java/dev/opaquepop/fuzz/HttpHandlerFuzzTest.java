@@ -1,0 +1,192 @@
+package dev.opaquepop.fuzz;
+
+import com.code_intelligence.jazzer.api.BugDetectors;
+import com.code_intelligence.jazzer.api.SilentCloseable;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opaquepop.client.ClientSession;
+import dev.opaquepop.client.OpaquePopClientException;
+import dev.opaquepop.pop.PopSigner;
+import dev.opaquepop.pop.SignedRequest;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP handlers of a real in-process server fed fuzzer-chosen methods, targets (mostly its own routes),
+ * headers (PoP ones included, and correctly signed ones when the input asks) and bodies, over one keep-alive
+ * connection. Whatever arrives: never a 5xx (a 503 would be allowed for an unavailable store, and is checked
+ * to be one), every 4xx is problem+json naming its status, and the server still answers {@code /healthz/live}.
+ */
+class HttpHandlerFuzzTest {
+    private static final int TIMEOUT_MILLIS = 10_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final PopSigner SIGNER = new PopSigner(Clock.systemUTC(), new SecureRandom());
+    private static final byte[] HEALTH =
+            "GET /healthz/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private static RawConnection connection;
+    private static RawConnection health;
+    private static long inputs;
+
+    @FuzzTest(maxDuration = "30s")
+    void handlers(byte[] data) throws IOException, OpaquePopClientException {
+        // The harness talks to its own server on loopback; any other connection would be a finding.
+        SilentCloseable allowed = BugDetectors.allowNetworkConnections((host, port) -> isLoopback(host));
+        try {
+            InProcessServer server = InProcessServer.get();
+            FuzzedRequest request = FuzzedRequest.parse(data);
+            List<String[]> signature = request.sign() ? sign(server.session(), request) : List.of();
+            byte[] wire = request.encode("127.0.0.1:" + server.port(), signature);
+            RawConnection.Response response =
+                    send(server, wire, request.method().equals("HEAD"));
+            if (response != null) {
+                check(request, response);
+                if (endedTheSession(request, response)) {
+                    server.login();
+                }
+            }
+            // Liveness after every input the server answered oddly (or not at all), and every eighth one besides:
+            // half the requests would otherwise be health checks.
+            if (response == null || response.closed() || response.status() >= 400 || ++inputs % 8 == 0) {
+                RawConnection.Response live = healthCheck(server);
+                if (live.status() != 200) {
+                    throw new AssertionError("/healthz/live answered " + live.status() + " after " + describe(request));
+                }
+            }
+        } finally {
+            allowed.close();
+        }
+    }
+
+    /** The response, or null when the server closed the connection without one (malformed framing). */
+    private static RawConnection.Response send(InProcessServer server, byte[] wire, boolean head) throws IOException {
+        if (connection == null) {
+            connection = new RawConnection(server.port(), TIMEOUT_MILLIS);
+        }
+        try {
+            RawConnection.Response response = connection.exchange(wire, head);
+            if (response.closed()) {
+                reset();
+            }
+            return response;
+        } catch (SocketTimeoutException e) {
+            reset();
+            throw new AssertionError("no answer within " + TIMEOUT_MILLIS + " ms", e);
+        } catch (IOException e) {
+            reset();
+            return null;
+        }
+    }
+
+    private static RawConnection.Response healthCheck(InProcessServer server) throws IOException {
+        if (health == null) {
+            health = new RawConnection(server.port(), TIMEOUT_MILLIS);
+        }
+        try {
+            return health.exchange(HEALTH, false);
+        } catch (IOException e) {
+            health.close();
+            health = null;
+            throw new AssertionError("/healthz/live did not answer", e);
+        }
+    }
+
+    private static void reset() throws IOException {
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+    }
+
+    private static void check(FuzzedRequest request, RawConnection.Response response) throws IOException {
+        int status = response.status();
+        String contentType = response.header("content-type");
+        boolean problem = contentType != null && contentType.startsWith("application/problem+json");
+        if (status >= 500) {
+            JsonNode body = problem ? parse(response) : null;
+            boolean declaredUnavailable =
+                    status == 503 && body != null && "service_unavailable".equals(text(body, "code"));
+            if (!declaredUnavailable) {
+                throw new AssertionError(
+                        "server error " + status + " for " + describe(request) + ": " + response.body());
+            }
+        }
+        if (status >= 400 && status < 500) {
+            if (!problem) {
+                throw new AssertionError(
+                        status + " without problem+json (" + contentType + ") for " + describe(request));
+            }
+            if (!request.method().equals("HEAD")) {
+                JsonNode body = parse(response);
+                if (body == null
+                        || body.path("status").asInt() != status
+                        || text(body, "code") == null
+                        || text(body, "title") == null) {
+                    throw new AssertionError("malformed problem details for " + status + " for " + describe(request)
+                            + ": " + response.body());
+                }
+            }
+        }
+    }
+
+    /** The PoP headers for this exact method, target and body, as a client with the live session sends them. */
+    private static List<String[]> sign(ClientSession session, FuzzedRequest request) {
+        SignedRequest signed;
+        try {
+            signed = SIGNER.sign(
+                    session.sessionId(), session.popKey(), request.method(), request.target(), request.body());
+        } catch (IllegalArgumentException unsignable) {
+            return List.of();
+        }
+        List<String[]> headers = new ArrayList<>();
+        for (Map.Entry<String, String> header : signed.headers().entrySet()) {
+            headers.add(new String[] {header.getKey(), header.getValue()});
+        }
+        return headers;
+    }
+
+    private static boolean endedTheSession(FuzzedRequest request, RawConnection.Response response) throws IOException {
+        if (!request.sign()) {
+            return false;
+        }
+        if (response.status() == 204) {
+            return true;
+        }
+        if (response.status() == 401) {
+            JsonNode body = parse(response);
+            String code = body == null ? null : text(body, "code");
+            return "unknown_session".equals(code) || "expired_session".equals(code);
+        }
+        return false;
+    }
+
+    private static JsonNode parse(RawConnection.Response response) {
+        try {
+            JsonNode node = JSON.readTree(response.body());
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
+    }
+
+    private static String describe(FuzzedRequest request) {
+        String target = request.target();
+        return request.method() + " " + (target.length() > 120 ? target.substring(0, 120) + "..." : target);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.opaquepop.server.http;
+
+import dev.opaquepop.server.Metrics;
+import dev.opaquepop.server.ServerConfig;
+import io.javalin.config.JavalinConfig;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * How the server meets the network: one Jetty connector on {@code --bind}/{@code --port}, HTTPS with HTTP/2
+ * and HTTP/1.1 (ALPN) when a keystore is configured, plain HTTP/1.1 otherwise, and the request limits every
+ * request passes before Javalin sees it.
+ */
+final class Transport {
+    /** TLS 1.3 and 1.2 only: 1.0 and 1.1 are refused in the handshake even where the JVM still allows them. */
+    static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    /**
+     * Forward-secret AEAD suites only: the three of TLS 1.3, and ECDHE with AES-GCM or ChaCha20-Poly1305 for
+     * TLS 1.2 (none of which HTTP/2 forbids). No CBC, no RSA key exchange, no SHA-1.
+     */
+    static final List<String> CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    /** Strict-Transport-Security on every HTTPS answer: one year, this host only. */
+    static final Duration HSTS_MAX_AGE = Duration.ofDays(365);
+
+    private Transport() {}
+
+    static void configure(JavalinConfig javalin, ServerConfig config, Metrics metrics) {
+        javalin.jetty.modifyHttpConfiguration(http -> {
+            http.setRequestHeaderSize(config.maxHeaderBytes());
+            http.setSendServerVersion(false);
+            http.setSendXPoweredBy(false);
+        });
+        javalin.jetty.modifyServer(server -> {
+            server.setErrorHandler(new ProblemErrorHandler(metrics));
+            server.insertHandler(
+                    new RequestLimits(config.maxUriLength(), config.connectionRequestRate(), config.clock(), metrics));
+        });
+        javalin.jetty.addConnector((server, http) -> connector(server, http, config));
+    }
+
+    private static ServerConnector connector(Server server, HttpConfiguration http, ServerConfig config) {
+        ServerConnector connector = config.tlsContext()
+                .map(context -> https(server, http, context))
+                .orElseGet(() -> new ServerConnector(server, new HttpConnectionFactory(http)));
+        connector.setHost(config.bind());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        server.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
+        return connector;
+    }
+
+    private static ServerConnector https(Server server, HttpConfiguration plain, SSLContext context) {
+        HttpConfiguration http = new HttpConfiguration(plain);
+        // SNI is not required (clients by IP address work) and not matched against Host: there is one certificate.
+        http.addCustomizer(new SecureRequestCustomizer(false, false, HSTS_MAX_AGE.toSeconds(), false));
+
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setSslContext(context);
+        tls.setIncludeProtocols(PROTOCOLS.toArray(String[]::new));
+        tls.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
+        tls.setUseCipherSuitesOrder(true);
+        tls.setRenegotiationAllowed(false);
+
+        HttpConnectionFactory http11 = new HttpConnectionFactory(http);
+        HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(http);
+        // ALPN names are matched exactly: "http/1.1" as clients send it (the factory calls itself "HTTP/1.1").
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+        alpn.setDefaultProtocol(http11.getProtocol());
+        return new ServerConnector(server, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, http2, http11);
+    }
+}
