@@ -24,6 +24,9 @@ import java.util.Objects;
 public final class CanonicalRequest {
     static final String VERSION = "OPAQUE-POP-V1";
 
+    /** Most signed requests (every GET) have no body; hashing the empty string once saves a digest on each. */
+    private static final String EMPTY_BODY_SHA256 = sha256Hex(new byte[0]);
+
     private CanonicalRequest() {}
 
     /**
@@ -48,9 +51,12 @@ public final class CanonicalRequest {
 
     /** Lower-case hex SHA-256 of the exact body bytes; a {@code null} body hashes as the empty string. */
     public static String bodySha256Hex(byte[] body) {
+        return body == null || body.length == 0 ? EMPTY_BODY_SHA256 : sha256Hex(body);
+    }
+
+    private static String sha256Hex(byte[] bytes) {
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha256.digest(body == null ? new byte[0] : body));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             // SHA-256 is a required algorithm of every JDK.
             throw new IllegalStateException("SHA-256 is unavailable", e);

@@ -48,7 +48,19 @@ final class Hkdf {
         return newMac(key).doFinal(message);
     }
 
-    private static Mac newMac(byte[] key) {
+    /**
+     * A copy of a keyed HMAC instance that has not been used, ready for one message. The JDK's HmacSHA256 is
+     * cloneable; one that is not would be as broken a runtime as one without the algorithm.
+     */
+    static Mac copyOf(Mac prototype) {
+        try {
+            return (Mac) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the HmacSHA256 provider cannot copy a keyed instance", e);
+        }
+    }
+
+    static Mac newMac(byte[] key) {
         try {
             Mac mac = Mac.getInstance(HMAC);
             mac.init(new SecretKeySpec(key, HMAC));

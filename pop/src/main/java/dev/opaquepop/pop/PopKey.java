@@ -4,6 +4,7 @@ import dev.opaquepop.opaque.SecretBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import javax.crypto.Mac;
 
 /**
  * The 32-byte HMAC key that proves possession of an OPAQUE session: {@code pop_key = HKDF-SHA256(salt = empty,
@@ -20,6 +21,14 @@ public final class PopKey {
     private static final byte[] INFO = "opaque-pop v1 pop key".getBytes(StandardCharsets.US_ASCII);
 
     private final SecretBytes key;
+
+    /**
+     * HMAC-SHA256 keyed with {@link #key} once, cloned for every {@link #mac}: looking up the provider and keying
+     * a new instance for each request cost more than the MAC itself under load (BENCHMARKS.md, "Signed calls").
+     * It holds the key's HMAC pads, so it is exactly as secret as the key and, like it, never leaves this object.
+     * Made on first use; two threads racing make two equal ones, which is harmless.
+     */
+    private volatile Mac keyed;
 
     private PopKey(SecretBytes key) {
         this.key = key;
@@ -72,12 +81,18 @@ public final class PopKey {
 
     /** HMAC-SHA256 (RFC 2104) of {@code message} under this key. */
     byte[] mac(byte[] message) {
-        byte[] bytes = key.revealBytes();
-        try {
-            return Hkdf.hmac(bytes, message);
-        } finally {
-            wipe(bytes);
+        Mac prototype = keyed;
+        if (prototype == null) {
+            byte[] bytes = key.revealBytes();
+            try {
+                prototype = Hkdf.newMac(bytes);
+            } finally {
+                wipe(bytes);
+            }
+            keyed = prototype;
         }
+        // The prototype is never updated, only cloned, so threads can share it.
+        return Hkdf.copyOf(prototype).doFinal(message);
     }
 
     private static void wipe(byte[]... arrays) {

@@ -24,8 +24,6 @@ public final class ClientAddresses {
     /** A header longer than this (a chain of 64 proxies) is treated as malformed. */
     static final int MAX_ENTRIES = 64;
 
-    private static final Pattern IPV4 = Pattern.compile(
-            "(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}" + "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     // Hex digits, colons and (for an embedded IPv4 tail) dots only, starting with a hex digit or a colon, and
     // holding a colon: the JDK parses such text as an IPv6 literal (or fails) and never asks DNS.
     private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}");
@@ -147,13 +145,9 @@ public final class ClientAddresses {
         if (text == null || text.isEmpty()) {
             return Optional.empty();
         }
-        if (IPV4.matcher(text).matches()) {
-            String[] octets = text.split("\\.", -1);
-            byte[] out = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                out[i] = (byte) Integer.parseInt(octets[i]);
-            }
-            return Optional.of(out);
+        byte[] ipv4 = parseIpv4(text);
+        if (ipv4 != null) {
+            return Optional.of(ipv4);
         }
         if (!text.contains(":") || !IPV6_CHARACTERS.matcher(text).matches()) {
             return Optional.empty();
@@ -165,6 +159,42 @@ public final class ClientAddresses {
         } catch (UnknownHostException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * A dotted quad's bytes, or null: exactly four decimal octets of 0 to 255, ASCII digits only, no sign and no
+     * leading zero (so {@code 010.0.0.1} cannot be read as octal by anyone downstream). Every request with a
+     * client address passes here, hence a scan rather than a regular expression.
+     */
+    private static byte[] parseIpv4(String text) {
+        byte[] out = new byte[4];
+        int octet = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (digits > 0 && value == 0) {
+                    return null; // a leading zero
+                }
+                value = value * 10 + (c - '0');
+                digits++;
+                if (value > 255) {
+                    return null;
+                }
+            } else if (c == '.' && digits > 0 && octet < 3) {
+                out[octet++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else {
+                return null;
+            }
+        }
+        if (octet != 3 || digits == 0) {
+            return null;
+        }
+        out[3] = (byte) value;
+        return out;
     }
 
     /** Canonical text: dotted quad, or RFC 5952 IPv6. */

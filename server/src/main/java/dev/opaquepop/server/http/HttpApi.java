@@ -56,6 +56,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /**
+     * One line per request: refused and failed ones (status 400 and up) at INFO, answered ones at DEBUG, so that
+     * by default the log holds what an operator or an incident needs (every 4xx and 5xx, and the events handlers
+     * log: registrations, logins, transfers, logouts) without a synchronous write for each of thousands of
+     * signed calls a second, which cost more server CPU than verifying them (BENCHMARKS.md). {@code
+     * OPAQUE_POP_ACCESS_LOG_LEVEL=DEBUG} logs every request.
+     */
+    private static final Logger ACCESS = LoggerFactory.getLogger("dev.opaquepop.server.access");
+
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final String SESSION_ATTRIBUTE = "opaque-pop.session";
     private static final String NONCE_ATTRIBUTE = "opaque-pop.nonce";
@@ -570,12 +579,21 @@ public final class HttpApi {
         Duration elapsed = Duration.ofNanos(started == null ? 0 : System.nanoTime() - started);
         String route = routeOf(ctx);
         metrics.request(ctx.method().name(), route, ctx.statusCode(), elapsed);
-        LOG.info(
-                "request method={} path={} status={} ms={}",
-                ctx.method().name(),
-                ctx.path(),
-                ctx.statusCode(),
-                elapsed.toMillis());
+        if (ctx.statusCode() >= 400) {
+            ACCESS.info(
+                    "request method={} path={} status={} ms={}",
+                    ctx.method().name(),
+                    ctx.path(),
+                    ctx.statusCode(),
+                    elapsed.toMillis());
+        } else if (ACCESS.isDebugEnabled()) {
+            ACCESS.debug(
+                    "request method={} path={} status={} ms={}",
+                    ctx.method().name(),
+                    ctx.path(),
+                    ctx.statusCode(),
+                    elapsed.toMillis());
+        }
     }
 
     /** The matched route pattern (a bounded set of metric labels), or "unmatched" for requests no route took. */
