@@ -2,9 +2,11 @@ package dev.opaquepop.server.store.redis;
 
 import dev.opaquepop.server.store.StoreException;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -18,12 +20,15 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -107,6 +112,43 @@ public final class RedisConnection implements AutoCloseable {
         StatefulRedisConnection<String, byte[]> connection = current.get();
         try {
             return command.apply(connection.sync());
+        } catch (RedisCommandTimeoutException e) {
+            replace(connection);
+            throw new StoreException("redis: " + operation + " timed out", e);
+        } catch (RedisException e) {
+            throw new StoreException("redis: " + operation + " failed", e);
+        }
+    }
+
+    /**
+     * Runs one command per item, every one sent before any answer is awaited (pipelined), so a batch waits about
+     * one round trip instead of one per item. A user's sessions live under different hash tags, so one multi-key
+     * command could not reach them all in a cluster; this can. Failures as in {@link #call}; the whole batch
+     * gets the configured timeout once.
+     *
+     * @return the answers, in the order of {@code items}
+     */
+    <I, T> List<T> callEach(
+            String operation,
+            List<I> items,
+            BiFunction<RedisAsyncCommands<String, byte[]>, I, RedisFuture<T>> command) {
+        if (items.isEmpty()) {
+            return List.of();
+        }
+        StatefulRedisConnection<String, byte[]> connection = current.get();
+        long deadline = System.nanoTime() + connection.getTimeout().toNanos();
+        try {
+            RedisAsyncCommands<String, byte[]> async = connection.async();
+            List<RedisFuture<T>> sent = new ArrayList<>(items.size());
+            for (I item : items) {
+                sent.add(command.apply(async, item));
+            }
+            List<T> answers = new ArrayList<>(items.size());
+            for (RedisFuture<T> answer : sent) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                answers.add(LettuceFutures.awaitOrCancel(answer, left, TimeUnit.NANOSECONDS));
+            }
+            return answers;
         } catch (RedisCommandTimeoutException e) {
             replace(connection);
             throw new StoreException("redis: " + operation + " timed out", e);

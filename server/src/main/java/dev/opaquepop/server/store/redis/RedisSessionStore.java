@@ -28,7 +28,8 @@ import java.util.Optional;
  * or their count passes the cap.
  *
  * <p>Costs: a login is 2 commands (index, then value), a recorded use 1 ({@code SET XX PX}: value and TTL
- * together, and never resurrecting an ended session), a listing 1 plus one per session.
+ * together, and never resurrecting an ended session), a listing 1 plus one per session. Commands for each of a
+ * user's sessions (a listing, ending all, trimming to the cap) are pipelined: a batch waits one round trip.
  */
 public final class RedisSessionStore implements SessionStore {
     private static final Duration GRACE = Duration.ofMinutes(5);
@@ -93,12 +94,14 @@ public final class RedisSessionStore implements SessionStore {
 
     /** Prunes members whose session is gone, then ends the oldest live ones beyond the cap. */
     private int trim(String index, String keep, int maxPerUser) {
+        List<String> members = members(index);
+        List<Long> exist =
+                redis.callEach("check sessions", members, (c, member) -> c.exists(keys.sessionByHash(member)));
         List<String> dead = new ArrayList<>();
-        for (String member : members(index)) {
-            String key = keys.sessionByHash(member);
-            Long exists = redis.call("check session", c -> c.exists(key));
+        for (int i = 0; i < members.size(); i++) {
+            Long exists = exist.get(i);
             if (exists == null || exists == 0) {
-                dead.add(member);
+                dead.add(members.get(i));
             }
         }
         unindex(index, dead);
@@ -110,10 +113,15 @@ public final class RedisSessionStore implements SessionStore {
                         new String[] {index},
                         ascii(Integer.toString(maxPerUser)),
                         ascii(keep)));
+        return deleted(redis.callEach(
+                "end sessions",
+                ended,
+                (c, member) -> c.del(keys.sessionByHash(new String((byte[]) member, StandardCharsets.US_ASCII)))));
+    }
+
+    private static int deleted(List<Long> answers) {
         int count = 0;
-        for (Object member : ended) {
-            String key = keys.sessionByHash(new String((byte[]) member, StandardCharsets.US_ASCII));
-            Long deleted = redis.call("end session", c -> c.del(key));
+        for (Long deleted : answers) {
             count += deleted == null ? 0 : deleted.intValue();
         }
         return count;
@@ -145,9 +153,13 @@ public final class RedisSessionStore implements SessionStore {
         String index = index(username);
         List<SessionSummary> out = new ArrayList<>();
         List<String> dead = new ArrayList<>();
-        for (String member : members(index)) {
+        List<String> members = members(index);
+        List<byte[]> values =
+                redis.callEach("read sessions", members, (c, member) -> c.get(keys.sessionByHash(member)));
+        for (int i = 0; i < members.size(); i++) {
+            String member = members.get(i);
             String key = keys.sessionByHash(member);
-            byte[] sealed = redis.call("read session", c -> c.get(key));
+            byte[] sealed = values.get(i);
             Optional<SessionSummary> summary = sealed == null
                     ? Optional.empty()
                     : sealer.open(key, sealed, "session").flatMap(plaintext -> {
@@ -179,16 +191,12 @@ public final class RedisSessionStore implements SessionStore {
     public int removeAll(String username, String keepIdHash) {
         String index = index(username);
         List<String> ended = new ArrayList<>();
-        int count = 0;
         for (String member : members(index)) {
-            if (SessionIds.sameHash(member, keepIdHash)) {
-                continue;
+            if (!SessionIds.sameHash(member, keepIdHash)) {
+                ended.add(member);
             }
-            String key = keys.sessionByHash(member);
-            Long deleted = redis.call("end session", c -> c.del(key));
-            count += deleted == null ? 0 : deleted.intValue();
-            ended.add(member);
         }
+        int count = deleted(redis.callEach("end sessions", ended, (c, member) -> c.del(keys.sessionByHash(member))));
         unindex(index, ended);
         return count;
     }
