@@ -18,6 +18,7 @@
 #   --no-transfers      leave out signed POST /api/transfer (each one is an fsync'd SQLite write on our server)
 #   --no-peer           only our server (no node needed)
 #   --plots DIR         also copy the first run's PNGs there (e.g. docs/benchmarks)
+#   --only KIND         run only the logins or only the calls benchmark
 #   --quick             a smoke run: 1 run, levels 1,2, 2 s windows (what CI uses)
 #
 # Environment: SERVER_JAVA_OPTS is given to our server's JVM only (e.g. a JFR recording); OPAQUE_POP_* server
@@ -41,6 +42,7 @@ sessions=64
 transfers=(--transfers)
 peer=yes
 plots=""
+only=""
 server_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -56,12 +58,18 @@ while [ $# -gt 0 ]; do
     --no-transfers) transfers=(); shift ;;
     --no-peer) peer=no; shift ;;
     --plots) plots="$2"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
     --quick) runs=1; concurrency="1,2"; duration="2s"; warmup="1s"; prime="2s"; slices=2; users=20; sessions=8; shift ;;
     --) shift; server_args=("$@"); break ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-all: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+
+if [ -n "$only" ] && [ "$only" != logins ] && [ "$only" != calls ]; then
+  echo "run-all: --only takes logins or calls" >&2
+  exit 2
+fi
 
 launcher="$root/bin/opaque-pop"
 
@@ -166,8 +174,12 @@ for run in $(seq 1 "$runs"); do
 
   common=("${servers[@]}" --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" --prime "$prime"
           --slices "$slices" --out "$dir")
-  "$launcher" bench logins "${common[@]}" --users "$users" || status=1
-  "$launcher" bench calls "${common[@]}" --sessions "$sessions" "${transfers[@]}" || status=1
+  if [ "$only" != calls ]; then
+    "$launcher" bench logins "${common[@]}" --users "$users" || status=1
+  fi
+  if [ "$only" != logins ]; then
+    "$launcher" bench calls "${common[@]}" --sessions "$sessions" "${transfers[@]}" || status=1
+  fi
   stop_servers
 done
 
@@ -175,8 +187,11 @@ done
 echo "summary: $out/summary.md"
 if [ -n "$plots" ]; then
   mkdir -p "$plots"
-  cp "$out/run1/logins.png" "$plots/logins.png"
-  cp "$out/run1/calls.png" "$plots/calls.png"
+  for kind in logins calls; do
+    if [ -f "$out/run1/$kind.png" ]; then
+      cp "$out/run1/$kind.png" "$plots/$kind.png"
+    fi
+  done
   echo "plots copied to $plots"
 fi
 exit $status

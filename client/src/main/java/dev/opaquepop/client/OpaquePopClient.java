@@ -36,7 +36,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLException;
 
 /**
@@ -58,6 +60,10 @@ import javax.net.ssl.SSLException;
 public final class OpaquePopClient implements AutoCloseable {
     private static final String JSON = "application/json";
     private static final String TOKEN_TYPE = "PoP";
+    /** Methods the JDK's HttpClient may send twice on its own (and that change nothing on the server). */
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD");
+
+    private static final String REPLAYED_NONCE = "replayed_nonce";
 
     private final URI baseUri;
     private final HttpClient http;
@@ -69,6 +75,7 @@ public final class OpaquePopClient implements AutoCloseable {
     private final PopSigner signer;
     // Only an advertised ServerInfo is cached: after a failed fetch the next call asks again.
     private final AtomicReference<ServerInfo> advertised = new AtomicReference<>();
+    private final LongAdder resentGets = new LongAdder();
 
     private OpaquePopClient(Builder builder) {
         this.baseUri = builder.baseUri;
@@ -253,7 +260,8 @@ public final class OpaquePopClient implements AutoCloseable {
     /**
      * Sends a PoP-signed request and returns the raw answer, whatever its status. The method is sent upper-cased,
      * as it is signed; the body, if any, is sent as {@code application/json}; {@code null} or empty means no
-     * body.
+     * body. A GET or HEAD answered {@code replayed_nonce} is signed again and sent once more, since the HTTP
+     * client itself may have sent it twice ({@link #resentAfterReplayedNonce()}); other methods never are.
      *
      * @param pathAndQuery e.g. {@code /api/transfers?limit=10}; percent-encode reserved characters yourself
      * @throws IllegalArgumentException when the session belongs to another server, the method is not ASCII
@@ -278,18 +286,43 @@ public final class OpaquePopClient implements AutoCloseable {
         String upperMethod = method.toUpperCase(Locale.ROOT);
         boolean hasBody = body != null && body.length > 0;
         byte[] sent = hasBody ? body.clone() : new byte[0];
-        SignedRequest signed =
-                signer.sign(session.sessionId(), session.popKey(), upperMethod, RequestTarget.of(uri), sent);
+        HttpResponse<byte[]> response = exchange(signed(session, upperMethod, uri, hasBody, sent));
+        if (SAFE_METHODS.contains(upperMethod) && isReplayedNonce(response)) {
+            // The JDK's HttpClient sends a GET or HEAD a second time by itself, headers and all, when the pooled
+            // connection it went out on closes before an answer (the server may have processed it: JDK
+            // MultiExchange, ConnectionExpiredException). The server then rightly refuses the copy as a replay.
+            // A safe method changes nothing, so it is signed afresh, with a new nonce, and sent once more.
+            resentGets.increment();
+            response = exchange(signed(session, upperMethod, uri, hasBody, sent));
+        }
+        return response;
+    }
+
+    /**
+     * How many signed GET or HEAD requests were answered {@code replayed_nonce} and then signed again and resent
+     * (see {@link #send}); each one means the HTTP client had sent a request twice. For diagnostics.
+     */
+    public long resentAfterReplayedNonce() {
+        return resentGets.sum();
+    }
+
+    private HttpRequest signed(ClientSession session, String method, URI uri, boolean hasBody, byte[] body) {
+        SignedRequest signed = signer.sign(session.sessionId(), session.popKey(), method, RequestTarget.of(uri), body);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
                 .method(
-                        upperMethod,
-                        hasBody ? HttpRequest.BodyPublishers.ofByteArray(sent) : HttpRequest.BodyPublishers.noBody());
+                        method,
+                        hasBody ? HttpRequest.BodyPublishers.ofByteArray(body) : HttpRequest.BodyPublishers.noBody());
         signed.headers().forEach(request::header);
         if (hasBody) {
             request.header("Content-Type", JSON);
         }
-        return exchange(request.build());
+        return request.build();
+    }
+
+    private static boolean isReplayedNonce(HttpResponse<byte[]> response) {
+        return response.statusCode() == 401
+                && REPLAYED_NONCE.equals(Responses.problem(response).code());
     }
 
     /** {@code POST /api/transfer}: moves {@code amount} (a decimal string, e.g. {@code "12.50"}) to {@code to}. */

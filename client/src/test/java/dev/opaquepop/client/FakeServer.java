@@ -19,6 +19,7 @@ import dev.opaquepop.opaque.ServerLogin;
 import dev.opaquepop.opaque.ServerSetup;
 import dev.opaquepop.pop.Base64Url;
 import dev.opaquepop.pop.IncomingRequest;
+import dev.opaquepop.pop.PopFailure;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.PopSession;
 import dev.opaquepop.pop.PopVerificationException;
@@ -63,6 +64,11 @@ final class FakeServer implements AutoCloseable {
             Clock.systemUTC(),
             Duration.ofSeconds(30));
     private final HttpServer http;
+
+    /** Protected requests still to be processed and then left unanswered, their connection closed. */
+    final AtomicInteger dropAnswers = new AtomicInteger();
+    /** Protected requests refused as replays. */
+    final AtomicInteger replayedNonces = new AtomicInteger();
 
     volatile boolean advertise = true;
     volatile byte[] advertisedKey = opaque.publicKey();
@@ -218,8 +224,20 @@ final class FakeServer implements AutoCloseable {
                     headers.getFirst("X-POP"),
                     body));
         } catch (PopVerificationException e) {
+            if (e.failure() == PopFailure.REPLAYED_NONCE) {
+                replayedNonces.incrementAndGet();
+            }
             exchange.getResponseHeaders().add("WWW-Authenticate", "PoP");
             problem(exchange, 401, e.failure().code(), e.failure().title());
+            return;
+        }
+        if (dropAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            // Processed (the nonce is used up, a transfer would be booked), then the connection closes without
+            // an answer, as when a server or proxy closes a keep-alive connection at the wrong moment.
+            if (path.equals("/api/transfer")) {
+                book(session, Json.readObject(body));
+            }
+            exchange.close();
             return;
         }
         switch (method + " " + path) {
@@ -244,10 +262,19 @@ final class FakeServer implements AutoCloseable {
 
     private void transfer(HttpExchange exchange, PopSession session, JsonNode request)
             throws IOException, Json.JsonFormatException {
-        String amount = Json.text(request, "amount");
-        if (!amount.matches("(0|[1-9][0-9]{0,14})(\\.[0-9]{1,2})?") || amount.matches("0(\\.0{1,2})?")) {
+        Map<String, Object> transfer = book(session, request);
+        if (transfer == null) {
             problem(exchange, 400, "invalid_request", "The amount is invalid.");
             return;
+        }
+        json(exchange, 200, transfer);
+    }
+
+    /** Books a transfer and returns it as answered, or null for an invalid amount. */
+    private Map<String, Object> book(PopSession session, JsonNode request) throws Json.JsonFormatException {
+        String amount = Json.text(request, "amount");
+        if (!amount.matches("(0|[1-9][0-9]{0,14})(\\.[0-9]{1,2})?") || amount.matches("0(\\.0{1,2})?")) {
+            return null;
         }
         Map<String, Object> transfer = new LinkedHashMap<>();
         transfer.put("transfer_id", "t" + transferIds.incrementAndGet());
@@ -259,7 +286,7 @@ final class FakeServer implements AutoCloseable {
         synchronized (transfers) {
             transfers.add(stored);
         }
-        json(exchange, 200, transfer);
+        return transfer;
     }
 
     private void listTransfers(HttpExchange exchange, PopSession session) throws IOException {

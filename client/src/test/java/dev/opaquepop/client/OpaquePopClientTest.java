@@ -41,6 +41,36 @@ class OpaquePopClientTest {
     }
 
     @Test
+    void signedGet_sentTwiceByTheHttpClient_isSignedAgainAndSucceeds() throws Exception {
+        client.register("alice", PASSWORD);
+        ClientSession session = client.login("alice", PASSWORD);
+        client.me(session); // leaves a pooled keep-alive connection for the next request
+        server.dropAnswers.set(1);
+
+        assertThat(client.me(session).username()).isEqualTo("alice");
+        // The JDK resent the unanswered GET as it was, the server refused that copy, the client signed anew.
+        assertThat(server.replayedNonces.get()).isEqualTo(1);
+        assertThat(client.resentAfterReplayedNonce()).isEqualTo(1);
+    }
+
+    @Test
+    void signedPost_leftUnanswered_isNotResent() throws Exception {
+        client.register("alice", PASSWORD);
+        ClientSession session = client.login("alice", PASSWORD);
+        client.me(session);
+        server.dropAnswers.set(1);
+
+        assertThatThrownBy(() -> client.transfer(session, "bob", "1.00"))
+                .isInstanceOfSatisfying(
+                        OpaquePopClientException.class,
+                        e -> assertThat(e.code()).isEqualTo(OpaquePopClientException.NETWORK_ERROR));
+        // Booked once, by the unanswered request; the caller lists transfers before trying again.
+        assertThat(client.transfers(session)).hasSize(1);
+        assertThat(server.replayedNonces.get()).isZero();
+        assertThat(client.resentAfterReplayedNonce()).isZero();
+    }
+
+    @Test
     void serverInfo_readsTheWellKnownDocument() throws Exception {
         ServerInfo info = client.serverInfo();
         assertThat(info.advertised()).isTrue();

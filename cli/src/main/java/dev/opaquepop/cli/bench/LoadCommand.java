@@ -276,6 +276,8 @@ public abstract class LoadCommand implements Callable<Integer> {
             target.put("url", server.base().toString());
             target.put("pid", server.target().pid());
             target.put("cpu_source", server.cpu().source());
+            // Signed GETs the JDK's HttpClient sent twice on its own; the SDK signs such a GET again (not an error).
+            target.put("signed_gets_resent", server.client().resentAfterReplayedNonce());
             targets.add(target);
         }
         header.put("servers", targets);

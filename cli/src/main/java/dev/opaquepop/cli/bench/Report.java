@@ -44,6 +44,19 @@ final class Report {
         this.probes = probes;
     }
 
+    /** The servers' {@code signed_gets_resent}, summed (see {@code OpaquePopClient.resentAfterReplayedNonce}). */
+    private long resentGets() {
+        long sum = 0;
+        if (header.get("servers") instanceof List<?> servers) {
+            for (Object server : servers) {
+                if (server instanceof Map<?, ?> map && map.get("signed_gets_resent") instanceof Long count) {
+                    sum += count;
+                }
+            }
+        }
+        return sum;
+    }
+
     int acceptedReplays() {
         return probes.acceptedReplays();
     }
@@ -267,6 +280,14 @@ final class Report {
                 probes.pairs(),
                 probes.acceptedReplays(),
                 probes.errors()));
+        long resent = resentGets();
+        if (resent > 0) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "Signed GETs the HTTP client sent twice by itself (the copy refused as replayed_nonce, then signed"
+                            + " again by the SDK): %d.%n",
+                    resent));
+        }
         return out.toString();
     }
 
