@@ -11,7 +11,7 @@
 #   --concurrency LIST  levels (default 1,2,4,8)
 #   --duration D        measured window per server, operation and level (default 10s)
 #   --warmup D          unmeasured run before each window (default 2s)
-#   --prime D           unmeasured run of each operation before the first level (default 15s)
+#   --prime D           unmeasured run of each operation before the first level (default 40s: the JITs are busy for 25–40 s)
 #   --slices N          windows split into N slices taken in turn by the servers / operations (default 5)
 #   --users N           users for the logins (default 200)
 #   --sessions N        sessions for the calls (default 64)
@@ -35,7 +35,7 @@ out="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 concurrency="1,2,4,8"
 duration="10s"
 warmup="2s"
-prime="15s"
+prime="40s"
 slices=5
 users=200
 sessions=64
