@@ -145,9 +145,9 @@ public final class ClientAddresses {
         if (text == null || text.isEmpty()) {
             return Optional.empty();
         }
-        byte[] ipv4 = parseIpv4(text);
-        if (ipv4 != null) {
-            return Optional.of(ipv4);
+        Optional<byte[]> ipv4 = parseIpv4(text);
+        if (ipv4.isPresent()) {
+            return ipv4;
         }
         if (!text.contains(":") || !IPV6_CHARACTERS.matcher(text).matches()) {
             return Optional.empty();
@@ -162,11 +162,11 @@ public final class ClientAddresses {
     }
 
     /**
-     * A dotted quad's bytes, or null: exactly four decimal octets of 0 to 255, ASCII digits only, no sign and no
+     * A dotted quad's bytes, or empty: exactly four decimal octets of 0 to 255, ASCII digits only, no sign and no
      * leading zero (so {@code 010.0.0.1} cannot be read as octal by anyone downstream). Every request with a
      * client address passes here, hence a scan rather than a regular expression.
      */
-    private static byte[] parseIpv4(String text) {
+    private static Optional<byte[]> parseIpv4(String text) {
         byte[] out = new byte[4];
         int octet = 0;
         int value = 0;
@@ -175,26 +175,26 @@ public final class ClientAddresses {
             char c = text.charAt(i);
             if (c >= '0' && c <= '9') {
                 if (digits > 0 && value == 0) {
-                    return null; // a leading zero
+                    return Optional.empty(); // a leading zero
                 }
                 value = value * 10 + (c - '0');
                 digits++;
                 if (value > 255) {
-                    return null;
+                    return Optional.empty();
                 }
             } else if (c == '.' && digits > 0 && octet < 3) {
                 out[octet++] = (byte) value;
                 value = 0;
                 digits = 0;
             } else {
-                return null;
+                return Optional.empty();
             }
         }
         if (octet != 3 || digits == 0) {
-            return null;
+            return Optional.empty();
         }
         out[3] = (byte) value;
-        return out;
+        return Optional.of(out);
     }
 
     /** Canonical text: dotted quad, or RFC 5952 IPv6. */
