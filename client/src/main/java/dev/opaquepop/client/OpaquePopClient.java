@@ -284,16 +284,15 @@ public final class OpaquePopClient implements AutoCloseable {
         URI uri = RequestTarget.resolve(baseUri, pathAndQuery);
         // HTTP methods are case-sensitive; the canonical request upper-cases them, so the wire must too.
         String upperMethod = method.toUpperCase(Locale.ROOT);
-        boolean hasBody = body != null && body.length > 0;
-        byte[] sent = hasBody ? body.clone() : new byte[0];
-        HttpResponse<byte[]> response = exchange(signed(session, upperMethod, uri, hasBody, sent));
+        byte[] sent = body == null ? new byte[0] : body.clone();
+        HttpResponse<byte[]> response = exchange(signed(session, upperMethod, uri, sent));
         if (SAFE_METHODS.contains(upperMethod) && isReplayedNonce(response)) {
             // The JDK's HttpClient sends a GET or HEAD a second time by itself, headers and all, when the pooled
             // connection it went out on closes before an answer (the server may have processed it: JDK
             // MultiExchange, ConnectionExpiredException). The server then rightly refuses the copy as a replay.
             // A safe method changes nothing, so it is signed afresh, with a new nonce, and sent once more.
             resentGets.increment();
-            response = exchange(signed(session, upperMethod, uri, hasBody, sent));
+            response = exchange(signed(session, upperMethod, uri, sent));
         }
         return response;
     }
@@ -306,7 +305,9 @@ public final class OpaquePopClient implements AutoCloseable {
         return resentGets.sum();
     }
 
-    private HttpRequest signed(ClientSession session, String method, URI uri, boolean hasBody, byte[] body) {
+    /** A freshly signed request; an empty {@code body} is sent as none. */
+    private HttpRequest signed(ClientSession session, String method, URI uri, byte[] body) {
+        boolean hasBody = body.length > 0;
         SignedRequest signed = signer.sign(session.sessionId(), session.popKey(), method, RequestTarget.of(uri), body);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)

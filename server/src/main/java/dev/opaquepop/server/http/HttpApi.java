@@ -49,6 +49,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The HTTP face of the services: parses and validates requests, maps outcomes to status codes and problem
@@ -579,21 +580,13 @@ public final class HttpApi {
         Duration elapsed = Duration.ofNanos(started == null ? 0 : System.nanoTime() - started);
         String route = routeOf(ctx);
         metrics.request(ctx.method().name(), route, ctx.statusCode(), elapsed);
-        if (ctx.statusCode() >= 400) {
-            ACCESS.info(
-                    "request method={} path={} status={} ms={}",
-                    ctx.method().name(),
-                    ctx.path(),
-                    ctx.statusCode(),
-                    elapsed.toMillis());
-        } else if (ACCESS.isDebugEnabled()) {
-            ACCESS.debug(
-                    "request method={} path={} status={} ms={}",
-                    ctx.method().name(),
-                    ctx.path(),
-                    ctx.statusCode(),
-                    elapsed.toMillis());
-        }
+        ACCESS.atLevel(ctx.statusCode() >= 400 ? Level.INFO : Level.DEBUG)
+                .log(
+                        "request method={} path={} status={} ms={}",
+                        ctx.method().name(),
+                        ctx.path(),
+                        ctx.statusCode(),
+                        elapsed.toMillis());
     }
 
     /** The matched route pattern (a bounded set of metric labels), or "unmatched" for requests no route took. */

@@ -95,8 +95,7 @@ public final class RedisSessionStore implements SessionStore {
     /** Prunes members whose session is gone, then ends the oldest live ones beyond the cap. */
     private int trim(String index, String keep, int maxPerUser) {
         List<String> members = members(index);
-        List<Long> exist =
-                redis.callEach("check sessions", members, (c, member) -> c.exists(keys.sessionByHash(member)));
+        List<Long> exist = redis.callEach("check sessions", sessionKeys(members), (c, key) -> c.exists(key));
         List<String> dead = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             Long exists = exist.get(i);
@@ -113,10 +112,10 @@ public final class RedisSessionStore implements SessionStore {
                         new String[] {index},
                         ascii(Integer.toString(maxPerUser)),
                         ascii(keep)));
-        return deleted(redis.callEach(
-                "end sessions",
-                ended,
-                (c, member) -> c.del(keys.sessionByHash(new String((byte[]) member, StandardCharsets.US_ASCII)))));
+        List<String> endedMembers = ended.stream()
+                .map(member -> new String((byte[]) member, StandardCharsets.US_ASCII))
+                .toList();
+        return deleted(redis.callEach("end sessions", sessionKeys(endedMembers), (c, key) -> c.del(key)));
     }
 
     private static int deleted(List<Long> answers) {
@@ -154,11 +153,11 @@ public final class RedisSessionStore implements SessionStore {
         List<SessionSummary> out = new ArrayList<>();
         List<String> dead = new ArrayList<>();
         List<String> members = members(index);
-        List<byte[]> values =
-                redis.callEach("read sessions", members, (c, member) -> c.get(keys.sessionByHash(member)));
+        List<String> sessionKeys = sessionKeys(members);
+        List<byte[]> values = redis.callEach("read sessions", sessionKeys, (c, key) -> c.get(key));
         for (int i = 0; i < members.size(); i++) {
             String member = members.get(i);
-            String key = keys.sessionByHash(member);
+            String key = sessionKeys.get(i);
             byte[] sealed = values.get(i);
             Optional<SessionSummary> summary = sealed == null
                     ? Optional.empty()
@@ -196,7 +195,7 @@ public final class RedisSessionStore implements SessionStore {
                 ended.add(member);
             }
         }
-        int count = deleted(redis.callEach("end sessions", ended, (c, member) -> c.del(keys.sessionByHash(member))));
+        int count = deleted(redis.callEach("end sessions", sessionKeys(ended), (c, key) -> c.del(key)));
         unindex(index, ended);
         return count;
     }
@@ -224,6 +223,11 @@ public final class RedisSessionStore implements SessionStore {
             out.add(new String(member, StandardCharsets.US_ASCII));
         }
         return out;
+    }
+
+    /** The session value keys of index members (session id hashes), in their order. */
+    private List<String> sessionKeys(List<String> members) {
+        return members.stream().map(keys::sessionByHash).toList();
     }
 
     private void unindex(String index, List<String> members) {
