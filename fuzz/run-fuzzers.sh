@@ -2,6 +2,8 @@
 # Fuzzes every Jazzer target in this module for its maxDuration (30 s each) and fails on the first finding.
 # Findings are written by Jazzer into src/test/resources/.../<Class>Inputs/<method>/ as crash files: commit a
 # minimised one with its fix, and every later test run replays it.
+# Surefire's report for a target lists the corpus inputs replayed first and then the fuzzing session itself as one
+# more test case of ~30 s (e.g. `serverLoginState(byte[])[3]`): that time is the fuzzing, not a slow replay.
 # Usage: fuzz/run-fuzzers.sh [Class#method ...]   (default: all targets). Needs JAVA_HOME set to a JDK >= 21.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

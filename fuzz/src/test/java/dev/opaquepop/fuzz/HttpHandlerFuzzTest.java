@@ -31,8 +31,8 @@ class HttpHandlerFuzzTest {
     private static final byte[] HEALTH =
             "GET /healthz/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private static RawConnection connection;
-    private static RawConnection health;
+    private static KeptAliveConnection connection;
+    private static KeptAliveConnection health;
     private static long inputs;
 
     @FuzzTest(maxDuration = "30s")
@@ -80,43 +80,37 @@ class HttpHandlerFuzzTest {
         }
     }
 
-    /** The response, or null when the server closed the connection without one (malformed framing). */
+    /**
+     * The response, or null when the server closed the connection without one (malformed framing may end a
+     * connection at any point, so here a dropped connection is not a finding; the health check that follows is).
+     */
     private static RawConnection.Response send(InProcessServer server, byte[] wire, boolean head) throws IOException {
         if (connection == null) {
-            connection = new RawConnection(server.port(), TIMEOUT_MILLIS);
+            connection = server.connect(TIMEOUT_MILLIS);
         }
         try {
-            RawConnection.Response response = connection.exchange(wire, head);
-            if (response.closed()) {
-                reset();
-            }
-            return response;
+            return connection.exchange(wire, head);
         } catch (SocketTimeoutException e) {
-            reset();
-            throw new AssertionError("no answer within " + TIMEOUT_MILLIS + " ms", e);
+            connection.close();
+            throw new AssertionError("no answer within " + TIMEOUT_MILLIS + " ms (time this JVM ran)", e);
         } catch (IOException e) {
-            reset();
             return null;
         }
     }
 
+    /**
+     * The server's answer to {@code /healthz/live} on a connection of its own. Only the server's close of a
+     * connection idle for its idle timeout is retried (see {@link KeptAliveConnection}); anything else that keeps
+     * the answer from arriving is a finding.
+     */
     private static RawConnection.Response healthCheck(InProcessServer server) throws IOException {
         if (health == null) {
-            health = new RawConnection(server.port(), TIMEOUT_MILLIS);
+            health = server.connect(TIMEOUT_MILLIS);
         }
         try {
             return health.exchange(HEALTH, false);
         } catch (IOException e) {
-            health.close();
-            health = null;
             throw new AssertionError("/healthz/live did not answer", e);
-        }
-    }
-
-    private static void reset() throws IOException {
-        if (connection != null) {
-            connection.close();
-            connection = null;
         }
     }
 

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -25,11 +26,13 @@ final class InProcessServer {
     private static InProcessServer instance;
 
     private final OpaquePopServer server;
+    private final Duration idleTimeout;
     private final OpaquePopClient client;
     private ClientSession session;
 
-    private InProcessServer(OpaquePopServer server, OpaquePopClient client) {
+    private InProcessServer(OpaquePopServer server, Duration idleTimeout, OpaquePopClient client) {
         this.server = server;
+        this.idleTimeout = idleTimeout;
         this.client = client;
     }
 
@@ -43,7 +46,7 @@ final class InProcessServer {
     private static InProcessServer start() {
         try {
             Path data = Files.createTempDirectory("opaque-pop-fuzz");
-            OpaquePopServer server = OpaquePopServer.start(ServerConfig.builder()
+            ServerConfig config = ServerConfig.builder()
                     .port(0)
                     .dataDirectory(data)
                     // Cheap for the harness's own logins; the server never runs the KSF itself.
@@ -51,10 +54,11 @@ final class InProcessServer {
                     // One keep-alive connection carries every input: a per-connection limit would answer
                     // nearly all of them 429 and leave the handlers unexercised.
                     .connectionRequestRate(0)
-                    .build());
+                    .build();
+            OpaquePopServer server = OpaquePopServer.start(config);
             OpaquePopClient client = OpaquePopClient.builder(URI.create("http://127.0.0.1:" + server.port()))
                     .build();
-            InProcessServer harness = new InProcessServer(server, client);
+            InProcessServer harness = new InProcessServer(server, config.idleTimeout(), client);
             client.register(USER, PASSWORD);
             harness.login();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -72,6 +76,12 @@ final class InProcessServer {
 
     int port() {
         return server.port();
+    }
+
+    /** A keep-alive connection to the server that knows the server's idle timeout. */
+    KeptAliveConnection connect(int timeoutMillis) {
+        return new KeptAliveConnection(
+                server.port(), timeoutMillis, idleTimeout, System::nanoTime, Pauses.ofThisProcess());
     }
 
     synchronized ClientSession session() {

@@ -9,10 +9,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** One keep-alive HTTP/1.1 connection that sends raw bytes and reads back exactly one response. */
 final class RawConnection implements AutoCloseable {
@@ -27,23 +29,49 @@ final class RawConnection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    RawConnection(int port, int timeoutMillis) throws IOException {
+    /**
+     * Connects to {@code port} on loopback; a read that gets no byte for {@code timeoutMillis} of time this process
+     * ran (not counting {@code pauses}) fails with a {@link java.net.SocketTimeoutException}.
+     */
+    RawConnection(int port, int timeoutMillis, Pauses pauses) throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), timeoutMillis);
         socket.setSoTimeout(timeoutMillis);
-        in = new BufferedInputStream(socket.getInputStream());
+        in = new BufferedInputStream(new PausedTimeInputStream(
+                socket.getInputStream(), TimeUnit.MILLISECONDS.toNanos(timeoutMillis), pauses));
         out = socket.getOutputStream();
+    }
+
+    /** The connection was closed or reset before the first byte of an answer arrived: no request was answered. */
+    static final class ClosedBeforeAnswerException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ClosedBeforeAnswerException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
      * Sends {@code request} and reads its response, skipping interim (1xx) ones.
      *
-     * @throws EOFException when the server closed the connection without answering
+     * @throws ClosedBeforeAnswerException when the server had closed (or reset) the connection before any byte of
+     *     an answer: the request was not answered, and could not have been partly answered
+     * @throws EOFException when the server closed the connection in the middle of an answer
      */
     Response exchange(byte[] request, boolean head) throws IOException {
-        out.write(request);
-        out.flush();
+        try {
+            out.write(request);
+            out.flush();
+            in.mark(1);
+            if (in.read() < 0) {
+                throw new ClosedBeforeAnswerException("connection closed before an answer", null);
+            }
+            in.reset();
+        } catch (SocketException e) {
+            // A reset (the peer closed with our request unread) or a broken pipe on write: nothing was answered.
+            throw new ClosedBeforeAnswerException("connection reset before an answer", e);
+        }
         while (true) {
             String statusLine = line();
             String[] parts = statusLine.split(" ", 3);
@@ -116,6 +144,13 @@ final class RawConnection implements AutoCloseable {
             }
         }
         return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Blocks until the server closes this idle connection (or the read timeout passes). */
+    void awaitClosedByPeer() throws IOException {
+        if (in.read() >= 0) {
+            throw new IOException("the server sent bytes on an idle connection");
+        }
     }
 
     @Override
