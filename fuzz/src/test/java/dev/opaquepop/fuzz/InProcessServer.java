@@ -57,6 +57,9 @@ final class InProcessServer {
                     .build();
             OpaquePopServer server = OpaquePopServer.start(config);
             OpaquePopClient client = OpaquePopClient.builder(URI.create("http://127.0.0.1:" + server.port()))
+                    // Far beyond a login's milliseconds: a stalled host must not turn the harness's own
+                    // re-login into a finding (see KeptAliveConnection); a hung server still fails it.
+                    .requestTimeout(Duration.ofMinutes(3))
                     .build();
             InProcessServer harness = new InProcessServer(server, config.idleTimeout(), client);
             client.register(USER, PASSWORD);
