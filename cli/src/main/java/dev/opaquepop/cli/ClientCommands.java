@@ -1,6 +1,7 @@
 package dev.opaquepop.cli;
 
 import dev.opaquepop.client.ClientSession;
+import dev.opaquepop.client.KnownServers;
 import dev.opaquepop.client.Me;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
@@ -41,7 +42,9 @@ final class ClientCommands {
         @Override
         public Integer call() {
             try (HttpClient http = TrustedCertificates.httpClient(options.cacert, CONNECT_TIMEOUT);
-                    OpaquePopClient client = OpaquePopClient.builder(options.server)
+                    OpaquePopClient client = options.policy
+                            .applyTo(OpaquePopClient.builder(options.server))
+                            .knownServers(KnownServers.file(options.knownServersFile()))
                             .httpClient(http)
                             .progressListener(
                                     new ConsoleProgress(spec.commandLine().getErr()))
@@ -61,6 +64,15 @@ final class ClientCommands {
             if (e.code().equals(OpaquePopClientException.TLS_ERROR) && options.cacert == null) {
                 return System.lineSeparator()
                         + "(a self-signed or private-CA server certificate must be given with --cacert PEM)";
+            }
+            if (e.code().equals(OpaquePopClientException.SERVER_KEY_MISMATCH)
+                    || e.code().equals(OpaquePopClientException.SERVER_CHANGED)) {
+                return System.lineSeparator() + "(what this client stored at the first contact is in "
+                        + options.knownServersFile() + "; remove the entry for " + options.server
+                        + " only after checking the change with the server's operator)";
+            }
+            if (e.code().equals(OpaquePopClientException.WEAK_KSF)) {
+                return System.lineSeparator() + "(--insecure-allow-weak-ksf accepts it, for a test server only)";
             }
             return "";
         }

@@ -57,6 +57,9 @@ final class DemoCommand implements Callable<Integer> {
                     + " certificate or a private CA) instead of the system's CAs.")
     Path cacert;
 
+    @CommandLine.Mixin
+    ClientPolicyOptions policy = new ClientPolicyOptions();
+
     @Option(names = "--username", description = "User to register (default: a fresh random name).")
     String username;
 
@@ -94,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private int tour(URI base, String user, byte[] secret) throws IOException, InterruptedException {
         HttpClient http = TrustedCertificates.httpClient(cacert, Duration.ofSeconds(10));
-        try (OpaquePopClient client = OpaquePopClient.builder(base)
+        try (OpaquePopClient client = policy.applyTo(OpaquePopClient.builder(base))
                 .httpClient(http)
                 .progressListener(new ConsoleProgress(out))
                 .build()) {

@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opaquepop.client.ClientSession;
+import dev.opaquepop.client.KsfPolicy;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.opaque.Argon2idKsf;
+import dev.opaquepop.pop.Base64Url;
 import dev.opaquepop.server.OpaquePopServer;
 import dev.opaquepop.server.ServerConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +53,9 @@ class SessionCommandsTest {
                 .clientKsf(Argon2idKsf.of(1024, 1, 1))
                 .build());
         base = URI.create("http://127.0.0.1:" + server.port());
-        client = OpaquePopClient.builder(base).build();
+        client = OpaquePopClient.builder(base)
+                .ksfPolicy(KsfPolicy.insecureFloor(1024, 1))
+                .build();
         client.register("alice", PASSWORD);
     }
 
@@ -172,8 +178,94 @@ class SessionCommandsTest {
         return file;
     }
 
-    /** The executable's main class in a child JVM with {@code environment} and {@code input} on standard input. */
+    @Test
+    void theDefaultPolicy_refusesTheCheapTestServer_beforeAnyPasswordIsSent() throws Exception {
+        Path file = directory.resolve("strict").resolve("session.json");
+        Run refused = cliStrict(
+                Map.of("OPAQUE_POP_PASSWORD", new String(PASSWORD, UTF_8)),
+                "login",
+                "--username",
+                "alice",
+                "--session-file",
+                file.toString());
+        assertThat(refused.exitCode()).as(refused.out()).isEqualTo(1);
+        assertThat(refused.out())
+                .contains("weak_ksf", "memory 1024 KiB", "at least 65536 KiB", "--insecure-allow-weak-ksf");
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void login_remembersTheServer_andRefusesAnotherKeyLater() throws Exception {
+        Path file = directory.resolve("tofu").resolve("session.json");
+        Map<String, String> env = Map.of("OPAQUE_POP_PASSWORD", new String(PASSWORD, UTF_8));
+        Run first = cli(env, null, "login", "--username", "alice", "--session-file", file.toString());
+        assertThat(first.exitCode()).as(first.out()).isZero();
+        Path known = file.resolveSibling("known-servers.json");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(known)))
+                .isEqualTo("rw-------");
+        String key = Base64Url.encode(client.serverInfo().serverPublicKey());
+        assertThat(Files.readString(known)).contains(base.toString(), key);
+
+        // What a client sees when another server answers in this one's place: a key it has not stored.
+        byte[] other = client.serverInfo().serverPublicKey();
+        other[0] ^= 1;
+        Files.writeString(known, Files.readString(known).replace(key, Base64Url.encode(other)));
+        Run later = cli(env, null, "login", "--username", "alice", "--session-file", file.toString());
+        assertThat(later.exitCode()).as(later.out()).isEqualTo(1);
+        assertThat(later.out()).contains("server_key_mismatch", "than at first contact", known.toString());
+    }
+
+    @Test
+    void aPinnedServerKey_mustMatchFromTheFirstContact() throws Exception {
+        Map<String, String> env = Map.of("OPAQUE_POP_PASSWORD", new String(PASSWORD, UTF_8));
+        Path file = directory.resolve("pinned").resolve("session.json");
+        String[] login = {"login", "--username", "alice", "--session-file", file.toString(), "--server-key"};
+        Run wrong = cli(env, null, with(login, Base64Url.encode(new byte[32])));
+        assertThat(wrong.exitCode()).as(wrong.out()).isEqualTo(1);
+        assertThat(wrong.out()).contains("server_key_mismatch", "pinned");
+
+        Run right =
+                cli(env, null, with(login, Base64Url.encode(client.serverInfo().serverPublicKey())));
+        assertThat(right.exitCode()).as(right.out()).isZero();
+    }
+
+    @Test
+    void plainHttp_toAnotherMachine_isRefused() throws Exception {
+        Run refused = cliAsGiven(
+                Map.of("OPAQUE_POP_PASSWORD", new String(PASSWORD, UTF_8)),
+                null,
+                "login",
+                "--username",
+                "alice",
+                "--session-file",
+                directory.resolve("remote.json").toString(),
+                "--server",
+                "http://192.0.2.10:8080");
+        assertThat(refused.exitCode()).as(refused.out()).isEqualTo(2);
+        assertThat(refused.out()).contains("refusing plain http:// to 192.0.2.10");
+    }
+
+    /**
+     * The executable's main class in a child JVM with {@code environment} and {@code input} on standard input,
+     * against the test server, whose KSF is cheap on purpose (below what the CLI accepts by default).
+     */
     private Run cli(Map<String, String> environment, String input, String... args)
+            throws IOException, InterruptedException {
+        return cliAsGiven(environment, input, with(args, "--server", base.toString(), "--insecure-allow-weak-ksf"));
+    }
+
+    /** The CLI with its default client policy against the test server. */
+    private Run cliStrict(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        return cliAsGiven(environment, null, with(args, "--server", base.toString()));
+    }
+
+    private static String[] with(String[] args, String... more) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    private Run cliAsGiven(Map<String, String> environment, String input, String... args)
             throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(
@@ -183,7 +275,6 @@ class SessionCommandsTest {
                 System.getProperty("java.class.path"),
                 Main.class.getName()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--server", base.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("OPAQUE_POP_PASSWORD");
         builder.environment().remove("OPAQUE_POP_NEW_PASSWORD");

@@ -3,6 +3,7 @@ package dev.opaquepop.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opaquepop.client.ClientSession;
+import dev.opaquepop.client.KsfPolicy;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.opaque.Argon2idKsf;
 import dev.opaquepop.server.OpaquePopServer;
@@ -109,6 +110,7 @@ class TlsCliTest {
         byte[] secret = "pw-cli-user".getBytes(StandardCharsets.UTF_8);
         try (HttpClient http = TrustedCertificates.httpClient(certificate, Duration.ofSeconds(10));
                 OpaquePopClient client = OpaquePopClient.builder(URI.create(base()))
+                        .ksfPolicy(KsfPolicy.insecureFloor(1024, 1))
                         .httpClient(http)
                         .build()) {
             client.register("cli-tls-user", secret);
@@ -130,7 +132,7 @@ class TlsCliTest {
 
     @Test
     void demo_runsItsWholeTourOverHttps() {
-        Run demo = run("demo", "--server", base(), "--cacert", certificate.toString());
+        Run demo = run("demo", "--server", base(), "--cacert", certificate.toString(), "--insecure-allow-weak-ksf");
         assertThat(demo.exitCode()).as(demo.out() + demo.err()).isZero();
         assertThat(demo.out()).contains("all steps behaved as expected").doesNotContain("UNEXPECTED");
     }

@@ -5,21 +5,14 @@ import dev.opaquepop.pop.Base64Url;
 import dev.opaquepop.pop.PopKey;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A logged-in session on the client: the session id, its PoP key, and the server it belongs to. Immutable. The
@@ -28,7 +21,6 @@ import java.util.Set;
  */
 public final class ClientSession {
     private static final String FORMAT = "opaque-pop-session-v1";
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final String sessionId;
     private final String username;
@@ -82,11 +74,6 @@ public final class ClientSession {
      * access rules.
      */
     public void save(Path file) throws IOException {
-        Path absolute = file.toAbsolutePath();
-        Path directory = absolute.getParent();
-        if (directory == null) {
-            throw new IllegalArgumentException("a session file needs a parent directory");
-        }
         byte[] key = popKey.secret().revealBytes();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", FORMAT);
@@ -96,30 +83,11 @@ public final class ClientSession {
         json.put("expires_at", expiresAt.getEpochSecond());
         json.put("pop_key", Base64Url.encode(key));
         byte[] bytes = Json.writePretty(json);
-        Path temporary = createOwnerOnly(directory);
         try {
-            Files.write(temporary, bytes);
-            moveReplacing(temporary, absolute);
+            OwnerOnlyFiles.write(file, bytes);
         } finally {
-            Files.deleteIfExists(temporary);
             Arrays.fill(key, (byte) 0);
             Arrays.fill(bytes, (byte) 0);
-        }
-    }
-
-    private static Path createOwnerOnly(Path directory) throws IOException {
-        boolean posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
-        FileAttribute<?>[] attributes = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
-                : new FileAttribute<?>[0];
-        return Files.createTempFile(directory, ".opaque-pop-session-", ".tmp", attributes);
-    }
-
-    private static void moveReplacing(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -71,10 +71,13 @@ public final class OpaquePopClient implements AutoCloseable {
     private final SecureRandom random;
     private final Duration requestTimeout;
     private final Ksf ksfOverride;
+    private final KsfPolicy ksfPolicy;
+    private final KnownServers knownServers;
+    private final byte[] pinnedKey;
     private final ProgressListener progress;
     private final PopSigner signer;
-    // Only an advertised ServerInfo is cached: after a failed fetch the next call asks again.
-    private final AtomicReference<ServerInfo> advertised = new AtomicReference<>();
+    // Only a document that passed every check is cached: after a failure the next call asks again.
+    private final AtomicReference<ServerInfo> checkedInfo = new AtomicReference<>();
     private final LongAdder resentGets = new LongAdder();
 
     private OpaquePopClient(Builder builder) {
@@ -90,6 +93,9 @@ public final class OpaquePopClient implements AutoCloseable {
         this.random = builder.random;
         this.requestTimeout = builder.requestTimeout;
         this.ksfOverride = builder.ksfOverride;
+        this.ksfPolicy = builder.ksfPolicy;
+        this.knownServers = builder.knownServers;
+        this.pinnedKey = builder.pinnedKey;
         this.progress = builder.progress;
         this.signer = new PopSigner(builder.clock, builder.random);
     }
@@ -105,17 +111,31 @@ public final class OpaquePopClient implements AutoCloseable {
     }
 
     /**
-     * {@code GET /.well-known/opaque-pop}. When the server does not offer it (an error status, or no answer),
-     * returns {@link ServerInfo#defaults()}; an advertised document is cached for the life of the client.
+     * {@code GET /.well-known/opaque-pop}, checked: the KSF against the {@link KsfPolicy}, the server key against
+     * a pinned key or, trusting on first use, against what the {@link KnownServers} stored at the first contact
+     * (which stores the key and KSF when there is nothing yet). Every registration and login calls this first,
+     * so nothing derived from a password is computed or sent unless it passes. A checked document is cached for
+     * the life of the client.
      *
-     * @throws OpaquePopClientException when the server advertises an unsupported protocol, suite or KSF, or a
-     *     malformed document
+     * @throws OpaquePopClientException {@code discovery_failed} when the document cannot be read (the client
+     *     fails closed: it never falls back to defaults); {@code weak_ksf} or {@code ksf_too_costly}; {@code
+     *     server_key_mismatch} or {@code server_changed}; {@code unsupported_server} or {@code invalid_response}
      */
     public ServerInfo serverInfo() throws OpaquePopClientException {
-        ServerInfo cached = advertised.get();
+        ServerInfo cached = checkedInfo.get();
         if (cached != null) {
             return cached;
         }
+        ServerInfo info = discover();
+        if (ksfOverride == null) {
+            ksfPolicy.check(info.ksf());
+        }
+        trust(info);
+        checkedInfo.compareAndSet(null, info);
+        return info;
+    }
+
+    private ServerInfo discover() throws OpaquePopClientException {
         HttpResponse<byte[]> response;
         try {
             response = exchange(request("/.well-known/opaque-pop").GET().build());
@@ -124,14 +144,53 @@ public final class OpaquePopClient implements AutoCloseable {
                     || e.code().equals(OpaquePopClientException.TLS_ERROR)) {
                 throw e;
             }
-            return ServerInfo.defaults();
+            throw new OpaquePopClientException(
+                    0,
+                    OpaquePopClientException.DISCOVERY_FAILED,
+                    "no answer to /.well-known/opaque-pop from " + baseUri + ", so its key and KSF are unknown",
+                    e);
         }
         if (response.statusCode() != 200) {
-            return ServerInfo.defaults();
+            throw new OpaquePopClientException(
+                    response.statusCode(),
+                    OpaquePopClientException.DISCOVERY_FAILED,
+                    baseUri + " does not serve /.well-known/opaque-pop, so its key and KSF are unknown");
         }
-        ServerInfo info = ServerInfo.parse(response.body());
-        advertised.compareAndSet(null, info);
-        return info;
+        return ServerInfo.parse(response.body());
+    }
+
+    /** The pinned key, or trust on first use: the first contact is stored, every later one must match it. */
+    private void trust(ServerInfo info) throws OpaquePopClientException {
+        byte[] key = info.serverPublicKey();
+        if (pinnedKey != null && !MessageDigest.isEqual(pinnedKey, key)) {
+            throw new OpaquePopClientException(
+                    0,
+                    OpaquePopClientException.SERVER_KEY_MISMATCH,
+                    baseUri + " advertises another key than the pinned one");
+        }
+        try {
+            Optional<KnownServer> known = knownServers.find(baseUri);
+            if (known.isEmpty()) {
+                knownServers.remember(baseUri, new KnownServer(key, info.ksf()));
+            } else if (!known.get().hasKey(key)) {
+                throw new OpaquePopClientException(
+                        0,
+                        OpaquePopClientException.SERVER_KEY_MISMATCH,
+                        baseUri + " advertises another key than at first contact: another server may be answering"
+                                + " in its place. If its operator really replaced the key, forget the server and"
+                                + " check the new key out of band");
+            } else if (!known.get().ksf().equals(info.ksf())) {
+                throw new OpaquePopClientException(
+                        0,
+                        OpaquePopClientException.SERVER_CHANGED,
+                        baseUri + " now asks for " + info.ksf() + ", not the "
+                                + known.get().ksf()
+                                + " of the first contact. If its operator really changed it, forget the server");
+            }
+        } catch (IOException e) {
+            throw new OpaquePopClientException(
+                    0, OpaquePopClientException.KNOWN_SERVERS_ERROR, "known servers: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -176,8 +235,7 @@ public final class OpaquePopClient implements AutoCloseable {
         } catch (InvalidMessageException e) {
             throw OpaquePopClientException.invalidResponse("registration_response is not a valid OPAQUE message");
         }
-        Optional<byte[]> pinned = info.serverPublicKey();
-        if (pinned.isPresent() && !MessageDigest.isEqual(pinned.get(), response.serverPublicKey())) {
+        if (!MessageDigest.isEqual(info.serverPublicKey(), response.serverPublicKey())) {
             throw OpaquePopClientException.serverKeyMismatch();
         }
         ClientRegistrationResult result;
@@ -199,8 +257,8 @@ public final class OpaquePopClient implements AutoCloseable {
 
     /**
      * Logs in: {@code POST /login/start}, the KSF, {@code POST /login/finish} (RFC 9807 §6), and derives the
-     * session's PoP key from the OPAQUE session key. When the server advertises a public key, the key the login
-     * authenticated must be that one.
+     * session's PoP key from the OPAQUE session key. The key the login authenticated must be the one the checked
+     * {@link #serverInfo()} holds.
      *
      * @throws OpaquePopClientException with code {@code login_failed} for a wrong password or an unknown user
      *     (indistinguishable by design), {@code server_key_mismatch}, or the server's code
@@ -234,8 +292,7 @@ public final class OpaquePopClient implements AutoCloseable {
         }
         SecretBytes sessionKey = result.sessionKey();
         try {
-            Optional<byte[]> pinned = info.serverPublicKey();
-            if (pinned.isPresent() && !MessageDigest.isEqual(pinned.get(), result.serverPublicKey())) {
+            if (!MessageDigest.isEqual(info.serverPublicKey(), result.serverPublicKey())) {
                 throw OpaquePopClientException.serverKeyMismatch();
             }
             JsonNode finished = postJson(
@@ -513,6 +570,10 @@ public final class OpaquePopClient implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Ksf ksfOverride;
+        private KsfPolicy ksfPolicy = KsfPolicy.recommended();
+        private KnownServers knownServers;
+        private byte[] pinnedKey;
+        private boolean insecurePlainHttp;
         private ProgressListener progress = ProgressListener.NONE;
 
         private Builder(URI baseUri) {
@@ -549,10 +610,54 @@ public final class OpaquePopClient implements AutoCloseable {
 
         /**
          * Uses this KSF instead of the one the server advertises, for tests and benchmarks against a server
-         * configured the same way. Registrations made with it only log in with it.
+         * configured the same way. Registrations made with it only log in with it. Choosing the KSF yourself is
+         * itself the explicit choice: the {@link KsfPolicy} is not applied to it.
          */
         public Builder ksfOverride(Ksf ksf) {
             this.ksfOverride = Objects.requireNonNull(ksf, "ksf");
+            return this;
+        }
+
+        /**
+         * Which Argon2id parameters a server may ask for. Default: {@link KsfPolicy#recommended()}; lower it only
+         * for tests, benchmarks and demos ({@link KsfPolicy#insecureFloor}).
+         */
+        public Builder ksfPolicy(KsfPolicy ksfPolicy) {
+            this.ksfPolicy = Objects.requireNonNull(ksfPolicy, "ksfPolicy");
+            return this;
+        }
+
+        /**
+         * Where each server's key and KSF are kept from the first contact (trust on first use). Default: {@link
+         * KnownServers#inMemory()}, a store of this client alone; give a {@link KnownServers#file} to remember
+         * servers across runs, as the CLI does.
+         */
+        public Builder knownServers(KnownServers knownServers) {
+            this.knownServers = Objects.requireNonNull(knownServers, "knownServers");
+            return this;
+        }
+
+        /**
+         * The server's OPAQUE public key, obtained out of band (32 bytes): the client refuses a server that
+         * advertises or authenticates any other, from the very first contact.
+         */
+        public Builder pinServerKey(byte[] serverPublicKey) {
+            Objects.requireNonNull(serverPublicKey, "serverPublicKey");
+            if (serverPublicKey.length != 32) {
+                throw new IllegalArgumentException("a server public key is 32 bytes, got " + serverPublicKey.length);
+            }
+            this.pinnedKey = serverPublicKey.clone();
+            return this;
+        }
+
+        /**
+         * Allows plain {@code http://} to a server that is not on this machine. Anyone on the network path can
+         * then read and change every message: answer a registration with their own OPRF key and take the record,
+         * lower the KSF, or watch session ids. Only for a network you control end to end. Loopback servers ({@code
+         * localhost}, 127.0.0.0/8, {@code [::1]}) are always allowed.
+         */
+        public Builder insecurePlainHttp() {
+            this.insecurePlainHttp = true;
             return this;
         }
 
@@ -562,9 +667,22 @@ public final class OpaquePopClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @throws IllegalArgumentException for a plain {@code http://} server that is not on this machine, unless
+         *     {@link #insecurePlainHttp()}
+         */
         public OpaquePopClient build() {
+            if (RequestTarget.isPlainHttp(baseUri)
+                    && !RequestTarget.isLoopback(baseUri.getHost())
+                    && !insecurePlainHttp) {
+                throw new IllegalArgumentException("refusing plain http:// to " + baseUri.getHost()
+                        + ": registration and login need an authenticated channel (use https://)");
+            }
             if (random == null) {
                 random = new SecureRandom();
+            }
+            if (knownServers == null) {
+                knownServers = KnownServers.inMemory();
             }
             return new OpaquePopClient(this);
         }

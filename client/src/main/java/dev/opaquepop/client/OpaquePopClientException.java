@@ -11,10 +11,17 @@ import java.util.Optional;
  * <ul>
  *   <li>{@value #LOGIN_FAILED}: the password is wrong, the user does not exist, or the server's answer did not
  *       authenticate (OPAQUE does not tell which);
- *   <li>{@value #SERVER_KEY_MISMATCH}: the server authenticated with another key than it advertises;
+ *   <li>{@value #SERVER_KEY_MISMATCH}: the server's key is not the pinned one, not the one this client stored at
+ *       first contact (see {@link KnownServers}), or not the one the login authenticated;
  *   <li>{@value #REGISTRATION_FAILED}: the server's registration response was refused;
  *   <li>{@value #INVALID_RESPONSE}: the server answered something that does not follow the protocol;
  *   <li>{@value #UNSUPPORTED_SERVER}: the server speaks another protocol version, suite or KSF;
+ *   <li>{@value #WEAK_KSF} and {@value #KSF_TOO_COSTLY}: the server asks for Argon2id parameters outside the
+ *       client's {@link KsfPolicy}; nothing was stretched or sent;
+ *   <li>{@value #SERVER_CHANGED}: the server's KSF differs from the one this client stored at first contact;
+ *       nothing was stretched or sent;
+ *   <li>{@value #DISCOVERY_FAILED}: {@code /.well-known/opaque-pop} could not be read, so the server's key and
+ *       KSF are unknown; nothing was stretched or sent;
  *   <li>{@value #HTTP_ERROR}: an error status without a problem body;
  *   <li>{@value #NETWORK_ERROR} and {@value #INTERRUPTED}: no answer arrived.
  * </ul>
@@ -25,6 +32,13 @@ public final class OpaquePopClientException extends Exception {
     public static final String REGISTRATION_FAILED = "registration_failed";
     public static final String INVALID_RESPONSE = "invalid_response";
     public static final String UNSUPPORTED_SERVER = "unsupported_server";
+    public static final String WEAK_KSF = "weak_ksf";
+    public static final String KSF_TOO_COSTLY = "ksf_too_costly";
+    public static final String SERVER_CHANGED = "server_changed";
+    public static final String DISCOVERY_FAILED = "discovery_failed";
+    /** The {@link KnownServers} store could not be read or written (a damaged file, say). */
+    public static final String KNOWN_SERVERS_ERROR = "known_servers_error";
+
     public static final String HTTP_ERROR = "http_error";
     public static final String NETWORK_ERROR = "network_error";
     /** The TLS handshake failed: typically a server certificate the client does not trust, or a wrong name. */

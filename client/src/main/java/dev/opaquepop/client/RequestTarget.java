@@ -1,7 +1,10 @@
 package dev.opaquepop.client;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * Builds request URIs so that the target the client signs is byte for byte the target {@code HttpClient} puts
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class RequestTarget {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
     private RequestTarget() {}
 
@@ -37,6 +41,33 @@ final class RequestTarget {
         }
         String text = encodeNonAscii(base.toString());
         return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+    }
+
+    /** Whether {@code base} is a plain {@code http://} URI. */
+    static boolean isPlainHttp(URI base) {
+        return base.getScheme() != null && asciiLowerCase(base.getScheme()).equals("http");
+    }
+
+    /**
+     * Whether {@code host} (as {@link URI#getHost()} gives it) names this machine without a name lookup: {@code
+     * localhost}, an IPv4 literal in 127.0.0.0/8, or the IPv6 literal {@code [::1]}. Traffic to it never
+     * crosses a network. Any other name is not loopback, whatever it resolves to.
+     */
+    static boolean isLoopback(String host) {
+        if (asciiLowerCase(host).equals("localhost")) {
+            return true;
+        }
+        boolean ipv6 = host.startsWith("[") && host.endsWith("]");
+        if (!ipv6 && !IPV4_LITERAL.matcher(host).matches()) {
+            return false;
+        }
+        try {
+            // A literal address is parsed, never looked up.
+            return InetAddress.getByName(ipv6 ? host.substring(1, host.length() - 1) : host)
+                    .isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /**

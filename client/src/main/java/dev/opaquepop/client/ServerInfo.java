@@ -3,12 +3,11 @@ package dev.opaquepop.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opaquepop.opaque.Argon2idKsf;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
- * What a server advertises at {@code GET /.well-known/opaque-pop}, or the protocol's defaults when it
- * advertises nothing: Argon2id m = 65536 KiB, t = 3, p = 4, an empty context, a 30-second PoP window and no
- * server key to pin.
+ * What a server advertises at {@code GET /.well-known/opaque-pop}: its OPAQUE public key, the OPAQUE context,
+ * the Argon2id parameters clients stretch passwords with, and the PoP window. The client requires the document
+ * (it fails closed without it): without the key it could check nothing.
  */
 public final class ServerInfo {
     /** The protocol this client speaks. */
@@ -28,11 +27,6 @@ public final class ServerInfo {
         this.context = context;
         this.ksf = ksf;
         this.popWindow = popWindow;
-    }
-
-    /** The defaults, used when a server does not advertise. */
-    public static ServerInfo defaults() {
-        return new ServerInfo(null, new byte[0], Argon2idKsf.DEFAULT, Duration.ofSeconds(30));
     }
 
     /**
@@ -56,19 +50,7 @@ public final class ServerInfo {
                 throw unsupported("OPAQUE suite");
             }
             byte[] context = Json.base64Url(opaque, "context");
-            JsonNode ksf = Json.object(opaque, "ksf");
-            if (!"argon2id".equals(Json.text(ksf, "algorithm"))) {
-                throw unsupported("KSF");
-            }
-            Argon2idKsf argon2;
-            try {
-                argon2 = Argon2idKsf.of(
-                        Json.positiveInt(ksf, "memory_kib"),
-                        Json.positiveInt(ksf, "iterations"),
-                        Json.positiveInt(ksf, "parallelism"));
-            } catch (IllegalArgumentException e) {
-                throw invalid("Argon2id parameters out of range");
-            }
+            Argon2idKsf argon2 = KsfJson.read(Json.object(opaque, "ksf"));
             int window = Json.positiveInt(Json.object(root, "pop"), "window_seconds");
             return new ServerInfo(key, context, argon2, Duration.ofSeconds(window));
         } catch (Json.JsonFormatException e) {
@@ -86,14 +68,9 @@ public final class ServerInfo {
                 0, OpaquePopClientException.INVALID_RESPONSE, "invalid /.well-known/opaque-pop: " + detail);
     }
 
-    /** Whether a server advertised this; {@code false} for {@link #defaults()}. */
-    public boolean advertised() {
-        return serverPublicKey != null;
-    }
-
-    /** The server's long-term OPAQUE public key (32 bytes), when advertised; logins must authenticate it. */
-    public Optional<byte[]> serverPublicKey() {
-        return Optional.ofNullable(serverPublicKey).map(byte[]::clone);
+    /** The server's long-term OPAQUE public key (32 bytes); logins must authenticate it. */
+    public byte[] serverPublicKey() {
+        return serverPublicKey.clone();
     }
 
     /** The OPAQUE context string (RFC 9807 §6.1), usually empty. */
@@ -113,7 +90,6 @@ public final class ServerInfo {
 
     @Override
     public String toString() {
-        return "ServerInfo[" + (advertised() ? "advertised" : "defaults") + ", ksf=" + ksf + ", context="
-                + context.length + " bytes, popWindow=" + popWindow + "]";
+        return "ServerInfo[ksf=" + ksf + ", context=" + context.length + " bytes, popWindow=" + popWindow + "]";
     }
 }

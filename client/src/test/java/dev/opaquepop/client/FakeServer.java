@@ -70,7 +70,13 @@ final class FakeServer implements AutoCloseable {
     /** Protected requests refused as replays. */
     final AtomicInteger replayedNonces = new AtomicInteger();
 
+    /** Every request's path, in order. */
+    final List<String> paths = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     volatile boolean advertise = true;
+    volatile int memoryKib = MEMORY_KIB;
+    volatile int iterations = 1;
+    volatile int parallelism = 1;
     volatile byte[] advertisedKey = opaque.publicKey();
     volatile String lastTarget;
     volatile String lastContentType;
@@ -114,6 +120,7 @@ final class FakeServer implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
+        paths.add(path);
         lastTarget = target;
         lastContentType = exchange.getRequestHeaders().getFirst("Content-Type");
         String method = exchange.getRequestMethod();
@@ -139,9 +146,9 @@ final class FakeServer implements AutoCloseable {
         }
         Map<String, Object> ksf = new LinkedHashMap<>();
         ksf.put("algorithm", "argon2id");
-        ksf.put("memory_kib", MEMORY_KIB);
-        ksf.put("iterations", 1);
-        ksf.put("parallelism", 1);
+        ksf.put("memory_kib", memoryKib);
+        ksf.put("iterations", iterations);
+        ksf.put("parallelism", parallelism);
         Map<String, Object> opaqueInfo = new LinkedHashMap<>();
         opaqueInfo.put("suite", "OPAQUE-3DH ristretto255-SHA512");
         opaqueInfo.put("context", "");

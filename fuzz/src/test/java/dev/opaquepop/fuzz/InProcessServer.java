@@ -1,6 +1,7 @@
 package dev.opaquepop.fuzz;
 
 import dev.opaquepop.client.ClientSession;
+import dev.opaquepop.client.KsfPolicy;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.opaque.Argon2idKsf;
@@ -60,6 +61,8 @@ final class InProcessServer {
                     // Far beyond a login's milliseconds: a stalled host must not turn the harness's own
                     // re-login into a finding (see KeptAliveConnection); a hung server still fails it.
                     .requestTimeout(Duration.ofMinutes(3))
+                    // The server above advertises a KSF far below the SDK's floor, on purpose.
+                    .ksfPolicy(KsfPolicy.insecureFloor(1024, 1))
                     .build();
             InProcessServer harness = new InProcessServer(server, config.idleTimeout(), client);
             client.register(USER, PASSWORD);

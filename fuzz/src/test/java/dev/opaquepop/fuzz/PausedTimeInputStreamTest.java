@@ -83,11 +83,14 @@ class PausedTimeInputStreamTest {
                 client.getInputStream(), TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS), pauses);
     }
 
-    /** Reports the first {@code pausedWaits} timed-out waits as spent entirely paused, and runs {@code onCheck}. */
+    /**
+     * Reports the first {@code pausedWaits} timed-out waits as spent paused, from the reader's first question on
+     * (so never more than the time that really passed), and runs {@code onCheck} at each timeout.
+     */
     private static final class FirstWaitWasAPause implements Pauses {
-        private final long start = System.nanoTime();
         private final int pausedWaits;
         private final Runnable onCheck;
+        private final AtomicLong firstAsked = new AtomicLong(Long.MIN_VALUE);
         private final AtomicLong paused = new AtomicLong();
         final AtomicInteger checks = new AtomicInteger();
 
@@ -98,13 +101,14 @@ class PausedTimeInputStreamTest {
 
         @Override
         public long pausedNanos() {
+            firstAsked.compareAndSet(Long.MIN_VALUE, System.nanoTime());
             return paused.get();
         }
 
         @Override
         public void countedUpTo(long nanoTime) {
             if (checks.incrementAndGet() <= pausedWaits) {
-                paused.set(nanoTime - start);
+                paused.set(nanoTime - firstAsked.get());
             }
             onCheck.run();
         }

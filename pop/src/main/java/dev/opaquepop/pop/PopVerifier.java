@@ -23,10 +23,18 @@ import java.util.Objects;
  * </ol>
  *
  * <p>The nonce is claimed last, so only a request with a valid MAC can use one up: an attacker who knows a
- * session id cannot burn the nonces of requests in flight. Nonces are kept for twice the window, longer than
- * any timestamp the window still accepts. Thread-safe when the lookup and the nonce store are.
+ * session id cannot burn the nonces of requests in flight. A nonce is kept until its request's timestamp can no
+ * longer pass the window on any instance ({@link #CLOCK_MARGIN}), so a copy can never outlive its nonce: at most
+ * twice the window plus one second plus the margin. Thread-safe when the lookup and the nonce store are.
  */
 public final class PopVerifier {
+    /**
+     * How far apart the clocks of instances sharing one nonce store may be: a nonce is kept this much longer than
+     * its timestamp passes on the instance that claimed it, so an instance whose clock is behind by up to this much
+     * never accepts a copy after the nonce has gone. Keep instances on NTP.
+     */
+    public static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
+
     private static final int SESSION_ID_LENGTH = 43;
     private static final int MAX_TIMESTAMP_DIGITS = 15;
     private static final int MIN_NONCE_LENGTH = 16;
@@ -38,7 +46,6 @@ public final class PopVerifier {
     private final NonceStore nonces;
     private final Clock clock;
     private final Duration window;
-    private final Duration nonceTtl;
 
     /**
      * @param window how far X-TS may be from the server's clock, either way (30 s by default on the wire)
@@ -52,7 +59,6 @@ public final class PopVerifier {
         if (window.isZero() || window.isNegative()) {
             throw new IllegalArgumentException("the PoP window must be positive, got " + window);
         }
-        this.nonceTtl = window.multipliedBy(2);
     }
 
     /**
@@ -89,10 +95,19 @@ public final class PopVerifier {
         if (!macMatches(session.popKey(), request, sessionId, mac)) {
             throw new PopVerificationException(PopFailure.INVALID_SIGNATURE);
         }
-        if (!nonces.claim(sessionId, request.nonce(), nonceTtl)) {
+        if (!nonces.claim(sessionId, request.nonce(), nonceTtl(timestamp, now))) {
             throw new PopVerificationException(PopFailure.REPLAYED_NONCE);
         }
         return session;
+    }
+
+    /**
+     * How long a nonce must be kept: X-TS is compared in whole seconds, so X-TS = T passes until second T + window
+     * has ended, on a clock that may be {@link #CLOCK_MARGIN} behind this one.
+     */
+    private Duration nonceTtl(long timestamp, Instant now) {
+        Instant lastPassing = Instant.ofEpochSecond(timestamp).plus(window).plusSeconds(1);
+        return Duration.between(now, lastPassing).plus(CLOCK_MARGIN);
     }
 
     private static String sessionIdOf(String authorization) throws PopVerificationException {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,11 +59,31 @@ class PopVerifierTest {
         assertThat(f.verifier.verify(request)).isSameAs(f.session);
     }
 
+    /**
+     * X-TS is compared in whole seconds, so a request stamped T passes until second T + window has ended. Its
+     * nonce must live at least that long (plus the instances' clock margin) from whenever it was claimed: with the
+     * earlier fixed TTL of twice the window, a nonce claimed at the very start of second T − window expired a
+     * second before its request stopped passing, and a copy sent in that second was accepted.
+     */
     @Test
-    void verify_nonceTtlIsTwiceTheWindow() throws Exception {
-        SignedRequest signed = f.sign("GET", "/api/me", null);
-        f.verifier.verify(incoming("GET", "/api/me", signed, null));
-        assertThat(f.nonces.lastTtl()).isEqualTo(Duration.ofSeconds(60));
+    void verify_nonceIsKeptUntilItsTimestampCanNoLongerPass() throws Exception {
+        SignedRequest signed = f.sign("GET", "/api/me", null); // X-TS = START
+        Instant lastPassing = PopFixture.START.plus(PopFixture.WINDOW).plusSeconds(1);
+        for (Duration at : List.of(
+                PopFixture.WINDOW.negated(),
+                PopFixture.WINDOW.negated().plusMillis(999),
+                Duration.ZERO,
+                PopFixture.WINDOW,
+                PopFixture.WINDOW.plusMillis(999))) {
+            PopFixture fixture = new PopFixture();
+            fixture.clock.advance(at);
+            fixture.verifier.verify(incoming("GET", "/api/me", signed, null));
+
+            Instant claimedAt = PopFixture.START.plus(at);
+            assertThat(claimedAt.plus(fixture.nonces.lastTtl()))
+                    .as("claimed at START%+d ms", at.toMillis())
+                    .isEqualTo(lastPassing.plus(PopVerifier.CLOCK_MARGIN));
+        }
     }
 
     // --- every failure code, produced by the situation it names ---

@@ -75,7 +75,10 @@ abstract class EndToEndSuite {
     void start() throws Exception {
         openStorage();
         server = startServer();
-        client = OpaquePopClient.builder(server.uri()).clock(clock).build();
+        client = OpaquePopClient.builder(server.uri())
+                .ksfPolicy(TestServer.CLIENT_POLICY)
+                .clock(clock)
+                .build();
     }
 
     /** A server of this deployment; every one started in a test shares its storage (and setup). */
@@ -96,7 +99,10 @@ abstract class EndToEndSuite {
         client.close();
         server.close();
         server = startServer(customize);
-        client = OpaquePopClient.builder(server.uri()).clock(clock).build();
+        client = OpaquePopClient.builder(server.uri())
+                .ksfPolicy(TestServer.CLIENT_POLICY)
+                .clock(clock)
+                .build();
     }
 
     @AfterEach
@@ -385,7 +391,10 @@ abstract class EndToEndSuite {
         server.close();
         client.close();
         server = startServer();
-        client = OpaquePopClient.builder(server.uri()).clock(clock).build();
+        client = OpaquePopClient.builder(server.uri())
+                .ksfPolicy(TestServer.CLIENT_POLICY)
+                .clock(clock)
+                .build();
 
         ClientSession again = client.login("alice", PASSWORD);
         assertThat(client.transfers(again))

@@ -22,7 +22,9 @@ class RequestTargetTest {
     @Test
     void signedRequests_withEncodedQueries_verify() throws Exception {
         try (TestServer server = TestServer.start(data);
-                OpaquePopClient client = OpaquePopClient.builder(server.uri()).build()) {
+                OpaquePopClient client = OpaquePopClient.builder(server.uri())
+                        .ksfPolicy(TestServer.CLIENT_POLICY)
+                        .build()) {
             client.register("alice", "pw".getBytes(UTF_8));
             ClientSession session = client.login("alice", "pw".getBytes(UTF_8));
             for (String target : List.of(

@@ -44,7 +44,9 @@ final class Requests {
 
     /** Registers through the SDK on {@code server}. */
     static void register(URI server, String username, byte[] password) throws Exception {
-        try (OpaquePopClient client = OpaquePopClient.builder(server).build()) {
+        try (OpaquePopClient client = OpaquePopClient.builder(server)
+                .ksfPolicy(TestServer.CLIENT_POLICY)
+                .build()) {
             client.register(username, password);
         }
     }

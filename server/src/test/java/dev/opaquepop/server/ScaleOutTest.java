@@ -265,7 +265,9 @@ class ScaleOutTest {
                 byte[] password = ("password-" + i).getBytes(UTF_8);
                 results.add(pool.submit(() -> {
                     go.await();
-                    try (OpaquePopClient client = OpaquePopClient.builder(to).build()) {
+                    try (OpaquePopClient client = OpaquePopClient.builder(to)
+                            .ksfPolicy(TestServer.CLIENT_POLICY)
+                            .build()) {
                         client.register("racer", password);
                         return true;
                     } catch (OpaquePopClientException e) {

@@ -1,5 +1,6 @@
 package dev.opaquepop.server;
 
+import dev.opaquepop.client.KsfPolicy;
 import dev.opaquepop.opaque.Argon2idKsf;
 import java.io.IOException;
 import java.net.URI;
@@ -12,6 +13,8 @@ import java.util.function.Consumer;
  */
 final class TestServer implements AutoCloseable {
     static final Argon2idKsf TEST_KSF = Argon2idKsf.of(1024, 1, 1);
+    /** What clients of a test server must be told to accept: its cheap KSF is below the SDK's floor on purpose. */
+    static final KsfPolicy CLIENT_POLICY = KsfPolicy.insecureFloor(TEST_KSF.memoryKib(), TEST_KSF.iterations());
 
     private final OpaquePopServer server;
     private final Path dataDirectory;

@@ -144,8 +144,10 @@ class TlsTest {
     @Test
     void theSdk_registersLogsInAndSignsRequestsOverHttp2() throws Exception {
         try (HttpClient http = client(HttpClient.Version.HTTP_2);
-                OpaquePopClient client =
-                        OpaquePopClient.builder(https("/")).httpClient(http).build()) {
+                OpaquePopClient client = OpaquePopClient.builder(https("/"))
+                        .ksfPolicy(TestServer.CLIENT_POLICY)
+                        .httpClient(http)
+                        .build()) {
             byte[] password = "pw-over-tls".getBytes(StandardCharsets.UTF_8);
             client.register("tls-alice", password);
             ClientSession session = client.login("tls-alice", password);

@@ -125,6 +125,9 @@ public final class EnumerationCommand implements Callable<Integer> {
                         .httpClient(http)
                         .secureRandom(random)
                         .ksfOverride(Ksf.identityUnsafeForTestsOnly())
+                        // Synthetic users with throwaway passwords, against a server the operator measures:
+                        // plain HTTP to another machine is the bench's explicit choice, as is the KSF above.
+                        .insecurePlainHttp()
                         .build()) {
             known.registerAll(client, progress, "register " + users + " users");
             Prober prober = new Prober(http, base, random);

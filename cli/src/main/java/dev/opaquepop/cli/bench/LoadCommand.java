@@ -214,6 +214,9 @@ public abstract class LoadCommand implements Callable<Integer> {
                         // The server never runs the KSF: with the identity KSF the load measures the server,
                         // not Argon2 on this side. Registrations made this way only log in this way.
                         .ksfOverride(Ksf.identityUnsafeForTestsOnly())
+                        // Synthetic users with throwaway passwords, against a server the operator measures:
+                        // plain HTTP to another machine is the bench's explicit choice, as is the KSF above.
+                        .insecurePlainHttp()
                         .build();
                 CpuClock cpu = target.pid() != null
                         ? CpuClock.process(target.pid())

@@ -15,6 +15,14 @@ import java.util.Base64;
 final class RequestBody {
     private static final String ATTRIBUTE = "opaque-pop.body";
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * How much of a too-large body is read and dropped before the 413 is sent. A server that answers and closes
+     * with the client still sending makes the client's TCP stack reset the connection, and the client then
+     * loses the answer (the JDK's HttpClient reports "header parser received no bytes"); reading the rest first
+     * lets the answer arrive and the connection stay usable. Larger bodies are cut off as before (Tomcat's
+     * maxSwallowSize, 2 MiB by default, is the same idea).
+     */
+    static final int MAX_DISCARDED_BYTES = 1 << 20;
 
     private RequestBody() {}
 
@@ -26,6 +34,9 @@ final class RequestBody {
         }
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
+            if (declared <= MAX_DISCARDED_BYTES) {
+                discardRest(ctx);
+            }
             throw tooLarge(maxBytes);
         }
         if (declared == 0) {
@@ -36,12 +47,33 @@ final class RequestBody {
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] body = in.readNBytes(maxBytes + 1);
             if (body.length > maxBytes) {
+                discard(in, MAX_DISCARDED_BYTES - body.length);
                 throw tooLarge(maxBytes);
             }
             ctx.attribute(ATTRIBUTE, body);
             return body;
         } catch (IOException e) {
             throw ApiException.badRequest("the request body could not be read");
+        }
+    }
+
+    private static void discardRest(Context ctx) {
+        try (InputStream in = ctx.req().getInputStream()) {
+            discard(in, MAX_DISCARDED_BYTES);
+        } catch (IOException e) {
+            // The client went away: there is no one left to lose the answer.
+        }
+    }
+
+    /** Reads and drops up to {@code limit} bytes, stopping early at the end of the body. */
+    private static void discard(InputStream in, long limit) throws IOException {
+        byte[] buffer = new byte[8192];
+        for (long left = limit; left > 0; ) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                return;
+            }
+            left -= n;
         }
     }
 
