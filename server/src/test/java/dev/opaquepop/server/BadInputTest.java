@@ -9,7 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,6 +127,52 @@ class BadInputTest {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
                 .build();
         assertProblem(HTTP.send(request, HttpResponse.BodyHandlers.ofString()), 413, "payload_too_large");
+    }
+
+    /**
+     * A field given twice is refused: Jackson by default keeps the last copy, other parsers (a proxy's, an audit
+     * log's) the first, so one body must not mean two requests.
+     */
+    @Test
+    void repeatedJsonField_isRefusedNotResolved() throws Exception {
+        String request = validRegistrationRequest();
+        HttpResponse<String> response = post(
+                "/register/start",
+                "{\"username\":\"alice\",\"registration_request\":\"" + request + "\",\"username\":\"mallory\"}");
+        assertProblem(response, 400, "invalid_request");
+        assertThat(JSON.readTree(response.body()).get("detail").asText()).isEqualTo("the body repeats a field");
+    }
+
+    /** Which copy of a repeated PoP header would count? Neither: the request is refused before any PoP check. */
+    @Test
+    void repeatedPopHeader_isMalformedCredentials() throws Exception {
+        String sessionId = "A".repeat(43);
+        String nonce = "B".repeat(22);
+        String mac = "C".repeat(43);
+        long now = System.currentTimeMillis() / 1000;
+        for (String repeated :
+                List.of("Authorization: Bearer " + sessionId, "X-TS: " + now, "X-NONCE: " + nonce, "X-POP: " + mac)) {
+            List<String> headers = new ArrayList<>(List.of(
+                    "Authorization: Bearer " + sessionId, "X-TS: " + now, "X-NONCE: " + nonce, "X-POP: " + mac));
+            headers.add(repeated);
+            try (RawHttp http = new RawHttp(server.port())) {
+                RawHttp.Response response = http.get("/api/me", headers.toArray(String[]::new));
+                assertThat(response.status()).as(repeated).isEqualTo(401);
+                JsonNode problem = JSON.readTree(response.body());
+                assertThat(problem.get("code").asText()).as(repeated).isEqualTo("malformed_credentials");
+                assertThat(problem.get("detail").asText()).contains("exactly once");
+            }
+        }
+        // The same headers, each once, reach the session lookup: it is the repetition that is refused.
+        try (RawHttp http = new RawHttp(server.port())) {
+            RawHttp.Response once = http.get(
+                    "/api/me",
+                    "Authorization: Bearer " + sessionId,
+                    "X-TS: " + now,
+                    "X-NONCE: " + nonce,
+                    "X-POP: " + mac);
+            assertThat(JSON.readTree(once.body()).get("code").asText()).isEqualTo("unknown_session");
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.opaquepop.server.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import dev.opaquepop.opaque.OpaqueException;
 import dev.opaquepop.opaque.RegistrationRecord;
 import dev.opaquepop.opaque.RegistrationRequest;
 import dev.opaquepop.pop.IncomingRequest;
+import dev.opaquepop.pop.PopFailure;
 import dev.opaquepop.pop.PopHeaders;
 import dev.opaquepop.pop.PopVerificationException;
 import dev.opaquepop.server.Metrics;
@@ -44,6 +46,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,6 +78,9 @@ public final class HttpApi {
             Duration.ofSeconds(1).toNanos();
 
     private final Services services;
+    private static final List<String> POP_HEADERS =
+            List.of(PopHeaders.AUTHORIZATION, PopHeaders.TIMESTAMP, PopHeaders.NONCE, PopHeaders.POP);
+
     private final ObjectMapper json;
     private final Metrics metrics;
     private final int maxBody;
@@ -88,7 +94,9 @@ public final class HttpApi {
         this.metrics = services.metrics();
         this.maxBody = services.config().maxBodyBytes();
         this.clientAddresses = ClientAddresses.trusting(services.config().trustedProxies());
-        this.json = new ObjectMapper();
+        // A repeated field is refused, not resolved: a parser that kept the first copy (a proxy, an audit log)
+        // and this one, which would keep the last, must never read two different requests out of one body.
+        this.json = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         json.getFactory()
                 .setStreamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(32)
@@ -274,6 +282,16 @@ public final class HttpApi {
     // ---- PoP-protected endpoints
 
     private void requirePop(Context ctx) throws ApiException {
+        if (anyRepeated(ctx, POP_HEADERS)) {
+            // Which copy would count? This server would take the first, another hop maybe the last: refuse both.
+            metrics.popRejected(PopFailure.MALFORMED_CREDENTIALS.code());
+            ctx.header("WWW-Authenticate", PopHeaders.CHALLENGE);
+            throw new ApiException(
+                    401,
+                    PopFailure.MALFORMED_CREDENTIALS.code(),
+                    PopFailure.MALFORMED_CREDENTIALS.title(),
+                    "each PoP header must be sent exactly once");
+        }
         byte[] body = RequestBody.bytes(ctx, maxBody);
         String query = ctx.req().getQueryString();
         String target = ctx.req().getRequestURI() + (query == null ? "" : "?" + query);
@@ -294,6 +312,19 @@ public final class HttpApi {
             ctx.header("WWW-Authenticate", PopHeaders.CHALLENGE);
             throw new ApiException(401, e.failure().code(), e.failure().title(), null);
         }
+    }
+
+    private static boolean anyRepeated(Context ctx, List<String> names) {
+        for (String name : names) {
+            Enumeration<String> values = ctx.req().getHeaders(name);
+            if (values != null && values.hasMoreElements()) {
+                values.nextElement();
+                if (values.hasMoreElements()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void transfer(Context ctx) throws ApiException {

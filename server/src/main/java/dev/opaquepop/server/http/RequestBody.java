@@ -92,7 +92,12 @@ final class RequestBody {
         try {
             node = mapper.readTree(body);
         } catch (JacksonException e) {
-            throw ApiException.badRequest("the body is not valid JSON");
+            // STRICT_DUPLICATE_DETECTION on the parser: say so, since the body may be otherwise well formed.
+            String reason = e.getOriginalMessage();
+            throw ApiException.badRequest(
+                    reason != null && reason.startsWith("Duplicate field")
+                            ? "the body repeats a field"
+                            : "the body is not valid JSON");
         } catch (IOException e) {
             throw ApiException.badRequest("the body could not be parsed");
         }
