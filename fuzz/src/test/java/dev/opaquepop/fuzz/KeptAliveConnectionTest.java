@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -203,6 +204,16 @@ class KeptAliveConnectionTest {
                 // already closed
             }
             accepting.shutdownNow();
+            // Closing a server socket with a thread in accept() takes effect when that thread leaves it; until then
+            // a connection may still be accepted and answered. Wait, so that "down" means down.
+            try {
+                if (!accepting.awaitTermination(10, TimeUnit.SECONDS)) {
+                    throw new IOException("the scripted server did not stop");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while stopping the scripted server", e);
+            }
         }
     }
 }

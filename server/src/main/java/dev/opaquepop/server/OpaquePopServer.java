@@ -1,10 +1,12 @@
 package dev.opaquepop.server;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.opaquepop.opaque.OpaqueConfig;
 import dev.opaquepop.opaque.OpaqueServer;
 import dev.opaquepop.server.http.HttpApi;
 import dev.opaquepop.server.limit.RateLimits;
 import dev.opaquepop.server.service.AccountService;
+import dev.opaquepop.server.service.AccountStates;
 import dev.opaquepop.server.service.LoginService;
 import dev.opaquepop.server.service.RegistrationService;
 import dev.opaquepop.server.service.SessionPolicy;
@@ -60,8 +62,9 @@ public final class OpaquePopServer implements AutoCloseable {
                     config.reauthenticationWindow(),
                     config.maxSessionsPerUser(),
                     config.maxPendingLoginsPerUser());
-            SessionService sessions =
-                    new SessionService(storage.sessions, storage.nonces, config.clock(), config.popWindow(), policy);
+            AccountStates accounts = new AccountStates(storage.users, Ticker.systemTicker(), config.maxSessions());
+            SessionService sessions = new SessionService(
+                    storage.sessions, accounts, storage.nonces, config.clock(), config.popWindow(), policy);
             Services services = new Services(
                     config,
                     new RegistrationService(opaque, storage.users, config.clock()),
@@ -70,6 +73,7 @@ public final class OpaquePopServer implements AutoCloseable {
                             storage.users,
                             storage.pendingLogins,
                             storage.sessions,
+                            accounts,
                             config.clock(),
                             config.random(),
                             config.loginTtl(),

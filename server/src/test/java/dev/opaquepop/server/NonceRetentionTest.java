@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,29 +34,14 @@ class NonceRetentionTest {
     private static final Instant STAMPED = Instant.ofEpochSecond(1_800_000_000L);
     private static final String SESSION_ID = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
-    private final AtomicLong nanos = new AtomicLong();
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return STAMPED.plusNanos(nanos.get());
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    };
+    private final HandMovedTime time = new HandMovedTime(STAMPED);
+    private final Clock clock = time.clock();
     private final PopKey key = PopKey.derive(SecretBytes.copyOf(new byte[64]));
     private final PopSession session = new PopSession(SESSION_ID, "alice", key, STAMPED.plus(Duration.ofHours(1)));
 
     @Test
     void inMemory_aCopyAtTheLastPassingInstantIsStillAReplay() throws Exception {
-        PopVerifier verifier = verifier(new MemoryNonceStore(1000, nanos::get));
+        PopVerifier verifier = verifier(new MemoryNonceStore(1000, time.ticker()));
         IncomingRequest request = signedAt(STAMPED);
 
         at(WINDOW.negated()); // the earliest instant X-TS passes: the client's clock was 30 s fast
@@ -104,6 +88,6 @@ class NonceRetentionTest {
     }
 
     private void at(Duration offset) {
-        nanos.set(offset.toNanos());
+        time.set(offset);
     }
 }

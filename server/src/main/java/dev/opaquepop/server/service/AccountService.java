@@ -5,6 +5,7 @@ import dev.opaquepop.opaque.OpaqueServer;
 import dev.opaquepop.opaque.RegistrationRecord;
 import dev.opaquepop.opaque.RegistrationRequest;
 import dev.opaquepop.opaque.RegistrationResponse;
+import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.Session;
 import dev.opaquepop.server.store.UserStore;
 
@@ -38,10 +39,11 @@ public final class AccountService {
     }
 
     /**
-     * Stores the caller's new record, then ends every other session of the user (pending logins made with the old
-     * record fail at their finish, see {@link LoginService}).
+     * Stores the caller's new record; from that commit every other session of the user is refused ({@link
+     * AccountStates}), and they are then ended as cleanup (pending logins made with the old record fail at their
+     * finish, see {@link LoginService}).
      *
-     * @return how many other sessions were ended
+     * @return how many other sessions were ended, or -1 when the cleanup failed (they are refused all the same)
      */
     public int finishPasswordChange(Session caller, RegistrationRecord replacement)
             throws ReauthenticationRequiredException {
@@ -50,15 +52,15 @@ public final class AccountService {
         if (!users.replace(caller.username(), current, replacement)) {
             throw changedMeanwhile();
         }
-        return sessions.endOthers(caller);
+        return sessions.afterPasswordChange(caller, RecordTag.of(replacement));
     }
 
     /**
-     * Deletes the caller's account (record and sent transfers, in one transaction), then every session of the
-     * user. The username is then free: a login for it behaves as for any unknown user, and it can be registered
+     * Deletes the caller's account (record and sent transfers, in one transaction); from that commit its sessions
+     * are refused, and they are then ended as cleanup. The username is then free: a login for it behaves as for any unknown user, and it can be registered
      * again.
      *
-     * @return how many sessions were ended, the caller's included
+     * @return how many sessions were ended, the caller's included, or -1 when the cleanup failed
      */
     public int delete(Session caller) throws ReauthenticationRequiredException {
         sessions.requireFreshLogin(caller);
@@ -66,7 +68,7 @@ public final class AccountService {
         if (!users.delete(caller.username(), current)) {
             throw changedMeanwhile();
         }
-        return sessions.endAll(caller.username());
+        return sessions.afterDeletion(caller.username());
     }
 
     /** The account's record, if it is still the one the caller's login used. */

@@ -45,6 +45,7 @@ public final class LoginService {
     private final UserStore users;
     private final PendingLoginStore pendingLogins;
     private final SessionStore sessions;
+    private final AccountStates accounts;
     private final Clock clock;
     private final SecureRandom random;
     private final Duration loginTtl;
@@ -55,6 +56,7 @@ public final class LoginService {
             UserStore users,
             PendingLoginStore pendingLogins,
             SessionStore sessions,
+            AccountStates accounts,
             Clock clock,
             SecureRandom random,
             Duration loginTtl,
@@ -67,6 +69,7 @@ public final class LoginService {
         this.users = users;
         this.pendingLogins = pendingLogins;
         this.sessions = sessions;
+        this.accounts = accounts;
         this.clock = clock;
         this.random = random;
         this.loginTtl = loginTtl;
@@ -144,6 +147,9 @@ public final class LoginService {
             sessions.remove(session.username(), session.idHash());
             throw new AuthenticationFailedException();
         }
+        // What was just read is the account's state: signed calls on this instance need not read it again soon,
+        // and can go on through a database outage.
+        accounts.observed(pending.username(), pending.recordTag());
         return new Finished(session, ended);
     }
 

@@ -5,10 +5,12 @@ import dev.opaquepop.pop.NonceStore;
 import dev.opaquepop.pop.PopSession;
 import dev.opaquepop.pop.PopVerificationException;
 import dev.opaquepop.pop.PopVerifier;
+import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.Session;
 import dev.opaquepop.server.store.SessionIds;
 import dev.opaquepop.server.store.SessionStore;
 import dev.opaquepop.server.store.SessionSummary;
+import dev.opaquepop.server.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +18,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The session lifecycle: PoP verification of each protected request (a session past its idle or absolute end is
@@ -26,15 +30,24 @@ public final class SessionService {
     /** What listings show and {@link #end} accepts: the first 8 characters of a session id. */
     private static final Pattern ID_PREFIX = Pattern.compile("[A-Za-z0-9_-]{8}");
 
+    private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
+
     private final SessionStore sessions;
+    private final AccountStates accounts;
     private final NonceStore nonces;
     private final Clock clock;
     private final Duration popWindow;
     private final SessionPolicy policy;
 
     public SessionService(
-            SessionStore sessions, NonceStore nonces, Clock clock, Duration popWindow, SessionPolicy policy) {
+            SessionStore sessions,
+            AccountStates accounts,
+            NonceStore nonces,
+            Clock clock,
+            Duration popWindow,
+            SessionPolicy policy) {
         this.sessions = sessions;
+        this.accounts = accounts;
         this.nonces = nonces;
         this.clock = clock;
         this.popWindow = popWindow;
@@ -47,14 +60,15 @@ public final class SessionService {
     /**
      * Verifies a protected request's PoP (docs/protocol.md, "Server checks") and records the use: the session's
      * last use, idle deadline and client address, written at most once per {@link SessionPolicy#USE_RESOLUTION}
-     * (or when the address changes). Only a request that passed every check counts as a use.
+     * (or when the address changes). Only a request that passed every check counts as a use. A session whose
+     * account no longer holds the registration its login used ({@link AccountStates}) is unknown.
      *
      * @return the caller's session as it now stands
      */
     public Session authenticate(IncomingRequest request, String clientAddress) throws PopVerificationException {
         AtomicReference<Session> loaded = new AtomicReference<>();
         PopVerifier verifier = new PopVerifier(
-                id -> sessions.find(id).map(s -> {
+                id -> sessions.find(id).filter(this::ofCurrentRegistration).map(s -> {
                     loaded.set(s);
                     return new PopSession(s.sessionId(), s.username(), s.popKey(), s.endsAt());
                 }),
@@ -72,6 +86,21 @@ public final class SessionService {
             sessions.update(session);
         }
         return session;
+    }
+
+    private boolean ofCurrentRegistration(Session session) {
+        if (accounts.holds(session)) {
+            return true;
+        }
+        // Left behind by a password change or deletion whose cleanup did not finish: finish it for this one.
+        try {
+            sessions.remove(session.username(), session.idHash());
+        } catch (StoreException e) {
+            LOG.warn(
+                    "could not remove a session of an ended registration session={}",
+                    SessionIds.prefix(session.sessionId()));
+        }
+        return false;
     }
 
     /** The caller's live sessions, oldest first, the caller's own marked {@code current}. */
@@ -119,14 +148,42 @@ public final class SessionService {
         return sessions.removeAll(caller.username(), null);
     }
 
-    /** Ends every session of the caller's user but the caller's; answers how many. */
-    int endOthers(Session caller) {
-        return sessions.removeAll(caller.username(), caller.idHash());
+    /**
+     * After the caller changed the password: moves the caller's session to the new registration and ends the
+     * others. Cleanup only: once the new record committed, {@link AccountStates} refuses every older session
+     * anyway. A session store that fails here leaves the others to be refused (and removed when next seen) and may
+     * end the caller's session too; it is logged, not answered as an error, since the change itself is done.
+     *
+     * @return how many other sessions were ended, or -1 when the cleanup failed
+     */
+    int afterPasswordChange(Session caller, RecordTag replacement) {
+        accounts.changed(caller.username());
+        try {
+            sessions.update(caller.withRecordTag(replacement));
+            return sessions.removeAll(caller.username(), caller.idHash());
+        } catch (StoreException e) {
+            LOG.warn(
+                    "password changed but its session cleanup failed; older sessions are refused anyway user={}",
+                    caller.username());
+            return -1;
+        }
     }
 
-    /** Ends every session of the user. */
-    int endAll(String username) {
-        return sessions.removeAll(username, null);
+    /**
+     * After the user's account was deleted: ends every session of it, as cleanup ({@link #afterPasswordChange}).
+     *
+     * @return how many sessions were ended, or -1 when the cleanup failed
+     */
+    int afterDeletion(String username) {
+        accounts.changed(username);
+        try {
+            return sessions.removeAll(username, null);
+        } catch (StoreException e) {
+            LOG.warn(
+                    "account deleted but its session cleanup failed; its sessions are refused anyway user={}",
+                    username);
+            return -1;
+        }
     }
 
     /**

@@ -71,6 +71,12 @@ public record Session(
         return now.isBefore(endsAt());
     }
 
+    /** This session moved to the registration {@code tag} names (the caller's own, after a password change). */
+    public Session withRecordTag(RecordTag tag) {
+        return new Session(
+                sessionId, username, popKey, createdAt, lastUsedAt, idleExpiresAt, expiresAt, clientAddress, tag);
+    }
+
     /** This session as used at {@code now} from {@code address}: the idle deadline moves, the absolute one not. */
     public Session usedAt(Instant now, String address, Duration idleTimeout) {
         return new Session(
