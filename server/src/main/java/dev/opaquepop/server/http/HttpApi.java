@@ -26,6 +26,7 @@ import dev.opaquepop.server.service.InvalidInputException;
 import dev.opaquepop.server.service.LoginService;
 import dev.opaquepop.server.service.LoginStarted;
 import dev.opaquepop.server.service.ReauthenticationRequiredException;
+import dev.opaquepop.server.service.RegistrationEndedException;
 import dev.opaquepop.server.service.ReplayedRequestException;
 import dev.opaquepop.server.service.SessionService;
 import dev.opaquepop.server.service.TooManyPendingLoginsException;
@@ -343,6 +344,11 @@ public final class HttpApi {
         } catch (ReplayedRequestException e) {
             ctx.header("WWW-Authenticate", PopHeaders.CHALLENGE);
             throw new ApiException(401, "replayed_nonce", "This request was already processed", null);
+        } catch (RegistrationEndedException e) {
+            // The password changed or the account was deleted since this session's login, between its PoP check
+            // and the booking: the session has ended.
+            ctx.header("WWW-Authenticate", PopHeaders.CHALLENGE);
+            throw new ApiException(401, PopFailure.UNKNOWN_SESSION.code(), PopFailure.UNKNOWN_SESSION.title(), null);
         }
         LOG.info(
                 "transfer id={} from={} session={}",

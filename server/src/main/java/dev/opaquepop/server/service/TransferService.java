@@ -25,7 +25,7 @@ public final class TransferService {
      * returns.
      */
     public Transfer transfer(Session session, String nonce, String to, String amount)
-            throws InvalidInputException, ReplayedRequestException {
+            throws InvalidInputException, ReplayedRequestException, RegistrationEndedException {
         String recipient = Usernames.validate("to", to);
         long cents = Amounts.parseCents(amount);
         Transfer transfer = new Transfer(
@@ -36,10 +36,11 @@ public final class TransferService {
                 session.idHash(),
                 nonce,
                 clock.instant());
-        if (!transfers.insert(transfer)) {
-            throw new ReplayedRequestException();
-        }
-        return transfer;
+        return switch (transfers.insert(transfer, session.recordTag())) {
+            case BOOKED -> transfer;
+            case REPLAYED -> throw new ReplayedRequestException();
+            case REGISTRATION_ENDED -> throw new RegistrationEndedException();
+        };
     }
 
     public List<Transfer> list(String username) {

@@ -25,8 +25,13 @@ public final class RecordTag {
     }
 
     public static RecordTag of(RegistrationRecord record) {
+        return ofEncoded(record.encode());
+    }
+
+    /** The tag of a record as stored: its 192-byte encoding. */
+    public static RecordTag ofEncoded(byte[] encodedRecord) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(record.encode());
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(encodedRecord);
             return new RecordTag(Arrays.copyOf(digest, LENGTH));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);

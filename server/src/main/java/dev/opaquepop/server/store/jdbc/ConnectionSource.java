@@ -10,4 +10,13 @@ public interface ConnectionSource {
 
     /** The database's name in error messages, e.g. "sqlite" or "postgresql". */
     String name();
+
+    /**
+     * Whether a {@code SELECT ... FOR SHARE} is needed (and understood) to keep the rows read unchanged until the
+     * transaction ends: true for PostgreSQL; false for SQLite, whose transactions hold the database's write lock
+     * from their start.
+     */
+    default boolean locksRowsForShare() {
+        return false;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.opaquepop.server.store.jdbc;
 
+import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.StoreException;
 import dev.opaquepop.server.store.Transfer;
 import dev.opaquepop.server.store.TransferStore;
@@ -17,6 +18,9 @@ import java.util.List;
  * inserts of one pair, one commits and the others find the conflict.
  */
 public final class JdbcTransferStore implements TransferStore {
+    private static final String SENDER = "SELECT record FROM users WHERE username = ?";
+    private static final String SENDER_FOR_SHARE = SENDER + " FOR SHARE";
+
     private final ConnectionSource database;
 
     public JdbcTransferStore(ConnectionSource database) {
@@ -24,11 +28,34 @@ public final class JdbcTransferStore implements TransferStore {
     }
 
     @Override
-    public boolean insert(Transfer transfer) {
+    public Outcome insert(Transfer transfer, RecordTag senderRegistration) {
+        try {
+            return Transactions.inTransaction(
+                    database,
+                    connection -> holds(connection, transfer.from(), senderRegistration)
+                            ? record(connection, transfer)
+                            : Outcome.REGISTRATION_ENDED);
+        } catch (SQLException e) {
+            throw new StoreException(database.name() + ": cannot record transfer", e);
+        }
+    }
+
+    /** Whether the sender still holds that registration; the row stays locked until the transaction ends. */
+    private boolean holds(Connection connection, String sender, RecordTag registration) throws SQLException {
+        try (PreparedStatement statement = database.locksRowsForShare()
+                ? connection.prepareStatement(SENDER_FOR_SHARE)
+                : connection.prepareStatement(SENDER)) {
+            statement.setString(1, sender);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && RecordTag.ofEncoded(rows.getBytes(1)).equals(registration);
+            }
+        }
+    }
+
+    private static Outcome record(Connection connection, Transfer transfer) throws SQLException {
         String sql = "INSERT INTO transfers (id, from_user, to_user, amount_cents, session_hash, nonce, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_hash, nonce) DO NOTHING";
-        try (Connection connection = database.connect();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, transfer.id());
             statement.setString(2, transfer.from());
             statement.setString(3, transfer.to());
@@ -36,9 +63,7 @@ public final class JdbcTransferStore implements TransferStore {
             statement.setString(5, transfer.sessionHash());
             statement.setString(6, transfer.nonce());
             statement.setLong(7, transfer.createdAt().getEpochSecond());
-            return statement.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StoreException(database.name() + ": cannot record transfer", e);
+            return statement.executeUpdate() == 1 ? Outcome.BOOKED : Outcome.REPLAYED;
         }
     }
 

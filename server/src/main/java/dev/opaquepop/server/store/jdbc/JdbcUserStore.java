@@ -85,9 +85,8 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public boolean delete(String username, RegistrationRecord expected) {
-        try (Connection connection = database.connect()) {
-            connection.setAutoCommit(false);
-            try {
+        try {
+            return Transactions.inTransaction(database, connection -> {
                 boolean deleted;
                 try (PreparedStatement user =
                         connection.prepareStatement("DELETE FROM users WHERE username = ? AND record = ?")) {
@@ -96,22 +95,15 @@ public final class JdbcUserStore implements UserStore {
                     deleted = user.executeUpdate() == 1;
                 }
                 if (deleted) {
+                    // The schema deletes them with the user too (V2); said here as well, as the intent.
                     try (PreparedStatement transfers =
                             connection.prepareStatement("DELETE FROM transfers WHERE from_user = ?")) {
                         transfers.setString(1, username);
                         transfers.executeUpdate();
                     }
-                    connection.commit();
-                } else {
-                    connection.rollback();
                 }
                 return deleted;
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
             throw new StoreException(database.name() + ": cannot delete user", e);
         }

@@ -134,6 +134,11 @@ public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
     }
 
     @Override
+    public boolean locksRowsForShare() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "postgresql";
     }

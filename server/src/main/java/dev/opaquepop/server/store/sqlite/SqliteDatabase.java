@@ -43,6 +43,9 @@ public final class SqliteDatabase implements ConnectionSource, AutoCloseable {
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
         config.enforceForeignKeys(true);
+        // A transaction takes the write lock when it begins, not at its first write: a transfer's check of its
+        // sender's registration and its insert cannot be split by another writer (JdbcTransferStore).
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         Flyway.configure()
