@@ -1,8 +1,9 @@
 package dev.opaquepop.server.store.memory;
 
 /**
- * A bounded in-memory store is full of entries that may not be dropped (nonces still inside their replay
- * window). The request is refused with a 503 rather than forgetting a nonce and letting a replay through.
+ * A bounded in-memory store is full of entries that may not be dropped (nonces still inside their replay window,
+ * pending logins of users between their start and finish). The request is refused with a 503 rather than
+ * forgetting a nonce and letting a replay through, or dropping someone else's login.
  */
 public final class CapacityExceededException extends RuntimeException {
     private static final long serialVersionUID = 1L;

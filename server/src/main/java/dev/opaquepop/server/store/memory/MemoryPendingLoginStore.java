@@ -18,9 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Pending logins in a bounded cache with a fixed TTL, and per username the ids and deadlines of its pending
- * logins, for the per-user cap. When the global bound is reached the oldest pending logins are dropped; their
- * clients must start over, nobody gets in who should not. The per-user index only names logins the cache holds
- * (the removal listener drops the others), so it is bounded by the cache, however many usernames are tried.
+ * logins, for the per-user cap. When the global bound is reached new logins are refused ({@link
+ * CapacityExceededException}, 503) until pending ones finish or expire: evicting the oldest instead would let a
+ * {@code login/start} flood (from many networks, each under its own limit) drop real users' logins between their
+ * start and finish. The per-user index only names logins the cache holds (the removal listener drops the
+ * others), so it is bounded by the cache, however many usernames are tried.
  */
 public final class MemoryPendingLoginStore implements PendingLoginStore {
     private final Cache<String, PendingLogin> logins;
@@ -28,11 +30,12 @@ public final class MemoryPendingLoginStore implements PendingLoginStore {
     private final ConcurrentHashMap<String, Map<String, Instant>> byUser = new ConcurrentHashMap<>();
 
     private final Clock clock;
+    private final long capacity;
 
-    public MemoryPendingLoginStore(long maximumSize, Duration ttl, Clock clock, Ticker ticker) {
+    public MemoryPendingLoginStore(long capacity, Duration ttl, Clock clock, Ticker ticker) {
         this.clock = clock;
+        this.capacity = capacity;
         this.logins = Caffeine.newBuilder()
-                .maximumSize(maximumSize)
                 .expireAfterWrite(ttl)
                 .scheduler(Scheduler.systemScheduler())
                 .ticker(ticker)
@@ -46,6 +49,12 @@ public final class MemoryPendingLoginStore implements PendingLoginStore {
 
     @Override
     public void put(String loginId, PendingLogin login, int maxPerUser) throws PendingLoginLimitException {
+        if (logins.estimatedSize() >= capacity) {
+            logins.cleanUp();
+            if (logins.estimatedSize() >= capacity) {
+                throw new CapacityExceededException("pending-login store is full");
+            }
+        }
         Instant now = clock.instant();
         Instant[] refusedUntil = {null};
         byUser.compute(login.username(), (user, index) -> {

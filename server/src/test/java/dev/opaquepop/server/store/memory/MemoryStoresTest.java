@@ -51,6 +51,27 @@ class MemoryStoresTest {
                 .isInstanceOf(PendingLoginLimitException.class);
     }
 
+    /**
+     * A full store refuses new logins rather than dropping pending ones: a login/start flood (each source under its
+     * own limit) must not evict a real user's login between its start and its finish.
+     */
+    @Test
+    void fullPendingLoginStore_refusesNewLogins_andKeepsThePendingOnes() throws Exception {
+        MemoryPendingLoginStore logins =
+                new MemoryPendingLoginStore(3, Duration.ofSeconds(60), CLOCK, Ticker.systemTicker());
+        String real = randomId();
+        logins.put(real, pendingLogin("alice"), 8);
+        logins.put(randomId(), pendingLogin("flood-1"), 8);
+        logins.put(randomId(), pendingLogin("flood-2"), 8);
+        for (int i = 3; i < 50; i++) {
+            String user = "flood-" + i;
+            assertThatThrownBy(() -> logins.put(randomId(), pendingLogin(user), 8))
+                    .isInstanceOf(CapacityExceededException.class);
+        }
+        assertThat(logins.take(real)).as("the real user's login, at its finish").isPresent();
+        logins.put(randomId(), pendingLogin("bob"), 8); // a finished login frees its place
+    }
+
     @Test
     void pendingLoginCap_racingStarts_admitExactlyTheCap() throws Exception {
         MemoryPendingLoginStore logins =
