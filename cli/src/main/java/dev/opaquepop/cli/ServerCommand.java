@@ -200,6 +200,14 @@ final class ServerCommand implements Callable<Integer> {
     String loginLimitAddress;
 
     @Option(
+            names = "--login-limit-ipv6-block",
+            defaultValue = "${env:OPAQUE_POP_LOGIN_LIMIT_IPV6_BLOCK:-"
+                    + ServerConfig.Builder.DEFAULT_LOGIN_LIMIT_IPV6_BLOCK + "}",
+            description = "Login attempts per IPv6 /48, all its /64s together, beside those per /64; successful"
+                    + " logins give theirs back (env OPAQUE_POP_LOGIN_LIMIT_IPV6_BLOCK; default ${DEFAULT-VALUE}).")
+    String loginLimitIpv6Block;
+
+    @Option(
             names = "--register-limit-address",
             defaultValue = "${env:OPAQUE_POP_REGISTER_LIMIT_ADDRESS:-"
                     + ServerConfig.Builder.DEFAULT_REGISTER_LIMIT_ADDRESS + "}",
@@ -320,6 +328,7 @@ final class ServerCommand implements Callable<Integer> {
                     .rateLimit(rateLimit == Switch.on)
                     .loginLimitUser(loginLimitUser)
                     .loginLimitAddress(loginLimitAddress)
+                    .loginLimitIpv6Block(loginLimitIpv6Block)
                     .registerLimitAddress(registerLimitAddress)
                     .knownAddressTtl(Duration.ofSeconds(knownAddressTtlSeconds))
                     .maxRateLimitBuckets(maxRateLimitBuckets)

@@ -119,6 +119,7 @@ public final class OpaquePopServer implements AutoCloseable {
                 storage.limits,
                 config.loginLimitUser(),
                 config.loginLimitAddress(),
+                config.loginLimitIpv6Block(),
                 config.registerLimitAddress(),
                 config.knownAddressTtl());
     }

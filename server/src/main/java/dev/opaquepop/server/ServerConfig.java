@@ -67,6 +67,7 @@ public final class ServerConfig {
     private final boolean rateLimit;
     private final LimitSpec loginLimitUser;
     private final LimitSpec loginLimitAddress;
+    private final LimitSpec loginLimitIpv6Block;
     private final LimitSpec registerLimitAddress;
     private final Duration knownAddressTtl;
     private final long maxRateLimitBuckets;
@@ -111,6 +112,7 @@ public final class ServerConfig {
         this.rateLimit = b.rateLimit;
         this.loginLimitUser = b.parsedLoginLimitUser;
         this.loginLimitAddress = b.parsedLoginLimitAddress;
+        this.loginLimitIpv6Block = b.parsedLoginLimitIpv6Block;
         this.registerLimitAddress = b.parsedRegisterLimitAddress;
         this.knownAddressTtl = b.knownAddressTtl;
         this.maxRateLimitBuckets = b.maxRateLimitBuckets;
@@ -273,6 +275,11 @@ public final class ServerConfig {
         return loginLimitAddress;
     }
 
+    /** Login attempts per IPv6 /48, beside those per /64. */
+    public LimitSpec loginLimitIpv6Block() {
+        return loginLimitIpv6Block;
+    }
+
     /** Registration steps per client network. */
     public LimitSpec registerLimitAddress() {
         return registerLimitAddress;
@@ -379,7 +386,8 @@ public final class ServerConfig {
                 + (redisUrl == null ? "" : ", redisTimeout=" + redisTimeout + ", redisKeyPrefix=" + redisKeyPrefix)
                 + ", rateLimit="
                 + (rateLimit
-                        ? "[loginUser=" + loginLimitUser + ", loginAddress=" + loginLimitAddress + ", registerAddress="
+                        ? "[loginUser=" + loginLimitUser + ", loginAddress=" + loginLimitAddress + ", loginIpv6Block="
+                                + loginLimitIpv6Block + ", registerAddress="
                                 + registerLimitAddress + ", knownAddressTtl=" + knownAddressTtl + "]"
                         : "off")
                 + ", trustedProxies=" + trustedProxies
@@ -443,6 +451,9 @@ public final class ServerConfig {
     public static final class Builder {
         public static final String DEFAULT_LOGIN_LIMIT_USER = "5/30s,10/2m,20/15m";
         public static final String DEFAULT_LOGIN_LIMIT_ADDRESS = "50/1s,500/30s";
+        /** Four times an address's bursts and three times its lasting rate, for a site's many /64s. */
+        public static final String DEFAULT_LOGIN_LIMIT_IPV6_BLOCK = "200/1s,2000/10s";
+
         public static final String DEFAULT_REGISTER_LIMIT_ADDRESS = "10/30s,200/10m";
 
         private String bind = "127.0.0.1";
@@ -473,12 +484,14 @@ public final class ServerConfig {
         private boolean rateLimit = true;
         private String loginLimitUser = DEFAULT_LOGIN_LIMIT_USER;
         private String loginLimitAddress = DEFAULT_LOGIN_LIMIT_ADDRESS;
+        private String loginLimitIpv6Block = DEFAULT_LOGIN_LIMIT_IPV6_BLOCK;
         private String registerLimitAddress = DEFAULT_REGISTER_LIMIT_ADDRESS;
         private Duration knownAddressTtl = Duration.ofDays(30);
         private long maxRateLimitBuckets = 100_000;
         private String trustedProxies;
         private LimitSpec parsedLoginLimitUser;
         private LimitSpec parsedLoginLimitAddress;
+        private LimitSpec parsedLoginLimitIpv6Block;
         private LimitSpec parsedRegisterLimitAddress;
         private List<String> parsedTrustedProxies;
         private Path tlsKeystore;
@@ -649,6 +662,12 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Tiers for each IPv6 /48 (all its /64s together): see {@link LimitSpec}. */
+        public Builder loginLimitIpv6Block(String spec) {
+            this.loginLimitIpv6Block = spec;
+            return this;
+        }
+
         public Builder registerLimitAddress(String spec) {
             this.registerLimitAddress = spec;
             return this;
@@ -784,6 +803,7 @@ public final class ServerConfig {
                             + " 'opaque-pop setup'); a setup generated per instance would lock every user out");
             parsedLoginLimitUser = LimitSpec.parse("--login-limit-user", loginLimitUser);
             parsedLoginLimitAddress = LimitSpec.parse("--login-limit-address", loginLimitAddress);
+            parsedLoginLimitIpv6Block = LimitSpec.parse("--login-limit-ipv6-block", loginLimitIpv6Block);
             parsedRegisterLimitAddress = LimitSpec.parse("--register-limit-address", registerLimitAddress);
             require(
                     knownAddressTtl != null

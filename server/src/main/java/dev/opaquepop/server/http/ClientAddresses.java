@@ -27,6 +27,8 @@ public final class ClientAddresses {
     // Hex digits, colons and (for an embedded IPv4 tail) dots only, starting with a hex digit or a colon, and
     // holding a colon: the JDK parses such text as an IPv6 literal (or fails) and never asks DNS.
     private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}");
+    /** The wider IPv6 block of the login limits ({@link #ipv6Block}). */
+    private static final int IPV6_BLOCK_BITS = 48;
 
     private final List<Cidr> trusted;
 
@@ -119,6 +121,21 @@ public final class ClientAddresses {
         byte[] prefix = Arrays.copyOf(parsed.get(), 16);
         Arrays.fill(prefix, 8, 16, (byte) 0);
         return format(prefix) + "/64";
+    }
+
+    /**
+     * The wider block a second login limit counts IPv6 clients by: the /48 around the address's /64. A /48 is what
+     * a site (and a free tunnel broker) hands out, 65,536 /64s: counted per /64 alone, one holder of a /48 would
+     * have 65,536 address budgets. IPv4 addresses have no wider block: empty.
+     */
+    public static Optional<String> ipv6Block(String address) {
+        Optional<byte[]> parsed = parse(address);
+        if (parsed.isEmpty() || parsed.get().length == 4) {
+            return Optional.empty();
+        }
+        byte[] prefix = Arrays.copyOf(parsed.get(), 16);
+        Arrays.fill(prefix, IPV6_BLOCK_BITS / 8, 16, (byte) 0);
+        return Optional.of(format(prefix) + "/" + IPV6_BLOCK_BITS);
     }
 
     private boolean isTrusted(byte[] address) {

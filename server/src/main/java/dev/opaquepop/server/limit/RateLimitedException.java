@@ -15,7 +15,7 @@ public final class RateLimitedException extends Exception {
         this.retryAfter = retryAfter;
     }
 
-    /** The limit's name: {@code login_user}, {@code login_address} or {@code register_address}. */
+    /** The limit's name: {@code login_user}, {@code login_address}, {@code login_ipv6_block} or {@code register_address}. */
     public String limit() {
         return limit;
     }

@@ -2,6 +2,7 @@ package dev.opaquepop.server.limit;
 
 import dev.opaquepop.server.http.ClientAddresses;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The request-rate limits against online guessing and registration abuse.
@@ -16,6 +17,9 @@ import java.time.Duration;
  *       anywhere else empties only the shared bucket, so it cannot delay the user where they have logged in before.
  *   <li><b>Logins per client network</b> ({@code login_address}): looser (many users may share an address behind
  *       NAT); a successful login gives its token back, so only failures accumulate.
+ *   <li><b>Logins per IPv6 block</b> ({@code login_ipv6_block}): an IPv6 client also takes a token from its
+ *       /48's bucket, so a holder of a whole /48 (65,536 /64s) is not given 65,536 address budgets; looser than
+ *       the per-address limit, since a site's many users share it. Given back on success like the address's.
  *   <li><b>Registrations per client network</b> ({@code register_address}): {@code register/start} and {@code
  *       register/finish} each take a token.
  * </ul>
@@ -25,11 +29,13 @@ import java.time.Duration;
 public final class RateLimits {
     public static final String LOGIN_USER = "login_user";
     public static final String LOGIN_ADDRESS = "login_address";
+    public static final String LOGIN_IPV6_BLOCK = "login_ipv6_block";
     public static final String REGISTER_ADDRESS = "register_address";
 
     private final TokenBuckets loginUser;
     private final TokenBuckets loginPair;
     private final TokenBuckets loginAddress;
+    private final TokenBuckets loginBlock;
     private final TokenBuckets registerAddress;
     private final KnownAddresses known;
 
@@ -37,11 +43,13 @@ public final class RateLimits {
             TokenBuckets loginUser,
             TokenBuckets loginPair,
             TokenBuckets loginAddress,
+            TokenBuckets loginBlock,
             TokenBuckets registerAddress,
             KnownAddresses known) {
         this.loginUser = loginUser;
         this.loginPair = loginPair;
         this.loginAddress = loginAddress;
+        this.loginBlock = loginBlock;
         this.registerAddress = registerAddress;
         this.known = known;
     }
@@ -53,19 +61,21 @@ public final class RateLimits {
             LimitStorage storage,
             LimitSpec loginUser,
             LimitSpec loginAddress,
+            LimitSpec loginIpv6Block,
             LimitSpec registerAddress,
             Duration knownAddressTtl) {
         return new RateLimits(
                 storage.buckets("login-user", loginUser),
                 storage.buckets("login-known", loginUser),
                 storage.buckets("login-address", loginAddress),
+                storage.buckets("login-block", loginIpv6Block),
                 storage.buckets("register-address", registerAddress),
                 knownAddressTtl.isZero() ? null : storage.knownAddresses(knownAddressTtl));
     }
 
     /** No limits at all ({@code --rate-limit off}, for load tests). */
     public static RateLimits off() {
-        return new RateLimits(null, null, null, null, null);
+        return new RateLimits(null, null, null, null, null, null);
     }
 
     public boolean enabled() {
@@ -76,8 +86,8 @@ public final class RateLimits {
      * Counts a {@code login/start} of {@code username} from {@code address} as a failed attempt until {@link
      * #loginSucceeded} says otherwise.
      *
-     * @throws RateLimitedException when the username (or the known pair) or the address is out of attempts; then
-     *     nothing is counted
+     * @throws RateLimitedException when the username (or the known pair), the address or its IPv6 block is out of
+     *     attempts; then nothing is counted
      */
     public void loginStarting(String username, String address) throws RateLimitedException {
         if (!enabled()) {
@@ -95,6 +105,15 @@ public final class RateLimits {
         if (!byAddress.taken()) {
             userBuckets.giveBack(userSubject);
             throw new RateLimitedException(LOGIN_ADDRESS, byAddress.retryAfter());
+        }
+        Optional<String> block = ClientAddresses.ipv6Block(address);
+        if (block.isPresent()) {
+            TokenBuckets.Take byBlock = loginBlock.take(block.get());
+            if (!byBlock.taken()) {
+                loginAddress.giveBack(network);
+                userBuckets.giveBack(userSubject);
+                throw new RateLimitedException(LOGIN_IPV6_BLOCK, byBlock.retryAfter());
+            }
         }
     }
 
@@ -116,6 +135,7 @@ public final class RateLimits {
             known.remember(username, network);
         }
         loginAddress.giveBack(network);
+        ClientAddresses.ipv6Block(address).ifPresent(loginBlock::giveBack);
     }
 
     /**

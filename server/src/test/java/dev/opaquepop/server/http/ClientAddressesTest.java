@@ -150,6 +150,15 @@ class ClientAddressesTest {
         assertThat(ClientAddresses.network("2001:db8:1:3::1")).isNotEqualTo(ClientAddresses.network("2001:db8:1:2::1"));
     }
 
+    @Test
+    void ipv6Block_isTheSlash48_andIpv4HasNone() {
+        assertThat(ClientAddresses.ipv6Block("2001:db8:1:2:aaaa::1")).contains("2001:db8:1::/48");
+        assertThat(ClientAddresses.ipv6Block("2001:db8:1:ffff::1")).contains("2001:db8:1::/48");
+        assertThat(ClientAddresses.ipv6Block("2001:db8:2::1")).contains("2001:db8:2::/48");
+        assertThat(ClientAddresses.ipv6Block("203.0.113.7")).isEmpty();
+        assertThat(ClientAddresses.ipv6Block("::ffff:203.0.113.7")).isEmpty();
+    }
+
     // ---- configuration
 
     @Test

@@ -25,6 +25,7 @@ class RateLimitsTest {
                 new MemoryLimitStorage(10_000, clock, Ticker.systemTicker()),
                 LimitSpec.parse("--login-limit-user", loginUser),
                 LimitSpec.parse("--login-limit-address", loginAddress),
+                LimitSpec.parse("--login-limit-ipv6-block", ServerConfig.Builder.DEFAULT_LOGIN_LIMIT_IPV6_BLOCK),
                 LimitSpec.parse("--register-limit-address", registerAddress),
                 knownTtl);
     }
@@ -188,6 +189,41 @@ class RateLimitsTest {
         limits.registering("2001:db8:1:2::1");
         limits.registering("2001:db8:1:2::2");
         assertThatThrownBy(() -> limits.registering("2001:db8:1:2::3")).isInstanceOf(RateLimitedException.class);
+    }
+
+    /**
+     * A holder of a /48 moving across its 65,536 /64s, each with a fresh per-address budget, still meets the /48's
+     * limit; a failed check there takes nothing from the /64 or the username, and another /48 is not affected.
+     */
+    @Test
+    void ipv6_manySlash64sOfOneSlash48_shareTheBlockLimit() throws Exception {
+        RateLimits limits = RateLimits.of(
+                new MemoryLimitStorage(10_000, clock, Ticker.systemTicker()),
+                LimitSpec.parse("--login-limit-user", "100/1s"),
+                LimitSpec.parse("--login-limit-address", "2/1h"),
+                LimitSpec.parse("--login-limit-ipv6-block", "5/1m"),
+                LimitSpec.parse("--register-limit-address", "2/1h"),
+                Duration.ZERO);
+        for (int subnet = 0; subnet < 5; subnet++) {
+            limits.loginStarting("u" + subnet, "2001:db8:7:" + Integer.toHexString(subnet) + "::1");
+        }
+        RateLimitedException refused =
+                catchThrowableOfType(RateLimitedException.class, () -> limits.loginStarting("u9", "2001:db8:7:ff::1"));
+        assertThat(refused).as("a sixth /64 of the same /48").isNotNull();
+        assertThat(refused.limit()).isEqualTo(RateLimits.LOGIN_IPV6_BLOCK);
+        assertThat(refused.retryAfterSeconds()).isEqualTo(60);
+        limits.loginStarting("u9", "2001:db8:8:ff::1"); // another /48
+        limits.loginStarting("v1", "198.51.100.77"); // IPv4 has no block
+        // The refusal took nothing from that /64: once the block refills, both of its attempts are there.
+        clock.advance(Duration.ofMinutes(1));
+        limits.loginStarting("u9", "2001:db8:7:ff::1");
+        clock.advance(Duration.ofMinutes(1));
+        limits.loginStarting("u9", "2001:db8:7:ff::2");
+        // A successful login gives the block's token back too.
+        assertThatThrownBy(() -> limits.loginStarting("u9", "2001:db8:7:fe::1"))
+                .isInstanceOf(RateLimitedException.class);
+        limits.loginSucceeded("u9", "2001:db8:7:ff::2");
+        limits.loginStarting("u9", "2001:db8:7:fe::1");
     }
 
     @Test
