@@ -178,8 +178,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--rate-limit",
             defaultValue = "${env:OPAQUE_POP_RATE_LIMIT:-on}",
-            description = "on, or off to turn the login, registration and per-connection request limits off for load"
-                    + " tests (logs a warning)"
+            description = "on, or off to turn the login, registration, signed-call and per-connection request limits"
+                    + " off for load tests (logs a warning)"
                     + " (env OPAQUE_POP_RATE_LIMIT; default ${DEFAULT-VALUE}).")
     Switch rateLimit;
 
@@ -229,6 +229,29 @@ final class ServerCommand implements Callable<Integer> {
             description = "Bound on each in-memory limit's buckets, embedded mode (env"
                     + " OPAQUE_POP_MAX_RATE_LIMIT_BUCKETS; default ${DEFAULT-VALUE}).")
     long maxRateLimitBuckets;
+
+    @Option(
+            names = "--call-limit-session",
+            defaultValue =
+                    "${env:OPAQUE_POP_CALL_LIMIT_SESSION:-" + ServerConfig.Builder.DEFAULT_CALL_LIMIT_SESSION + "}",
+            description = "Signed calls per second per session; beyond it 429 with Retry-After (env"
+                    + " OPAQUE_POP_CALL_LIMIT_SESSION; default ${DEFAULT-VALUE}).")
+    long callLimitSession;
+
+    @Option(
+            names = "--call-limit-user",
+            defaultValue = "${env:OPAQUE_POP_CALL_LIMIT_USER:-" + ServerConfig.Builder.DEFAULT_CALL_LIMIT_USER + "}",
+            description = "Signed calls per second per user, all sessions together (env OPAQUE_POP_CALL_LIMIT_USER;"
+                    + " default ${DEFAULT-VALUE}).")
+    long callLimitUser;
+
+    @Option(
+            names = "--nonce-quota-session",
+            defaultValue =
+                    "${env:OPAQUE_POP_NONCE_QUOTA_SESSION:-" + ServerConfig.Builder.DEFAULT_NONCE_QUOTA_SESSION + "}",
+            description = "Nonces one session may use per period of twice the PoP window plus 6 s, so no session"
+                    + " can fill the nonce store (env OPAQUE_POP_NONCE_QUOTA_SESSION; default ${DEFAULT-VALUE}).")
+    long nonceQuotaSession;
 
     @Option(
             names = "--trusted-proxies",
@@ -332,6 +355,9 @@ final class ServerCommand implements Callable<Integer> {
                     .registerLimitAddress(registerLimitAddress)
                     .knownAddressTtl(Duration.ofSeconds(knownAddressTtlSeconds))
                     .maxRateLimitBuckets(maxRateLimitBuckets)
+                    .callLimitSession(callLimitSession)
+                    .callLimitUser(callLimitUser)
+                    .nonceQuotaSession(nonceQuotaSession)
                     .trustedProxies(trustedProxies)
                     .tlsKeystore(tlsKeystore)
                     .tlsKeystorePassword(System.getenv("OPAQUE_POP_TLS_KEYSTORE_PASSWORD"))

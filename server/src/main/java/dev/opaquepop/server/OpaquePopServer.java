@@ -121,7 +121,8 @@ public final class OpaquePopServer implements AutoCloseable {
                 config.loginLimitAddress(),
                 config.loginLimitIpv6Block(),
                 config.registerLimitAddress(),
-                config.knownAddressTtl());
+                config.knownAddressTtl(),
+                config.callLimits());
     }
 
     /** Half a scale-out configuration works for one instance only: say so at start. */

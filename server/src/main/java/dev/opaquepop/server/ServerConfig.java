@@ -1,7 +1,9 @@
 package dev.opaquepop.server;
 
 import dev.opaquepop.opaque.Argon2idKsf;
+import dev.opaquepop.pop.PopVerifier;
 import dev.opaquepop.server.http.ClientAddresses;
+import dev.opaquepop.server.limit.CallLimits;
 import dev.opaquepop.server.limit.LimitSpec;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -71,6 +73,7 @@ public final class ServerConfig {
     private final LimitSpec registerLimitAddress;
     private final Duration knownAddressTtl;
     private final long maxRateLimitBuckets;
+    private final CallLimits callLimits;
     private final List<String> trustedProxies;
     private final Path tlsKeystore;
     private final TlsKeystore.Loaded tls;
@@ -116,6 +119,14 @@ public final class ServerConfig {
         this.registerLimitAddress = b.parsedRegisterLimitAddress;
         this.knownAddressTtl = b.knownAddressTtl;
         this.maxRateLimitBuckets = b.maxRateLimitBuckets;
+        // A nonce is kept at most twice the window, plus a second of whole-second timestamps, plus the margin.
+        this.callLimits = b.rateLimit
+                ? new CallLimits(
+                        b.callLimitSession,
+                        b.callLimitUser,
+                        b.nonceQuotaSession,
+                        b.popWindow.multipliedBy(2).plusSeconds(1).plus(PopVerifier.CLOCK_MARGIN))
+                : CallLimits.off();
         this.trustedProxies = b.parsedTrustedProxies;
         this.tlsKeystore = b.tlsKeystore;
         this.tls = b.tls;
@@ -295,6 +306,11 @@ public final class ServerConfig {
         return maxRateLimitBuckets;
     }
 
+    /** Signed calls per session and per user, and nonces per session; off with {@code --rate-limit off}. */
+    public CallLimits callLimits() {
+        return callLimits;
+    }
+
     /** The proxies whose {@code X-Forwarded-For} is believed, as canonical CIDR blocks; empty: none. */
     public List<String> trustedProxies() {
         return trustedProxies;
@@ -388,7 +404,8 @@ public final class ServerConfig {
                 + (rateLimit
                         ? "[loginUser=" + loginLimitUser + ", loginAddress=" + loginLimitAddress + ", loginIpv6Block="
                                 + loginLimitIpv6Block + ", registerAddress="
-                                + registerLimitAddress + ", knownAddressTtl=" + knownAddressTtl + "]"
+                                + registerLimitAddress + ", knownAddressTtl=" + knownAddressTtl + ", calls="
+                                + callLimits + "]"
                         : "off")
                 + ", trustedProxies=" + trustedProxies
                 + ", tls="
@@ -451,6 +468,18 @@ public final class ServerConfig {
     public static final class Builder {
         public static final String DEFAULT_LOGIN_LIMIT_USER = "5/30s,10/2m,20/15m";
         public static final String DEFAULT_LOGIN_LIMIT_ADDRESS = "50/1s,500/30s";
+        /** Signed calls per second per session: well above a busy client's (bench calls: ~140 per session). */
+        public static final long DEFAULT_CALL_LIMIT_SESSION = 1000;
+
+        /** Signed calls per second per user, all sessions together. */
+        public static final long DEFAULT_CALL_LIMIT_USER = 2000;
+
+        /**
+         * Nonces per session per quota period (twice the PoP window plus 6 s): a session at its full rate never meets
+         * it with the default window; with a wider window it keeps one session to at most twice this many.
+         */
+        public static final long DEFAULT_NONCE_QUOTA_SESSION = 100_000;
+
         /** Four times an address's bursts and three times its lasting rate, for a site's many /64s. */
         public static final String DEFAULT_LOGIN_LIMIT_IPV6_BLOCK = "200/1s,2000/10s";
 
@@ -488,6 +517,9 @@ public final class ServerConfig {
         private String registerLimitAddress = DEFAULT_REGISTER_LIMIT_ADDRESS;
         private Duration knownAddressTtl = Duration.ofDays(30);
         private long maxRateLimitBuckets = 100_000;
+        private long callLimitSession = DEFAULT_CALL_LIMIT_SESSION;
+        private long callLimitUser = DEFAULT_CALL_LIMIT_USER;
+        private long nonceQuotaSession = DEFAULT_NONCE_QUOTA_SESSION;
         private String trustedProxies;
         private LimitSpec parsedLoginLimitUser;
         private LimitSpec parsedLoginLimitAddress;
@@ -678,6 +710,24 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Signed calls per second per session. */
+        public Builder callLimitSession(long perSecond) {
+            this.callLimitSession = perSecond;
+            return this;
+        }
+
+        /** Signed calls per second per user. */
+        public Builder callLimitUser(long perSecond) {
+            this.callLimitUser = perSecond;
+            return this;
+        }
+
+        /** Nonces a session may claim per quota period. */
+        public Builder nonceQuotaSession(long nonces) {
+            this.nonceQuotaSession = nonces;
+            return this;
+        }
+
         public Builder maxRateLimitBuckets(long maxRateLimitBuckets) {
             this.maxRateLimitBuckets = maxRateLimitBuckets;
             return this;
@@ -813,6 +863,16 @@ public final class ServerConfig {
                     "--known-address-ttl must be 0 (off) or between 60 and 31536000 seconds, got "
                             + (knownAddressTtl == null ? "none" : knownAddressTtl.toSeconds()));
             require(maxRateLimitBuckets >= 1, "--max-rate-limit-buckets must be at least 1");
+            require(
+                    callLimitSession >= 1 && callLimitSession <= 1_000_000,
+                    "--call-limit-session must be between 1 and 1000000 calls per second, got " + callLimitSession);
+            require(
+                    callLimitUser >= 1 && callLimitUser <= 1_000_000,
+                    "--call-limit-user must be between 1 and 1000000 calls per second, got " + callLimitUser);
+            require(
+                    nonceQuotaSession >= 1 && nonceQuotaSession <= nonceCapacity,
+                    "--nonce-quota-session must be between 1 and --nonce-capacity (" + nonceCapacity + "), got "
+                            + nonceQuotaSession);
             parsedTrustedProxies = ClientAddresses.parseList(trustedProxies);
             require(
                     maxHeaderBytes >= 1024 && maxHeaderBytes <= 64 * 1024,

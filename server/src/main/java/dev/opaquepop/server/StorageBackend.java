@@ -121,7 +121,7 @@ final class StorageBackend implements AutoCloseable {
                 String prefix = config.redisKeyPrefix();
                 sessions = new RedisSessionStore(redis, prefix, sealer, config.clock());
                 pendingLogins = new RedisPendingLoginStore(redis, prefix, sealer, config.clock());
-                nonces = new RedisNonceStore(redis, prefix);
+                nonces = new RedisNonceStore(redis, prefix, config.callLimits(), config.clock());
                 limits = new RedisLimitStorage(redis, prefix, setup, config.clock(), config.redisTimeout());
                 dependencies.add(new Readiness.Dependency("sessions", "redis", redis::probe));
                 ephemeral = display + " prefix=" + prefix;
@@ -130,7 +130,8 @@ final class StorageBackend implements AutoCloseable {
                 sessions = new MemorySessionStore(config.maxSessions(), config.clock(), ticker);
                 pendingLogins = new MemoryPendingLoginStore(
                         config.maxPendingLogins(), config.loginTtl(), config.clock(), ticker);
-                nonces = new MemoryNonceStore(config.nonceCapacity(), ticker);
+                nonces = new MemoryNonceStore(
+                        config.nonceCapacity(), config.callLimits(), config.maxSessions(), config.clock(), ticker);
                 limits = new MemoryLimitStorage(config.maxRateLimitBuckets(), config.clock(), ticker);
                 dependencies.add(new Readiness.Dependency("sessions", "memory", null));
                 ephemeral = "memory";

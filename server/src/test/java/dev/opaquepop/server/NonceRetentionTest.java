@@ -14,7 +14,6 @@ import dev.opaquepop.pop.PopVerificationException;
 import dev.opaquepop.pop.PopVerifier;
 import dev.opaquepop.pop.SignedRequest;
 import dev.opaquepop.server.store.memory.MemoryNonceStore;
-import dev.opaquepop.server.store.redis.RedisConnection;
 import dev.opaquepop.server.store.redis.RedisNonceStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,10 +54,7 @@ class NonceRetentionTest {
 
     @Test
     void inRedis_theNonceIsKeptUntilTheTimestampCanNoLongerPass() throws Exception {
-        SharedInfrastructure.assumeAvailable();
-        try (Namespace namespace = SharedInfrastructure.newNamespace();
-                RedisConnection redis =
-                        RedisConnection.open(SharedInfrastructure.REDIS_URL, Duration.ofSeconds(5), "test redis")) {
+        SharedInfrastructure.withRedis((namespace, redis) -> {
             PopVerifier verifier = verifier(new RedisNonceStore(redis, namespace.prefix));
             at(WINDOW.negated());
             verifier.verify(signedAt(STAMPED));
@@ -72,7 +68,7 @@ class NonceRetentionTest {
             assertThat(namespace.keys("*").stream().map(k -> namespace.redis().pttl(k)))
                     .singleElement()
                     .satisfies(ttl -> assertThat(ttl).isBetween(expected - 5_000, expected));
-        }
+        });
     }
 
     private PopVerifier verifier(NonceStore nonces) {

@@ -3,6 +3,7 @@ package dev.opaquepop.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.opaquepop.server.limit.CallLimits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,9 @@ class ServerConfigTest {
         assertThat(config.rateLimit()).isTrue();
         assertThat(config.loginLimitUser()).hasToString("5/30s,10/2m,20/15m");
         assertThat(config.loginLimitAddress()).hasToString("50/1s,500/30s");
+        assertThat(config.loginLimitIpv6Block()).hasToString("200/1s,2000/10s");
+        // 1000 calls a second per session, 2000 per user, 100 000 nonces per session per 66 s (2 x 30 s + 1 s + 5 s).
+        assertThat(config.callLimits()).isEqualTo(new CallLimits(1000, 2000, 100_000, Duration.ofSeconds(66)));
         assertThat(config.registerLimitAddress()).hasToString("10/30s,200/10m");
         assertThat(config.knownAddressTtl()).isEqualTo(Duration.ofDays(30));
         assertThat(config.maxRateLimitBuckets()).isEqualTo(100_000);
@@ -66,6 +70,9 @@ class ServerConfigTest {
         assertThat(custom.rateLimit()).isFalse();
         assertThat(custom.trustedProxies()).containsExactly("10.0.0.0/8", "::1/128");
         assertThat(custom.toString()).contains("rateLimit=off");
+        assertThat(custom.callLimits().enabled())
+                .as("--rate-limit off: signed calls too")
+                .isFalse();
 
         for (Consumer<ServerConfig.Builder> invalid : List.<Consumer<ServerConfig.Builder>>of(
                 b -> b.loginLimitUser("5"),
@@ -74,6 +81,11 @@ class ServerConfigTest {
                 b -> b.knownAddressTtl(Duration.ofSeconds(59)),
                 b -> b.knownAddressTtl(Duration.ofDays(366)),
                 b -> b.maxRateLimitBuckets(0),
+                b -> b.loginLimitIpv6Block("5"),
+                b -> b.callLimitSession(0),
+                b -> b.callLimitUser(1_000_001),
+                b -> b.nonceQuotaSession(0),
+                b -> b.nonceQuotaSession(2_000_001),
                 b -> b.trustedProxies("10.0.0.0/33"))) {
             ServerConfig.Builder builder = ServerConfig.builder();
             invalid.accept(builder);

@@ -3,6 +3,7 @@ package dev.opaquepop.server;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.opaquepop.opaque.ServerSetup;
+import dev.opaquepop.server.store.redis.RedisConnection;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -104,6 +105,20 @@ final class SharedInfrastructure {
     /** A fresh namespace: its own schema and key prefix, and its own server setup shared by its instances. */
     static Namespace newNamespace() {
         return new Namespace();
+    }
+
+    /** A test body given a fresh namespace and a connection to the shared Redis, both closed after it. */
+    interface RedisBody {
+        void run(Namespace namespace, RedisConnection redis) throws Exception;
+    }
+
+    /** Runs {@code body} against the shared Redis (skipped, or failed on CI, when it is not there). */
+    static void withRedis(RedisBody body) throws Exception {
+        assumeAvailable();
+        try (Namespace namespace = newNamespace();
+                RedisConnection redis = RedisConnection.open(REDIS_URL, Duration.ofSeconds(5), "test redis")) {
+            body.run(namespace, redis);
+        }
     }
 
     /** A fresh server setup, base64url. */

@@ -19,6 +19,7 @@ import dev.opaquepop.pop.PopVerificationException;
 import dev.opaquepop.server.Metrics;
 import dev.opaquepop.server.Readiness;
 import dev.opaquepop.server.Services;
+import dev.opaquepop.server.limit.CallLimitedException;
 import dev.opaquepop.server.limit.RateLimitedException;
 import dev.opaquepop.server.service.Amounts;
 import dev.opaquepop.server.service.AuthenticationFailedException;
@@ -149,6 +150,7 @@ public final class HttpApi {
 
         config.routes.exception(ApiException.class, (e, ctx) -> Problems.write(ctx, json, e));
         config.routes.exception(RateLimitedException.class, this::rateLimited);
+        config.routes.exception(CallLimitedException.class, (e, ctx) -> rateLimited(e.refusal(), ctx));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, json, fromJavalin(e)));
         config.routes.exception(StoreException.class, (e, ctx) -> unavailable(ctx, "storage", e));
         config.routes.exception(CapacityExceededException.class, (e, ctx) -> unavailable(ctx, "capacity", e));
@@ -282,7 +284,7 @@ public final class HttpApi {
 
     // ---- PoP-protected endpoints
 
-    private void requirePop(Context ctx) throws ApiException {
+    private void requirePop(Context ctx) throws ApiException, RateLimitedException {
         if (anyRepeated(ctx, POP_HEADERS)) {
             // Which copy would count? This server would take the first, another hop maybe the last: refuse both.
             metrics.popRejected(PopFailure.MALFORMED_CREDENTIALS.code());
@@ -306,6 +308,9 @@ public final class HttpApi {
                 body);
         try {
             Session session = services.sessions().authenticate(request, clientAddress(ctx));
+            // After the PoP checks, so only the user's own signed calls count (the session's counts are taken with
+            // its nonce, inside authenticate).
+            services.limits().signedCall(session.username());
             ctx.attribute(SESSION_ATTRIBUTE, session);
             ctx.attribute(NONCE_ATTRIBUTE, request.nonce());
         } catch (PopVerificationException e) {

@@ -12,4 +12,7 @@ public interface LimitStorage {
     TokenBuckets buckets(String name, LimitSpec spec);
 
     KnownAddresses knownAddresses(Duration ttl);
+
+    /** @param name the counters' name, distinct per limit ("call-user") */
+    WindowCounters windowCounters(String name, long limit, Duration window);
 }

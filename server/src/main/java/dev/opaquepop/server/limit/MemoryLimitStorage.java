@@ -42,6 +42,27 @@ public final class MemoryLimitStorage implements LimitStorage {
         return new Known(ttl);
     }
 
+    @Override
+    public WindowCounters windowCounters(String name, long limit, Duration window) {
+        Cache<String, FixedWindow> counts = Caffeine.newBuilder()
+                .maximumSize(maxBuckets)
+                .expireAfterAccess(window)
+                .ticker(ticker)
+                .build();
+        return subject -> {
+            FixedWindow count = counts.get(subject, s -> new FixedWindow(window));
+            long now = clock.millis();
+            synchronized (count) {
+                Duration wait = count.waitFor(now, limit);
+                if (!wait.isZero()) {
+                    return new TokenBuckets.Take(false, wait);
+                }
+                count.count(now);
+                return TokenBuckets.Take.TAKEN;
+            }
+        };
+    }
+
     private final class Buckets implements TokenBuckets {
         private final List<Bandwidth> bandwidths;
         private final Cache<String, Bucket> buckets;

@@ -22,6 +22,9 @@ import java.util.Optional;
  *       the per-address limit, since a site's many users share it. Given back on success like the address's.
  *   <li><b>Registrations per client network</b> ({@code register_address}): {@code register/start} and {@code
  *       register/finish} each take a token.
+ *   <li><b>Signed calls per user</b> ({@code call_user}): every signed call that passed its PoP checks counts
+ *       against its user's calls in the current second, all sessions together ({@link CallLimits}; the per-session
+ *       rate and nonce quota are counted by the nonce store, with the claim).
  * </ul>
  *
  * With {@code --rate-limit off} every check passes ({@link #off()}).
@@ -38,6 +41,7 @@ public final class RateLimits {
     private final TokenBuckets loginBlock;
     private final TokenBuckets registerAddress;
     private final KnownAddresses known;
+    private final WindowCounters callUser;
 
     private RateLimits(
             TokenBuckets loginUser,
@@ -45,13 +49,15 @@ public final class RateLimits {
             TokenBuckets loginAddress,
             TokenBuckets loginBlock,
             TokenBuckets registerAddress,
-            KnownAddresses known) {
+            KnownAddresses known,
+            WindowCounters callUser) {
         this.loginUser = loginUser;
         this.loginPair = loginPair;
         this.loginAddress = loginAddress;
         this.loginBlock = loginBlock;
         this.registerAddress = registerAddress;
         this.known = known;
+        this.callUser = callUser;
     }
 
     /**
@@ -63,19 +69,21 @@ public final class RateLimits {
             LimitSpec loginAddress,
             LimitSpec loginIpv6Block,
             LimitSpec registerAddress,
-            Duration knownAddressTtl) {
+            Duration knownAddressTtl,
+            CallLimits calls) {
         return new RateLimits(
                 storage.buckets("login-user", loginUser),
                 storage.buckets("login-known", loginUser),
                 storage.buckets("login-address", loginAddress),
                 storage.buckets("login-block", loginIpv6Block),
                 storage.buckets("register-address", registerAddress),
-                knownAddressTtl.isZero() ? null : storage.knownAddresses(knownAddressTtl));
+                knownAddressTtl.isZero() ? null : storage.knownAddresses(knownAddressTtl),
+                calls.enabled() ? storage.windowCounters("call-user", calls.perUser(), CallLimits.RATE_WINDOW) : null);
     }
 
     /** No limits at all ({@code --rate-limit off}, for load tests). */
     public static RateLimits off() {
-        return new RateLimits(null, null, null, null, null, null);
+        return new RateLimits(null, null, null, null, null, null, null);
     }
 
     public boolean enabled() {
@@ -150,6 +158,21 @@ public final class RateLimits {
         TokenBuckets.Take take = registerAddress.take(ClientAddresses.network(address));
         if (!take.taken()) {
             throw new RateLimitedException(REGISTER_ADDRESS, take.retryAfter());
+        }
+    }
+
+    /**
+     * Counts a signed call of {@code username} that passed its PoP checks.
+     *
+     * @throws RateLimitedException when the user's calls in this second reached the limit
+     */
+    public void signedCall(String username) throws RateLimitedException {
+        if (callUser == null) {
+            return;
+        }
+        TokenBuckets.Take take = callUser.take(username);
+        if (!take.taken()) {
+            throw new RateLimitedException(CallLimits.CALL_USER, take.retryAfter());
         }
     }
 

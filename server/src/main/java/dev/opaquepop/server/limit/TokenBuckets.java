@@ -18,7 +18,7 @@ public interface TokenBuckets {
 
     /** The answer of {@link #take}: taken, or the wait until a token is there. */
     record Take(boolean taken, Duration retryAfter) {
-        static final Take TAKEN = new Take(true, Duration.ZERO);
+        public static final Take TAKEN = new Take(true, Duration.ZERO);
 
         static Take refused(long nanosToWait) {
             return new Take(false, Duration.ofNanos(Math.max(1, nanosToWait)));

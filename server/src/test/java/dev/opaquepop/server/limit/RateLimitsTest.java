@@ -27,7 +27,8 @@ class RateLimitsTest {
                 LimitSpec.parse("--login-limit-address", loginAddress),
                 LimitSpec.parse("--login-limit-ipv6-block", ServerConfig.Builder.DEFAULT_LOGIN_LIMIT_IPV6_BLOCK),
                 LimitSpec.parse("--register-limit-address", registerAddress),
-                knownTtl);
+                knownTtl,
+                CallLimits.off());
     }
 
     private RateLimits defaults() {
@@ -203,7 +204,8 @@ class RateLimitsTest {
                 LimitSpec.parse("--login-limit-address", "2/1h"),
                 LimitSpec.parse("--login-limit-ipv6-block", "5/1m"),
                 LimitSpec.parse("--register-limit-address", "2/1h"),
-                Duration.ZERO);
+                Duration.ZERO,
+                CallLimits.off());
         for (int subnet = 0; subnet < 5; subnet++) {
             limits.loginStarting("u" + subnet, "2001:db8:7:" + Integer.toHexString(subnet) + "::1");
         }

@@ -9,7 +9,9 @@ import dev.opaquepop.server.store.SessionIds;
  *
  * <pre>
  * &lt;prefix&gt;{s:&lt;sha256(session id)&gt;}:session          sealed session (user, PoP key, times); TTL = expiry + grace
- * &lt;prefix&gt;{s:&lt;sha256(session id)&gt;}:nonce:&lt;nonce&gt;    "1", set once with NX; TTL = twice the PoP window
+ * &lt;prefix&gt;{s:&lt;sha256(session id)&gt;}:nonce:&lt;nonce&gt;    "1", set once; TTL = until its X-TS cannot pass + margin
+ * &lt;prefix&gt;{s:&lt;sha256(session id)&gt;}:calls:&lt;second&gt;   the session's signed calls in that second; TTL = 7 s
+ * &lt;prefix&gt;{s:&lt;sha256(session id)&gt;}:quota:&lt;period&gt;   its nonces in that quota period; TTL = 2 periods + 5 s
  * &lt;prefix&gt;{l:&lt;sha256(login id)&gt;}:login               sealed pending login (user, OPAQUE state); TTL = login TTL
  * &lt;prefix&gt;{u:&lt;user tag&gt;}:sessions               sorted set: sha256(session id) by creation (ms); TTL = the
  *                                                   latest absolute session end + grace
@@ -48,6 +50,16 @@ final class RedisKeys {
     /** @param nonce already validated by the PoP verifier: 16 to 64 characters of {@code [A-Za-z0-9_-]} */
     String nonce(String sessionId, String nonce) {
         return prefix + "{s:" + SessionIds.hash(sessionId) + "}:nonce:" + nonce;
+    }
+
+    /** @param second the epoch second: the session's calls in it; {@code idHash} as {@link #sessionByHash} */
+    String sessionCalls(String idHash, long second) {
+        return prefix + "{s:" + idHash + "}:calls:" + second;
+    }
+
+    /** @param period the index of a nonce quota period since the epoch: the session's nonces in it */
+    String sessionNonceCount(String idHash, long period) {
+        return prefix + "{s:" + idHash + "}:quota:" + period;
     }
 
     String login(String loginId) {
