@@ -91,7 +91,8 @@ public final class OpaquePopServer implements AutoCloseable {
             warnAboutInstanceLocalState(config);
             if (!config.rateLimit()) {
                 LOG.warn("rate limits are off (--rate-limit off): nothing slows down online password guessing, mass"
-                        + " registration or one connection's request rate; use this for load tests only");
+                        + " registration, one account's signed calls or one connection's request rate; use this for"
+                        + " load tests only");
             }
             logTransport(config);
             LOG.info(
