@@ -18,6 +18,7 @@ import java.util.Optional;
  */
 final class FileKnownServers implements KnownServers {
     private static final String FORMAT = "opaque-pop-known-servers-v1";
+    private static final int PUBLIC_KEY_LENGTH = 32;
 
     private final Path file;
 
@@ -27,13 +28,31 @@ final class FileKnownServers implements KnownServers {
 
     @Override
     public Optional<KnownServer> find(URI server) throws IOException {
-        return Optional.ofNullable(readAll().get(server.toString()));
+        return Optional.ofNullable(readAll().get(key(server)));
     }
 
     @Override
     public synchronized void remember(URI server, KnownServer known) throws IOException {
         Map<String, KnownServer> servers = readAll();
-        servers.put(server.toString(), known);
+        servers.put(key(server), known);
+        writeAll(servers);
+    }
+
+    @Override
+    public synchronized boolean forget(URI server) throws IOException {
+        Map<String, KnownServer> servers = readAll();
+        if (servers.remove(key(server)) == null) {
+            return false;
+        }
+        writeAll(servers);
+        return true;
+    }
+
+    private static String key(URI server) {
+        return KnownServers.identity(server).toString();
+    }
+
+    private void writeAll(Map<String, KnownServer> servers) throws IOException {
         Map<String, Object> entries = new LinkedHashMap<>();
         servers.forEach((uri, entry) -> entries.put(
                 uri,
@@ -63,10 +82,11 @@ final class FileKnownServers implements KnownServers {
                 if (!value.isObject()) {
                     throw new Json.JsonFormatException("each server must be an object");
                 }
-                servers.put(
-                        entry.getKey(),
-                        new KnownServer(
-                                Json.base64Url(value, "server_public_key"), KsfJson.read(Json.object(value, "ksf"))));
+                byte[] key = Json.base64Url(value, "server_public_key");
+                if (key.length != PUBLIC_KEY_LENGTH) {
+                    throw new Json.JsonFormatException("a server_public_key is not 32 bytes");
+                }
+                servers.put(entry.getKey(), new KnownServer(key, KsfJson.read(Json.object(value, "ksf"))));
             }
         } catch (Json.JsonFormatException | OpaquePopClientException e) {
             // Failing closed: a damaged file must not silently turn every server into a first contact.
