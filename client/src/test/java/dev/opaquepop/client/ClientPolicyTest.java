@@ -130,12 +130,8 @@ class ClientPolicyTest {
 
     @Test
     void trustOnFirstUse_refusesAnotherKeyLater() throws Exception {
-        KnownServers known = KnownServers.inMemory();
-        try (OpaquePopClient first = cheapClient(known)) {
-            first.register("alice", PASSWORD);
-        }
+        KnownServers known = aliceRegisteredAtFirstContact();
         assertThat(known.find(server.uri())).isPresent();
-        server.paths.clear();
         byte[] other = server.serverPublicKey();
         other[5] ^= 1;
         server.advertisedKey = other;
@@ -150,11 +146,7 @@ class ClientPolicyTest {
 
     @Test
     void trustOnFirstUse_refusesAnotherKsfLater() throws Exception {
-        KnownServers known = KnownServers.inMemory();
-        try (OpaquePopClient first = cheapClient(known)) {
-            first.register("alice", PASSWORD);
-        }
-        server.paths.clear();
+        KnownServers known = aliceRegisteredAtFirstContact();
         server.iterations = 2;
 
         try (OpaquePopClient later = cheapClient(known)) {
@@ -233,11 +225,7 @@ class ClientPolicyTest {
 
     @Test
     void discovery_failsClosed_onAMalformedDocument_evenWithAStoredKey() throws Exception {
-        KnownServers known = KnownServers.inMemory();
-        try (OpaquePopClient first = cheapClient(known)) {
-            first.register("alice", PASSWORD);
-        }
-        server.paths.clear();
+        KnownServers known = aliceRegisteredAtFirstContact();
         for (String body : List.of("{", "[]", "{\"protocol\": \"opaque-pop-v1\"}")) {
             server.wellKnownBody = body;
             try (OpaquePopClient later = cheapClient(known)) {
@@ -254,11 +242,7 @@ class ClientPolicyTest {
         impostor[7] ^= 1;
         KnownServers known = KnownServers.inMemory();
         known.remember(server.uri(), new KnownServer(impostor, Argon2idKsf.of(FakeServer.MEMORY_KIB, 1, 1)));
-        try (OpaquePopClient pinned = OpaquePopClient.builder(server.uri())
-                .ksfPolicy(OpaquePopClientTest.CHEAP)
-                .knownServers(known)
-                .pinServerKey(server.serverPublicKey())
-                .build()) {
+        try (OpaquePopClient pinned = pinnedClient(known, server.serverPublicKey())) {
             pinned.register("alice", PASSWORD);
         }
         assertThat(known.find(server.uri()))
@@ -271,16 +255,9 @@ class ClientPolicyTest {
 
     @Test
     void aPin_stillRefusesAKsfChangedBehindTheSameKey() throws Exception {
-        KnownServers known = KnownServers.inMemory();
-        try (OpaquePopClient first = cheapClient(known)) {
-            first.register("alice", PASSWORD);
-        }
+        KnownServers known = aliceRegisteredAtFirstContact();
         server.iterations = 2;
-        try (OpaquePopClient pinned = OpaquePopClient.builder(server.uri())
-                .ksfPolicy(OpaquePopClientTest.CHEAP)
-                .knownServers(known)
-                .pinServerKey(server.serverPublicKey())
-                .build()) {
+        try (OpaquePopClient pinned = pinnedClient(known, server.serverPublicKey())) {
             assertRefused(() -> pinned.login("alice", PASSWORD), "server_changed", "t=2");
         }
     }
@@ -343,6 +320,24 @@ class ClientPolicyTest {
         try (OpaquePopClient client = cheapClient(KnownServers.file(file))) {
             assertRefused(() -> client.register("alice", PASSWORD), "known_servers_error", "not 32 bytes");
         }
+    }
+
+    /** An in-memory store after alice registered at the first contact; the fake server's log starts afresh. */
+    private KnownServers aliceRegisteredAtFirstContact() throws OpaquePopClientException {
+        KnownServers known = KnownServers.inMemory();
+        try (OpaquePopClient first = cheapClient(known)) {
+            first.register("alice", PASSWORD);
+        }
+        server.paths.clear();
+        return known;
+    }
+
+    private OpaquePopClient pinnedClient(KnownServers known, byte[] key) {
+        return OpaquePopClient.builder(server.uri())
+                .ksfPolicy(OpaquePopClientTest.CHEAP)
+                .knownServers(known)
+                .pinServerKey(key)
+                .build();
     }
 
     private OpaquePopClient cheapClient(KnownServers known) {
