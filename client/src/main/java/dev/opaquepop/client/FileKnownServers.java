@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * {@link KnownServers#file(Path)}: {@code {"format": "opaque-pop-known-servers-v1", "servers": {"<base URI>":
- * {"server_public_key", "ksf": {...}}}}}. Read on every lookup, so an entry removed by hand takes effect at once.
+ * {"server_public_key", "ksf": {...}}}}}. Read on every lookup, so an entry removed by hand takes effect at once;
+ * an entry's URI is read as the {@link KnownServers#identity} it names, however it is spelled.
  */
 final class FileKnownServers implements KnownServers {
     private static final String FORMAT = "opaque-pop-known-servers-v1";
@@ -52,6 +53,14 @@ final class FileKnownServers implements KnownServers {
         return KnownServers.identity(server).toString();
     }
 
+    private static String storedKey(String server) throws Json.JsonFormatException {
+        try {
+            return key(URI.create(server));
+        } catch (IllegalArgumentException e) {
+            throw new Json.JsonFormatException("an entry is not a server base URI");
+        }
+    }
+
     private void writeAll(Map<String, KnownServer> servers) throws IOException {
         Map<String, Object> entries = new LinkedHashMap<>();
         servers.forEach((uri, entry) -> entries.put(
@@ -86,7 +95,12 @@ final class FileKnownServers implements KnownServers {
                 if (key.length != PUBLIC_KEY_LENGTH) {
                     throw new Json.JsonFormatException("a server_public_key is not 32 bytes");
                 }
-                servers.put(entry.getKey(), new KnownServer(key, KsfJson.read(Json.object(value, "ksf"))));
+                KnownServer known = new KnownServer(key, KsfJson.read(Json.object(value, "ksf")));
+                // A hand-edited entry may spell the server another way: it still names the same server.
+                KnownServer earlier = servers.put(storedKey(entry.getKey()), known);
+                if (earlier != null && !earlier.equals(known)) {
+                    throw new Json.JsonFormatException("two entries for one server disagree");
+                }
             }
         } catch (Json.JsonFormatException | OpaquePopClientException e) {
             // Failing closed: a damaged file must not silently turn every server into a first contact.

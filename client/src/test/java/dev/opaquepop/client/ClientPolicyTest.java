@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opaquepop.opaque.Argon2idKsf;
+import dev.opaquepop.pop.Base64Url;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -310,16 +311,43 @@ class ClientPolicyTest {
     }
 
     @Test
-    void aStoredKeyOfTheWrongLength_isADamagedFile(@TempDir Path dir) throws Exception {
+    void aKnownServersFile_readsEachEntryAsTheServerItNames(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("known-servers.json");
+        byte[] other = server.serverPublicKey();
+        other[2] ^= 1;
+        String spelled = "HTTP://127.0.0.1:" + server.uri().getPort() + "/";
+        Files.writeString(file, knownServersJson(entry(spelled, other)));
+        try (OpaquePopClient client = cheapClient(KnownServers.file(file))) {
+            assertRefused(() -> client.register("alice", PASSWORD), "server_key_mismatch");
+        }
         Files.writeString(
                 file,
-                "{\"format\": \"opaque-pop-known-servers-v1\", \"servers\": {\"" + server.uri()
-                        + "\": {\"server_public_key\": \"AAAA\", \"ksf\": {\"algorithm\": \"argon2id\","
-                        + " \"memory_kib\": 1024, \"iterations\": 1, \"parallelism\": 1}}}}");
+                knownServersJson(
+                        entry(spelled, other) + ", " + entry(server.uri().toString(), server.serverPublicKey())));
+        try (OpaquePopClient client = cheapClient(KnownServers.file(file))) {
+            assertRefused(() -> client.register("alice", PASSWORD), "known_servers_error", "disagree");
+        }
+        assertThat(server.paths).containsOnly("/.well-known/opaque-pop");
+    }
+
+    @Test
+    void aStoredKeyOfTheWrongLength_isADamagedFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("known-servers.json");
+        Files.writeString(file, knownServersJson(entry(server.uri().toString(), new byte[3])));
         try (OpaquePopClient client = cheapClient(KnownServers.file(file))) {
             assertRefused(() -> client.register("alice", PASSWORD), "known_servers_error", "not 32 bytes");
         }
+    }
+
+    private static String knownServersJson(String entries) {
+        return "{\"format\": \"opaque-pop-known-servers-v1\", \"servers\": {" + entries + "}}";
+    }
+
+    /** One server's entry, with the fake server's KSF. */
+    private static String entry(String server, byte[] key) {
+        return "\"" + server + "\": {\"server_public_key\": \"" + Base64Url.encode(key)
+                + "\", \"ksf\": {\"algorithm\": \"argon2id\", \"memory_kib\": 1024, \"iterations\": 1,"
+                + " \"parallelism\": 1}}";
     }
 
     /** An in-memory store after alice registered at the first contact; the fake server's log starts afresh. */
