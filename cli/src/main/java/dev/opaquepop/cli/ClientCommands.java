@@ -65,6 +65,10 @@ final class ClientCommands {
                 return System.lineSeparator()
                         + "(a self-signed or private-CA server certificate must be given with --cacert PEM)";
             }
+            if (e.code().equals(OpaquePopClientException.SERVER_KEY_MISMATCH) && options.policy.pinsKey()) {
+                return System.lineSeparator() + "(check the --server-key you gave with the server's operator;"
+                        + " if it is right, another server is answering in this one's place)";
+            }
             if (e.code().equals(OpaquePopClientException.SERVER_KEY_MISMATCH)
                     || e.code().equals(OpaquePopClientException.SERVER_CHANGED)) {
                 return System.lineSeparator() + "(what this client stored at the first contact is in "

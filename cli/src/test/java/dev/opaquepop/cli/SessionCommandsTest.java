@@ -265,7 +265,9 @@ class SessionCommandsTest {
         String[] login = {"login", "--username", "alice", "--session-file", file.toString(), "--server-key"};
         Run wrong = cli(env, null, with(login, Base64Url.encode(new byte[32])));
         assertThat(wrong.exitCode()).as(wrong.out()).isEqualTo(1);
-        assertThat(wrong.out()).contains("server_key_mismatch", "pinned");
+        assertThat(wrong.out())
+                .contains("server_key_mismatch", "pinned", "check the --server-key you gave")
+                .doesNotContain("forget-server");
 
         Run right =
                 cli(env, null, with(login, Base64Url.encode(client.serverInfo().serverPublicKey())));
