@@ -65,11 +65,16 @@ final class ClientCommands {
                 return System.lineSeparator()
                         + "(a self-signed or private-CA server certificate must be given with --cacert PEM)";
             }
+            if (e.code().equals(OpaquePopClientException.SERVER_KEY_MISMATCH) && options.policy.pinsKey()) {
+                return System.lineSeparator() + "(check the --server-key you gave with the server's operator;"
+                        + " if it is right, another server is answering in this one's place)";
+            }
             if (e.code().equals(OpaquePopClientException.SERVER_KEY_MISMATCH)
                     || e.code().equals(OpaquePopClientException.SERVER_CHANGED)) {
                 return System.lineSeparator() + "(what this client stored at the first contact is in "
-                        + options.knownServersFile() + "; remove the entry for " + options.server
-                        + " only after checking the change with the server's operator)";
+                        + options.knownServersFile() + "; only after checking the change with the server's operator,"
+                        + " run 'opaque-pop forget-server --server " + options.server
+                        + "' or pin the key they give you with --server-key)";
             }
             if (e.code().equals(OpaquePopClientException.WEAK_KSF)) {
                 return System.lineSeparator() + "(--insecure-allow-weak-ksf accepts it, for a test server only)";
@@ -97,9 +102,19 @@ final class ClientCommands {
             return session().username();
         }
 
+        /**
+         * Reads a password once the server passed the client's checks (KSF, key, plain HTTP), so that nobody types
+         * a password for a server the client then refuses.
+         */
+        static byte[] password(OpaquePopClient client, String prompt, boolean confirm, String environment)
+                throws OpaquePopClientException {
+            client.serverInfo();
+            return Passwords.read(prompt, confirm, environment);
+        }
+
         /** Logs in afresh with the current password, as the server wants a recent login for sensitive changes. */
         ClientSession freshLogin(OpaquePopClient client, String username) throws OpaquePopClientException {
-            byte[] password = Passwords.read("current password for " + username, false);
+            byte[] password = password(client, "current password for " + username, false, Passwords.ENVIRONMENT);
             try {
                 return client.login(username, password);
             } finally {
@@ -115,7 +130,7 @@ final class ClientCommands {
 
         @Override
         int run(OpaquePopClient client) throws OpaquePopClientException, IOException {
-            byte[] password = Passwords.read("new password for " + username, true);
+            byte[] password = password(client, "new password for " + username, true, Passwords.ENVIRONMENT);
             try {
                 client.register(username, password);
             } finally {
@@ -136,7 +151,7 @@ final class ClientCommands {
 
         @Override
         int run(OpaquePopClient client) throws OpaquePopClientException, IOException {
-            byte[] password = Passwords.read("password for " + username, false);
+            byte[] password = password(client, "password for " + username, false, Passwords.ENVIRONMENT);
             ClientSession session;
             try {
                 session = client.login(username, password);

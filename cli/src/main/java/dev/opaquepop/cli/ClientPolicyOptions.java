@@ -33,8 +33,13 @@ final class ClientPolicyOptions {
     /** The lowest floor Argon2id itself allows: 8 KiB, one pass. */
     private static final KsfPolicy WEAK = KsfPolicy.insecureFloor(8, 1);
 
+    /** Whether {@code --server-key} (or its environment variable) pins the server's key. */
+    boolean pinsKey() {
+        return serverKey != null && !serverKey.isBlank();
+    }
+
     OpaquePopClient.Builder applyTo(OpaquePopClient.Builder builder) {
-        if (serverKey != null && !serverKey.isBlank()) {
+        if (pinsKey()) {
             byte[] key;
             try {
                 key = Base64Url.decode(serverKey.strip());

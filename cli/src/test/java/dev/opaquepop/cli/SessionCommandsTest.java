@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opaquepop.client.ClientSession;
+import dev.opaquepop.client.KnownServer;
+import dev.opaquepop.client.KnownServers;
 import dev.opaquepop.client.KsfPolicy;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
@@ -216,13 +218,56 @@ class SessionCommandsTest {
     }
 
     @Test
+    void forgetServer_letsTheNextLoginTrustTheServerAgain() throws Exception {
+        Path file = directory.resolve("forget").resolve("session.json");
+        Map<String, String> env = Map.of("OPAQUE_POP_PASSWORD", new String(PASSWORD, UTF_8));
+        Path known = file.resolveSibling("known-servers.json");
+        byte[] other = client.serverInfo().serverPublicKey();
+        other[0] ^= 1;
+        // What an earlier first contact with another server left behind.
+        KnownServers.file(known)
+                .remember(base, new KnownServer(other, client.serverInfo().ksf()));
+        Run refused = cli(env, null, "login", "--username", "alice", "--session-file", file.toString());
+        assertThat(refused.exitCode()).as(refused.out()).isEqualTo(1);
+        assertThat(refused.out()).contains("server_key_mismatch", "opaque-pop forget-server --server " + base);
+
+        Run forgot = cli(env, null, "forget-server", "--session-file", file.toString());
+        assertThat(forgot.exitCode()).as(forgot.out()).isZero();
+        assertThat(forgot.out()).contains("forgot " + base);
+        Run again = cli(env, null, "forget-server", "--session-file", file.toString());
+        assertThat(again.out()).contains("nothing was stored for " + base);
+
+        Run login = cli(env, null, "login", "--username", "alice", "--session-file", file.toString());
+        assertThat(login.exitCode()).as(login.out()).isZero();
+        byte[] key = client.serverInfo().serverPublicKey();
+        assertThat(KnownServers.file(known).find(base))
+                .hasValueSatisfying(k -> assertThat(k.publicKey()).isEqualTo(key));
+    }
+
+    @Test
+    void theServer_isCheckedBeforeAPasswordIsAskedFor() throws Exception {
+        // No password in the environment and nothing on standard input: a prompt would fail with "no password".
+        Run refused = cliStrict(
+                Map.of(),
+                "register",
+                "--username",
+                "bob",
+                "--session-file",
+                directory.resolve("s.json").toString());
+        assertThat(refused.exitCode()).as(refused.out()).isEqualTo(1);
+        assertThat(refused.out()).contains("weak_ksf").doesNotContain("no password entered", "no terminal");
+    }
+
+    @Test
     void aPinnedServerKey_mustMatchFromTheFirstContact() throws Exception {
         Map<String, String> env = Map.of("OPAQUE_POP_PASSWORD", new String(PASSWORD, UTF_8));
         Path file = directory.resolve("pinned").resolve("session.json");
         String[] login = {"login", "--username", "alice", "--session-file", file.toString(), "--server-key"};
         Run wrong = cli(env, null, with(login, Base64Url.encode(new byte[32])));
         assertThat(wrong.exitCode()).as(wrong.out()).isEqualTo(1);
-        assertThat(wrong.out()).contains("server_key_mismatch", "pinned");
+        assertThat(wrong.out())
+                .contains("server_key_mismatch", "pinned", "check the --server-key you gave")
+                .doesNotContain("forget-server");
 
         Run right =
                 cli(env, null, with(login, Base64Url.encode(client.serverInfo().serverPublicKey())));

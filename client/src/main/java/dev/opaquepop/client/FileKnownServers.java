@@ -14,10 +14,12 @@ import java.util.Optional;
 
 /**
  * {@link KnownServers#file(Path)}: {@code {"format": "opaque-pop-known-servers-v1", "servers": {"<base URI>":
- * {"server_public_key", "ksf": {...}}}}}. Read on every lookup, so an entry removed by hand takes effect at once.
+ * {"server_public_key", "ksf": {...}}}}}. Read on every lookup, so an entry removed by hand takes effect at once;
+ * an entry's URI is read as the {@link KnownServers#identity} it names, however it is spelled.
  */
 final class FileKnownServers implements KnownServers {
     private static final String FORMAT = "opaque-pop-known-servers-v1";
+    private static final int PUBLIC_KEY_LENGTH = 32;
 
     private final Path file;
 
@@ -27,13 +29,39 @@ final class FileKnownServers implements KnownServers {
 
     @Override
     public Optional<KnownServer> find(URI server) throws IOException {
-        return Optional.ofNullable(readAll().get(server.toString()));
+        return Optional.ofNullable(readAll().get(key(server)));
     }
 
     @Override
     public synchronized void remember(URI server, KnownServer known) throws IOException {
         Map<String, KnownServer> servers = readAll();
-        servers.put(server.toString(), known);
+        servers.put(key(server), known);
+        writeAll(servers);
+    }
+
+    @Override
+    public synchronized boolean forget(URI server) throws IOException {
+        Map<String, KnownServer> servers = readAll();
+        if (servers.remove(key(server)) == null) {
+            return false;
+        }
+        writeAll(servers);
+        return true;
+    }
+
+    private static String key(URI server) {
+        return KnownServers.identity(server).toString();
+    }
+
+    private static String storedKey(String server) throws Json.JsonFormatException {
+        try {
+            return key(URI.create(server));
+        } catch (IllegalArgumentException e) {
+            throw new Json.JsonFormatException("an entry is not a server base URI");
+        }
+    }
+
+    private void writeAll(Map<String, KnownServer> servers) throws IOException {
         Map<String, Object> entries = new LinkedHashMap<>();
         servers.forEach((uri, entry) -> entries.put(
                 uri,
@@ -63,10 +91,16 @@ final class FileKnownServers implements KnownServers {
                 if (!value.isObject()) {
                     throw new Json.JsonFormatException("each server must be an object");
                 }
-                servers.put(
-                        entry.getKey(),
-                        new KnownServer(
-                                Json.base64Url(value, "server_public_key"), KsfJson.read(Json.object(value, "ksf"))));
+                byte[] key = Json.base64Url(value, "server_public_key");
+                if (key.length != PUBLIC_KEY_LENGTH) {
+                    throw new Json.JsonFormatException("a server_public_key is not 32 bytes");
+                }
+                KnownServer known = new KnownServer(key, KsfJson.read(Json.object(value, "ksf")));
+                // A hand-edited entry may spell the server another way: it still names the same server.
+                KnownServer earlier = servers.put(storedKey(entry.getKey()), known);
+                if (earlier != null && !earlier.equals(known)) {
+                    throw new Json.JsonFormatException("two entries for one server disagree");
+                }
             }
         } catch (Json.JsonFormatException | OpaquePopClientException e) {
             // Failing closed: a damaged file must not silently turn every server into a first contact.

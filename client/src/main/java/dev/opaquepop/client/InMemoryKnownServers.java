@@ -11,11 +11,16 @@ final class InMemoryKnownServers implements KnownServers {
 
     @Override
     public Optional<KnownServer> find(URI server) {
-        return Optional.ofNullable(servers.get(server));
+        return Optional.ofNullable(servers.get(KnownServers.identity(server)));
     }
 
     @Override
     public void remember(URI server, KnownServer known) {
-        servers.put(server, known);
+        servers.put(KnownServers.identity(server), known);
+    }
+
+    @Override
+    public boolean forget(URI server) {
+        return servers.remove(KnownServers.identity(server)) != null;
     }
 }

@@ -71,6 +71,15 @@ final class Json {
         return value.longValue();
     }
 
+    /** A positive integer of up to 64 bits, for a value the caller bounds itself. */
+    static long positiveLong(JsonNode object, String field) throws JsonFormatException {
+        long value = integer(object, field);
+        if (value < 1) {
+            throw new JsonFormatException("field \"" + field + "\" must be a positive integer");
+        }
+        return value;
+    }
+
     static int positiveInt(JsonNode object, String field) throws JsonFormatException {
         long value = integer(object, field);
         if (value < 1 || value > Integer.MAX_VALUE) {

@@ -13,7 +13,8 @@ final class KsfJson {
     private KsfJson() {}
 
     /**
-     * @throws OpaquePopClientException {@code unsupported_server} for another algorithm
+     * @throws OpaquePopClientException {@code unsupported_server} for another algorithm; {@code ksf_too_costly}
+     *     for a parameter above {@link KsfPolicy}'s fixed ceiling, checked before the value is used at all
      * @throws Json.JsonFormatException for a missing field, or parameters Argon2id itself refuses
      */
     static Argon2idKsf read(JsonNode ksf) throws OpaquePopClientException, Json.JsonFormatException {
@@ -21,11 +22,13 @@ final class KsfJson {
             throw new OpaquePopClientException(
                     0, OpaquePopClientException.UNSUPPORTED_SERVER, "the server advertises an unsupported KSF");
         }
-        int memory = Json.positiveInt(ksf, "memory_kib");
-        int iterations = Json.positiveInt(ksf, "iterations");
-        int parallelism = Json.positiveInt(ksf, "parallelism");
+        long memory = Json.positiveLong(ksf, "memory_kib");
+        long iterations = Json.positiveLong(ksf, "iterations");
+        long parallelism = Json.positiveLong(ksf, "parallelism");
+        KsfPolicy.checkCeiling(memory, iterations, parallelism);
         try {
-            return Argon2idKsf.of(memory, iterations, parallelism);
+            // Within the ceiling, so each value fits an int.
+            return Argon2idKsf.of((int) memory, (int) iterations, (int) parallelism);
         } catch (IllegalArgumentException e) {
             throw new Json.JsonFormatException("Argon2id parameters out of range");
         }

@@ -24,7 +24,10 @@ import dev.opaquepop.opaque.Argon2idKsf;
 public final class KsfPolicy {
     /** The most memory the client spends on one Argon2id run: 1 GiB. */
     public static final int MAX_MEMORY_KIB = 1 << 20;
-    /** The most passes the client makes. */
+    /**
+     * The most passes the client makes: with the most memory, 85 times the protocol default's work (about 30 s
+     * on a 2-core machine where the default takes 0.35 s), a slow login but not a hang.
+     */
     public static final int MAX_ITERATIONS = 16;
     /** The most lanes the client runs. */
     public static final int MAX_PARALLELISM = 16;
@@ -75,20 +78,30 @@ public final class KsfPolicy {
         if (ksf.iterations() < minIterations) {
             throw weak("iterations " + ksf.iterations(), "at least " + minIterations);
         }
-        if (ksf.memoryKib() > MAX_MEMORY_KIB) {
-            throw tooCostly("memory " + ksf.memoryKib() + " KiB", "at most " + MAX_MEMORY_KIB + " KiB");
-        }
-        if (ksf.iterations() > MAX_ITERATIONS) {
-            throw tooCostly("iterations " + ksf.iterations(), "at most " + MAX_ITERATIONS);
-        }
-        if (ksf.parallelism() > MAX_PARALLELISM) {
-            throw tooCostly("parallelism " + ksf.parallelism(), "at most " + MAX_PARALLELISM);
-        }
+        checkCeiling(ksf.memoryKib(), ksf.iterations(), ksf.parallelism());
         long heapKib = (Runtime.getRuntime().maxMemory() - HEAP_HEADROOM_BYTES) / 1024;
         if (ksf.memoryKib() > heapKib) {
             throw tooCostly(
                     "memory " + ksf.memoryKib() + " KiB",
                     "at most the " + Math.max(heapKib, 0) + " KiB this JVM's heap has room for (raise -Xmx)");
+        }
+    }
+
+    /**
+     * The fixed ceiling alone, which the client also applies while it reads the parameters from JSON, so that no
+     * out-of-range value reaches Argon2id (values are longs: the JSON may hold more than an int).
+     *
+     * @throws OpaquePopClientException {@value OpaquePopClientException#KSF_TOO_COSTLY} naming the parameter
+     */
+    static void checkCeiling(long memoryKib, long iterations, long parallelism) throws OpaquePopClientException {
+        atMost("memory", memoryKib, MAX_MEMORY_KIB, " KiB");
+        atMost("iterations", iterations, MAX_ITERATIONS, "");
+        atMost("parallelism", parallelism, MAX_PARALLELISM, "");
+    }
+
+    private static void atMost(String name, long value, int max, String unit) throws OpaquePopClientException {
+        if (value > max) {
+            throw tooCostly(name + " " + value + unit, "at most " + max + unit);
         }
     }
 

@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -72,8 +71,7 @@ public final class OpaquePopClient implements AutoCloseable {
     private final Duration requestTimeout;
     private final Ksf ksfOverride;
     private final KsfPolicy ksfPolicy;
-    private final KnownServers knownServers;
-    private final byte[] pinnedKey;
+    private final ServerTrust trust;
     private final ProgressListener progress;
     private final PopSigner signer;
     // Only a document that passed every check is cached: after a failure the next call asks again.
@@ -94,8 +92,7 @@ public final class OpaquePopClient implements AutoCloseable {
         this.requestTimeout = builder.requestTimeout;
         this.ksfOverride = builder.ksfOverride;
         this.ksfPolicy = builder.ksfPolicy;
-        this.knownServers = builder.knownServers;
-        this.pinnedKey = builder.pinnedKey;
+        this.trust = new ServerTrust(baseUri, builder.knownServers, builder.pinnedKey);
         this.progress = builder.progress;
         this.signer = new PopSigner(builder.clock, builder.random);
     }
@@ -130,7 +127,7 @@ public final class OpaquePopClient implements AutoCloseable {
         if (ksfOverride == null) {
             ksfPolicy.check(info.ksf());
         }
-        trust(info);
+        trust.check(info);
         checkedInfo.compareAndSet(null, info);
         return info;
     }
@@ -157,40 +154,6 @@ public final class OpaquePopClient implements AutoCloseable {
                     baseUri + " does not serve /.well-known/opaque-pop, so its key and KSF are unknown");
         }
         return ServerInfo.parse(response.body());
-    }
-
-    /** The pinned key, or trust on first use: the first contact is stored, every later one must match it. */
-    private void trust(ServerInfo info) throws OpaquePopClientException {
-        byte[] key = info.serverPublicKey();
-        if (pinnedKey != null && !MessageDigest.isEqual(pinnedKey, key)) {
-            throw new OpaquePopClientException(
-                    0,
-                    OpaquePopClientException.SERVER_KEY_MISMATCH,
-                    baseUri + " advertises another key than the pinned one");
-        }
-        try {
-            Optional<KnownServer> known = knownServers.find(baseUri);
-            if (known.isEmpty()) {
-                knownServers.remember(baseUri, new KnownServer(key, info.ksf()));
-            } else if (!known.get().hasKey(key)) {
-                throw new OpaquePopClientException(
-                        0,
-                        OpaquePopClientException.SERVER_KEY_MISMATCH,
-                        baseUri + " advertises another key than at first contact: another server may be answering"
-                                + " in its place. If its operator really replaced the key, forget the server and"
-                                + " check the new key out of band");
-            } else if (!known.get().ksf().equals(info.ksf())) {
-                throw new OpaquePopClientException(
-                        0,
-                        OpaquePopClientException.SERVER_CHANGED,
-                        baseUri + " now asks for " + info.ksf() + ", not the "
-                                + known.get().ksf()
-                                + " of the first contact. If its operator really changed it, forget the server");
-            }
-        } catch (IOException e) {
-            throw new OpaquePopClientException(
-                    0, OpaquePopClientException.KNOWN_SERVERS_ERROR, "known servers: " + e.getMessage(), e);
-        }
     }
 
     /**

@@ -43,6 +43,23 @@ final class RequestTarget {
         return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     }
 
+    /**
+     * The server a base URI names, as trust on first use keys it: normalized, the scheme and host in lower case
+     * and a default port (80 for http, 443 for https) dropped, so that spellings of the same server share one
+     * entry. The path stays: two deployments under one host are two servers with their own keys.
+     *
+     * @throws IllegalArgumentException as {@link #normalizeBase}
+     */
+    static URI identity(URI base) {
+        URI normalized = normalizeBase(base);
+        String scheme = asciiLowerCase(normalized.getScheme());
+        int port = normalized.getPort();
+        boolean defaultPort = port == (scheme.equals("https") ? 443 : 80);
+        String authority = asciiLowerCase(normalized.getHost()) + (port == -1 || defaultPort ? "" : ":" + port);
+        String path = normalized.getRawPath() == null ? "" : normalized.getRawPath();
+        return URI.create(scheme + "://" + authority + path);
+    }
+
     /** Whether {@code base} is a plain {@code http://} URI. */
     static boolean isPlainHttp(URI base) {
         return base.getScheme() != null && asciiLowerCase(base.getScheme()).equals("http");

@@ -5,7 +5,8 @@
  * {@code /.well-known/opaque-pop} (its OPAQUE public key, context and Argon2id parameters) and checks it before
  * any password is used: the Argon2id parameters against a {@link dev.opaquepop.client.KsfPolicy}, the key against
  * a pinned one or, trusting on first use, against what {@link dev.opaquepop.client.KnownServers} stored at the
- * first contact; without the document it fails closed. {@link dev.opaquepop.client.OpaquePopClient#register} runs an OPAQUE registration (RFC 9807
+ * first contact (a pin replaces a different stored key; {@link dev.opaquepop.client.KnownServers#forget} is the
+ * way back after a legitimate change); without the document it fails closed. {@link dev.opaquepop.client.OpaquePopClient#register} runs an OPAQUE registration (RFC 9807
  * §5) over {@code /register/start} and {@code /register/finish}; the password never leaves the process.
  * {@link dev.opaquepop.client.OpaquePopClient#login} runs an OPAQUE login (§6) over {@code /login/start} and
  * {@code /login/finish}, checks the authenticated server key against the advertised one, and derives the

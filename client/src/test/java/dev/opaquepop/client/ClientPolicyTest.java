@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opaquepop.opaque.Argon2idKsf;
+import dev.opaquepop.pop.Base64Url;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -130,12 +131,8 @@ class ClientPolicyTest {
 
     @Test
     void trustOnFirstUse_refusesAnotherKeyLater() throws Exception {
-        KnownServers known = KnownServers.inMemory();
-        try (OpaquePopClient first = cheapClient(known)) {
-            first.register("alice", PASSWORD);
-        }
+        KnownServers known = aliceRegisteredAtFirstContact();
         assertThat(known.find(server.uri())).isPresent();
-        server.paths.clear();
         byte[] other = server.serverPublicKey();
         other[5] ^= 1;
         server.advertisedKey = other;
@@ -150,11 +147,7 @@ class ClientPolicyTest {
 
     @Test
     void trustOnFirstUse_refusesAnotherKsfLater() throws Exception {
-        KnownServers known = KnownServers.inMemory();
-        try (OpaquePopClient first = cheapClient(known)) {
-            first.register("alice", PASSWORD);
-        }
-        server.paths.clear();
+        KnownServers known = aliceRegisteredAtFirstContact();
         server.iterations = 2;
 
         try (OpaquePopClient later = cheapClient(known)) {
@@ -216,6 +209,165 @@ class ClientPolicyTest {
         assertThat(server.paths).isEqualTo(WELL_KNOWN_ONLY);
     }
 
+    @Test
+    void aKsfParameterBeyondTheCeiling_isRefusedWhileTheDocumentIsRead_evenWithAKsfOverride() throws Exception {
+        // More than an int holds: before the bound this was a malformed document, not a named parameter.
+        assertKsfRefused(1L << 40, 3, 4, "ksf_too_costly", "memory 1099511627776 KiB", "at most 1048576 KiB");
+        // A client that stretches with its own KSF still stores the advertised one: it must be sane too.
+        server.memoryKib = KsfPolicy.MAX_MEMORY_KIB * 2L;
+        server.paths.clear();
+        try (OpaquePopClient client = OpaquePopClient.builder(server.uri())
+                .ksfOverride(dev.opaquepop.opaque.Ksf.identityUnsafeForTestsOnly())
+                .build()) {
+            assertRefused(() -> client.register("alice", PASSWORD), "ksf_too_costly", "memory 2097152 KiB");
+        }
+        assertThat(server.paths).isEqualTo(WELL_KNOWN_ONLY);
+    }
+
+    @Test
+    void discovery_failsClosed_onAMalformedDocument_evenWithAStoredKey() throws Exception {
+        KnownServers known = aliceRegisteredAtFirstContact();
+        for (String body : List.of("{", "[]", "{\"protocol\": \"opaque-pop-v1\"}")) {
+            server.wellKnownBody = body;
+            try (OpaquePopClient later = cheapClient(known)) {
+                assertRefused(() -> later.login("alice", PASSWORD), "invalid_response", "/.well-known/opaque-pop");
+            }
+        }
+        assertThat(server.paths).containsOnly("/.well-known/opaque-pop");
+    }
+
+    @Test
+    void aPin_overridesWhatTrustOnFirstUseStored() throws Exception {
+        // The first contact reached an impostor; the user then got the real key from the operator.
+        byte[] impostor = server.serverPublicKey();
+        impostor[7] ^= 1;
+        KnownServers known = KnownServers.inMemory();
+        known.remember(server.uri(), new KnownServer(impostor, Argon2idKsf.of(FakeServer.MEMORY_KIB, 1, 1)));
+        try (OpaquePopClient pinned = pinnedClient(known, server.serverPublicKey())) {
+            pinned.register("alice", PASSWORD);
+        }
+        assertThat(known.find(server.uri()))
+                .hasValue(new KnownServer(server.serverPublicKey(), Argon2idKsf.of(FakeServer.MEMORY_KIB, 1, 1)));
+        // Later clients without the pin now trust the pinned key.
+        try (OpaquePopClient later = cheapClient(known)) {
+            later.login("alice", PASSWORD);
+        }
+    }
+
+    @Test
+    void aPin_stillRefusesAKsfChangedBehindTheSameKey() throws Exception {
+        KnownServers known = aliceRegisteredAtFirstContact();
+        server.iterations = 2;
+        try (OpaquePopClient pinned = pinnedClient(known, server.serverPublicKey())) {
+            assertRefused(() -> pinned.login("alice", PASSWORD), "server_changed", "t=2");
+        }
+    }
+
+    @Test
+    void spellingsOfOneServer_shareOneEntry() throws Exception {
+        assertThat(KnownServers.identity(URI.create("HTTPS://Bank.Example:443/")))
+                .isEqualTo(URI.create("https://bank.example"));
+        assertThat(KnownServers.identity(URI.create("http://H:80/App/"))).isEqualTo(URI.create("http://h/App"));
+        assertThat(KnownServers.identity(URI.create("https://h:8443"))).isEqualTo(URI.create("https://h:8443"));
+        assertThat(KnownServers.identity(URI.create("http://h:443"))).isEqualTo(URI.create("http://h:443"));
+        assertThat(KnownServers.identity(URI.create("http://[::1]:80"))).isEqualTo(URI.create("http://[::1]"));
+
+        // Stored under another spelling of the fake server's address, another key: refused, not a first contact.
+        byte[] other = server.serverPublicKey();
+        other[3] ^= 1;
+        URI spelled = URI.create("HTTP://127.0.0.1:" + server.uri().getPort() + "/");
+        KnownServers known = KnownServers.inMemory();
+        known.remember(spelled, new KnownServer(other, Argon2idKsf.of(FakeServer.MEMORY_KIB, 1, 1)));
+        try (OpaquePopClient client = cheapClient(known)) {
+            assertRefused(() -> client.register("alice", PASSWORD), "server_key_mismatch");
+        }
+        assertThat(server.paths).isEqualTo(WELL_KNOWN_ONLY);
+    }
+
+    @Test
+    void forgettingAServer_makesTheNextContactAFirstContact(@TempDir Path dir) throws Exception {
+        KnownServers known = KnownServers.file(dir.resolve("known-servers.json"));
+        try (OpaquePopClient first = cheapClient(known)) {
+            first.register("alice", PASSWORD);
+        }
+        byte[] replaced = server.serverPublicKey();
+        replaced[9] ^= 1;
+        server.advertisedKey = replaced;
+        try (OpaquePopClient later = cheapClient(known)) {
+            assertRefused(() -> later.serverInfo(), "server_key_mismatch", "forget the server");
+        }
+
+        assertThat(known.forget(URI.create(server.uri() + "/"))).isTrue();
+        assertThat(known.forget(server.uri())).isFalse();
+        try (OpaquePopClient afterForgetting = cheapClient(known)) {
+            assertThat(afterForgetting.serverInfo().serverPublicKey()).isEqualTo(replaced);
+        }
+        assertThat(known.find(server.uri()))
+                .hasValueSatisfying(k -> assertThat(k.publicKey()).isEqualTo(replaced));
+        KnownServers memory = KnownServers.inMemory();
+        memory.remember(server.uri(), new KnownServer(replaced, Argon2idKsf.DEFAULT));
+        assertThat(memory.forget(server.uri())).isTrue();
+        assertThat(memory.find(server.uri())).isEmpty();
+    }
+
+    @Test
+    void aKnownServersFile_readsEachEntryAsTheServerItNames(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("known-servers.json");
+        byte[] other = server.serverPublicKey();
+        other[2] ^= 1;
+        String spelled = "HTTP://127.0.0.1:" + server.uri().getPort() + "/";
+        Files.writeString(file, knownServersJson(entry(spelled, other)));
+        try (OpaquePopClient client = cheapClient(KnownServers.file(file))) {
+            assertRefused(() -> client.register("alice", PASSWORD), "server_key_mismatch");
+        }
+        Files.writeString(
+                file,
+                knownServersJson(
+                        entry(spelled, other) + ", " + entry(server.uri().toString(), server.serverPublicKey())));
+        try (OpaquePopClient client = cheapClient(KnownServers.file(file))) {
+            assertRefused(() -> client.register("alice", PASSWORD), "known_servers_error", "disagree");
+        }
+        assertThat(server.paths).containsOnly("/.well-known/opaque-pop");
+    }
+
+    @Test
+    void aStoredKeyOfTheWrongLength_isADamagedFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("known-servers.json");
+        Files.writeString(file, knownServersJson(entry(server.uri().toString(), new byte[3])));
+        try (OpaquePopClient client = cheapClient(KnownServers.file(file))) {
+            assertRefused(() -> client.register("alice", PASSWORD), "known_servers_error", "not 32 bytes");
+        }
+    }
+
+    private static String knownServersJson(String entries) {
+        return "{\"format\": \"opaque-pop-known-servers-v1\", \"servers\": {" + entries + "}}";
+    }
+
+    /** One server's entry, with the fake server's KSF. */
+    private static String entry(String server, byte[] key) {
+        return "\"" + server + "\": {\"server_public_key\": \"" + Base64Url.encode(key)
+                + "\", \"ksf\": {\"algorithm\": \"argon2id\", \"memory_kib\": 1024, \"iterations\": 1,"
+                + " \"parallelism\": 1}}";
+    }
+
+    /** An in-memory store after alice registered at the first contact; the fake server's log starts afresh. */
+    private KnownServers aliceRegisteredAtFirstContact() throws OpaquePopClientException {
+        KnownServers known = KnownServers.inMemory();
+        try (OpaquePopClient first = cheapClient(known)) {
+            first.register("alice", PASSWORD);
+        }
+        server.paths.clear();
+        return known;
+    }
+
+    private OpaquePopClient pinnedClient(KnownServers known, byte[] key) {
+        return OpaquePopClient.builder(server.uri())
+                .ksfPolicy(OpaquePopClientTest.CHEAP)
+                .knownServers(known)
+                .pinServerKey(key)
+                .build();
+    }
+
     private OpaquePopClient cheapClient(KnownServers known) {
         return OpaquePopClient.builder(server.uri())
                 .ksfPolicy(OpaquePopClientTest.CHEAP)
@@ -223,7 +375,7 @@ class ClientPolicyTest {
                 .build();
     }
 
-    private void assertKsfRefused(int memory, int iterations, int parallelism, String code, String named)
+    private void assertKsfRefused(long memory, int iterations, int parallelism, String code, String... named)
             throws Exception {
         server.memoryKib = memory;
         server.iterations = iterations;

@@ -74,7 +74,10 @@ final class FakeServer implements AutoCloseable {
     final List<String> paths = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     volatile boolean advertise = true;
-    volatile int memoryKib = MEMORY_KIB;
+    /** When set, served as the well-known document instead of the real one. */
+    volatile String wellKnownBody;
+
+    volatile long memoryKib = MEMORY_KIB;
     volatile int iterations = 1;
     volatile int parallelism = 1;
     volatile byte[] advertisedKey = opaque.publicKey();
@@ -142,6 +145,10 @@ final class FakeServer implements AutoCloseable {
     private void wellKnown(HttpExchange exchange) throws IOException {
         if (!advertise) {
             problem(exchange, 404, "not_found", "Not found.");
+            return;
+        }
+        if (wellKnownBody != null) {
+            send(exchange, 200, "application/json", wellKnownBody.getBytes(UTF_8));
             return;
         }
         Map<String, Object> ksf = new LinkedHashMap<>();
