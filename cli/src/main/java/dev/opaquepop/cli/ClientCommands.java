@@ -7,6 +7,7 @@ import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.client.SessionInfo;
 import dev.opaquepop.client.TransferReceipt;
+import dev.opaquepop.pop.LoginPurpose;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.http.HttpClient;
@@ -112,11 +113,12 @@ final class ClientCommands {
             return Passwords.read(prompt, confirm, environment);
         }
 
-        /** Logs in afresh with the current password, as the server wants a recent login for sensitive changes. */
-        ClientSession freshLogin(OpaquePopClient client, String username) throws OpaquePopClientException {
+        /** Logs in afresh with the current password, for {@code operation}: the only session the server lets perform it. */
+        ClientSession freshLogin(OpaquePopClient client, String username, LoginPurpose operation)
+                throws OpaquePopClientException {
             byte[] password = password(client, "current password for " + username, false, Passwords.ENVIRONMENT);
             try {
-                return client.login(username, password);
+                return client.login(username, password, operation);
             } finally {
                 Arrays.fill(password, (byte) 0);
             }
@@ -243,9 +245,10 @@ final class ClientCommands {
             name = "passwd",
             mixinStandardHelpOptions = true,
             description = {
-                "Change your password. Logs in again with the current password (the server wants a login under 5"
-                        + " minutes old), then registers the new one; every other session of the user ends, and the"
-                        + " new login's session is saved.",
+                "Change your password. Logs in again with the current password, for this change (the server"
+                        + " accepts a password change only from a login made for it, under 5 minutes old, once), then"
+                        + " registers the new one; every other session of the user ends, and the new login's session"
+                        + " is saved.",
                 "Passwords come from the terminal, or OPAQUE_POP_PASSWORD (current) and OPAQUE_POP_NEW_PASSWORD"
                         + " (new)."
             })
@@ -256,7 +259,7 @@ final class ClientCommands {
         @Override
         int run(OpaquePopClient client) throws OpaquePopClientException, IOException {
             String user = user(username);
-            ClientSession fresh = freshLogin(client, user);
+            ClientSession fresh = freshLogin(client, user, LoginPurpose.PASSWORD_CHANGE);
             byte[] next = Passwords.read("new password for " + user, true, Passwords.NEW_PASSWORD_ENVIRONMENT);
             try {
                 client.changePassword(fresh, next);
@@ -278,8 +281,9 @@ final class ClientCommands {
             description = {
                 "Delete your account: its registration record, the transfers it sent and every session. The name"
                         + " can then be registered again, by anyone.",
-                "Asks you to type the user name unless --yes; logs in again with the current password first (the"
-                        + " server wants a login under 5 minutes old)."
+                "Asks you to type the user name unless --yes; logs in again with the current password first, for"
+                        + " this deletion (the server accepts a deletion only from a login made for it, under 5 minutes"
+                        + " old)."
             })
     static final class DeleteAccount extends Base {
         @Option(names = "--username", description = "The user (default: the saved session's).")
@@ -298,7 +302,7 @@ final class ClientCommands {
                         user,
                         "pass --yes to delete without asking");
             }
-            ClientSession fresh = freshLogin(client, user);
+            ClientSession fresh = freshLogin(client, user, LoginPurpose.ACCOUNT_DELETION);
             client.deleteAccount(fresh);
             if (Files.exists(options.sessionFile)
                     && ClientSession.load(options.sessionFile).username().equals(user)) {

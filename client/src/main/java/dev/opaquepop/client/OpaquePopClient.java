@@ -17,6 +17,7 @@ import dev.opaquepop.opaque.RegistrationRecord;
 import dev.opaquepop.opaque.RegistrationResponse;
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.pop.Base64Url;
+import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.SignedRequest;
@@ -31,6 +32,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -227,8 +229,21 @@ public final class OpaquePopClient implements AutoCloseable {
      *     (indistinguishable by design), {@code server_key_mismatch}, or the server's code
      */
     public ClientSession login(String username, byte[] password) throws OpaquePopClientException {
+        return login(username, password, LoginPurpose.SIGN_IN);
+    }
+
+    /**
+     * Logs in for {@code purpose}: {@link LoginPurpose#PASSWORD_CHANGE} or {@link LoginPurpose#ACCOUNT_DELETION}
+     * gives the one session the server lets perform that operation (once, within its re-authentication window);
+     * it is otherwise an ordinary session. The server refuses a password change or deletion on any other
+     * session, however young, so that a session copied off this machine never suffices for either.
+     *
+     * @throws OpaquePopClientException as {@link #login(String, byte[])}
+     */
+    public ClientSession login(String username, byte[] password, LoginPurpose purpose) throws OpaquePopClientException {
         requireUsername(username);
         Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(purpose, "purpose");
         ServerInfo info = serverInfo();
         OpaqueClient opaque = new OpaqueClient(config(info), random);
         ClientLogin login;
@@ -258,13 +273,13 @@ public final class OpaquePopClient implements AutoCloseable {
             if (!MessageDigest.isEqual(info.serverPublicKey(), result.serverPublicKey())) {
                 throw OpaquePopClientException.serverKeyMismatch();
             }
-            JsonNode finished = postJson(
-                    "/login/finish",
-                    Map.of(
-                            "login_id",
-                            loginId,
-                            "ke3",
-                            Base64Url.encode(result.ke3().encode())));
+            Map<String, String> finish = new LinkedHashMap<>();
+            finish.put("login_id", loginId);
+            finish.put("ke3", Base64Url.encode(result.ke3().encode()));
+            if (purpose != LoginPurpose.SIGN_IN) {
+                finish.put("purpose", purpose.wireName());
+            }
+            JsonNode finished = postJson("/login/finish", finish);
             String sessionId = Responses.sessionId(finished);
             if (!TOKEN_TYPE.equals(Responses.text(finished, "token_type"))) {
                 throw OpaquePopClientException.invalidResponse("token_type must be PoP");
@@ -402,8 +417,10 @@ public final class OpaquePopClient implements AutoCloseable {
     /**
      * Changes the password of the session's user: an OPAQUE registration with {@code newPassword} and fresh
      * randomness, run through {@code POST /api/password/start} and {@code /api/password/finish} (both signed with
-     * the session). The server requires a recent login (5 minutes by default; otherwise code {@code
-     * reauthentication_required}), and ends every other session of the user; this one stays valid.
+     * the session). The session must come from {@link #login(String, byte[], LoginPurpose)} with {@link
+     * LoginPurpose#PASSWORD_CHANGE}, at most 5 minutes ago (the server's default), and not have changed the
+     * password before; otherwise the code is {@code reauthentication_required}. Every other session of the user
+     * ends; this one stays valid for everyday calls.
      */
     public void changePassword(ClientSession session, byte[] newPassword) throws OpaquePopClientException {
         Objects.requireNonNull(session, "session");
@@ -420,8 +437,9 @@ public final class OpaquePopClient implements AutoCloseable {
     }
 
     /**
-     * {@code DELETE /api/account}: deletes the session's user, their sent transfers and every session. Needs a
-     * recent login, like {@link #changePassword}.
+     * {@code DELETE /api/account}: deletes the session's user, their sent transfers and every session. The session
+     * must come from {@link #login(String, byte[], LoginPurpose)} with {@link LoginPurpose#ACCOUNT_DELETION}, at
+     * most 5 minutes ago (the server's default); otherwise the code is {@code reauthentication_required}.
      */
     public void deleteAccount(ClientSession session) throws OpaquePopClientException {
         noContent(send(session, "DELETE", "/api/account", null));

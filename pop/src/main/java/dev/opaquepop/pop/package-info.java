@@ -16,5 +16,9 @@
  * dev.opaquepop.pop.PopFailure}, whose code goes into the 401 problem+json answer. Misuse (a key of the wrong
  * length, a null argument) is an unchecked exception. Keys are never printed. The wire format is specified in
  * {@code docs/protocol.md}; {@code docs/protocol-worked-example.md} works one request through by hand.
+ *
+ * <p>{@link dev.opaquepop.pop.LoginPurpose} names what a login was performed for, in the words client and server
+ * both use on the wire: a session is for everyday calls unless its login was made for a password change or an
+ * account deletion.
  */
 package dev.opaquepop.pop;

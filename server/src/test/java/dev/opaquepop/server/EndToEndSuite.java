@@ -18,6 +18,7 @@ import dev.opaquepop.opaque.Identities;
 import dev.opaquepop.opaque.Ke2;
 import dev.opaquepop.opaque.OpaqueClient;
 import dev.opaquepop.opaque.OpaqueConfig;
+import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.SignedRequest;
@@ -692,7 +693,7 @@ abstract class EndToEndSuite {
     @Test
     void passwordChange_replacesTheRecord_andEndsEveryOtherSession() throws Exception {
         ClientSession other = registeredSession();
-        ClientSession caller = client.login("alice", PASSWORD);
+        ClientSession caller = client.login("alice", PASSWORD, LoginPurpose.PASSWORD_CHANGE);
         TransferReceipt before = client.transfer(caller, "bob", "1.00");
         byte[] newPassword = "a new password".getBytes(UTF_8);
 
@@ -713,7 +714,7 @@ abstract class EndToEndSuite {
     /** A login whose KE2 came from the old record, finished after the change, gets no session. */
     @Test
     void loginStartedBeforeAPasswordChange_failsAtFinish() throws Exception {
-        ClientSession caller = registeredSession();
+        ClientSession caller = registeredSession(LoginPurpose.PASSWORD_CHANGE);
         PreparedLogin inFlight = prepareLogin("alice", PASSWORD);
         client.changePassword(caller, "a new password".getBytes(UTF_8));
         HttpResponse<String> finished = inFlight.finish();
@@ -724,8 +725,8 @@ abstract class EndToEndSuite {
     /** Two sessions changing the password at once: exactly one change applies, and only its password works. */
     @Test
     void racingPasswordChanges_exactlyOneWins_andTheRecordIsTheWinners() throws Exception {
-        ClientSession first = registeredSession();
-        ClientSession second = client.login("alice", PASSWORD);
+        ClientSession first = registeredSession(LoginPurpose.PASSWORD_CHANGE);
+        ClientSession second = client.login("alice", PASSWORD, LoginPurpose.PASSWORD_CHANGE);
         byte[][] passwords = {"first new password".getBytes(UTF_8), "second new password".getBytes(UTF_8)};
         ClientSession[] sessions = {first, second};
         CountDownLatch go = new CountDownLatch(1);
@@ -759,10 +760,11 @@ abstract class EndToEndSuite {
 
     @Test
     void staleLogin_isAskedToReauthenticate_forPasswordChangeAndDeletion() throws Exception {
-        ClientSession session = registeredSession();
+        ClientSession forChange = registeredSession(LoginPurpose.PASSWORD_CHANGE);
+        ClientSession session = client.login("alice", PASSWORD, LoginPurpose.ACCOUNT_DELETION);
         clock.advance(Duration.ofMinutes(5));
         for (ThrowingCall call : List.<ThrowingCall>of(
-                () -> client.changePassword(session, "a new password".getBytes(UTF_8)),
+                () -> client.changePassword(forChange, "a new password".getBytes(UTF_8)),
                 () -> client.deleteAccount(session))) {
             assertThatThrownBy(call::run).isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
                 assertThat(e.status()).isEqualTo(401);
@@ -778,14 +780,75 @@ abstract class EndToEndSuite {
         assertPopFailure(raw, "reauthentication_required");
         // Nothing changed: the session still works and the password still logs in, freshly enough to proceed.
         assertThat(client.me(session).username()).isEqualTo("alice");
-        ClientSession fresh = client.login("alice", PASSWORD);
+        ClientSession fresh = client.login("alice", PASSWORD, LoginPurpose.PASSWORD_CHANGE);
         client.changePassword(fresh, "a new password".getBytes(UTF_8));
+    }
+
+    /**
+     * A session alone, however young, never changes the password or deletes the account: that takes a login
+     * performed for the operation (so a session file copied off the client is not enough), each for its own.
+     */
+    @Test
+    void passwordChangeAndDeletion_needALoginPerformedForThem() throws Exception {
+        ClientSession everyday = registeredSession();
+        ClientSession forDeletion = client.login("alice", PASSWORD, LoginPurpose.ACCOUNT_DELETION);
+        ClientSession forChange = client.login("alice", PASSWORD, LoginPurpose.PASSWORD_CHANGE);
+        for (ThrowingCall call : List.<ThrowingCall>of(
+                () -> client.changePassword(everyday, "a new password".getBytes(UTF_8)),
+                () -> client.deleteAccount(everyday),
+                () -> client.changePassword(forDeletion, "a new password".getBytes(UTF_8)),
+                () -> client.deleteAccount(forChange))) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
+                assertThat(e.status()).isEqualTo(401);
+                assertThat(e.code()).isEqualTo("reauthentication_required");
+            });
+        }
+        // Nothing changed, and every one of them is still an ordinary session.
+        for (ClientSession session : List.of(everyday, forDeletion, forChange)) {
+            assertThat(client.me(session).username()).isEqualTo("alice");
+        }
+        assertThat(client.login("alice", PASSWORD).username()).isEqualTo("alice");
+    }
+
+    /** The proof a login gives serves one password change: the same session cannot change it again. */
+    @Test
+    void aPasswordChangeLogin_servesOnce() throws Exception {
+        ClientSession caller = registeredSession(LoginPurpose.PASSWORD_CHANGE);
+        byte[] second = "a second new password".getBytes(UTF_8);
+        client.changePassword(caller, "a new password".getBytes(UTF_8));
+
+        assertThatThrownBy(() -> client.changePassword(caller, second))
+                .isInstanceOfSatisfying(
+                        OpaquePopClientException.class,
+                        e -> assertThat(e.code()).isEqualTo("reauthentication_required"));
+        assertThatThrownBy(() -> client.deleteAccount(caller))
+                .isInstanceOfSatisfying(
+                        OpaquePopClientException.class,
+                        e -> assertThat(e.code()).isEqualTo("reauthentication_required"));
+        assertThat(client.me(caller).username())
+                .as("still good for everyday calls")
+                .isEqualTo("alice");
+        assertThat(client.login("alice", "a new password".getBytes(UTF_8)).username())
+                .isEqualTo("alice");
+        assertThatThrownBy(() -> client.login("alice", second)).isInstanceOf(OpaquePopClientException.class);
+    }
+
+    /** An unknown purpose is a 400 that leaves the login to be finished properly. */
+    @Test
+    void loginFinish_withAnUnknownPurpose_is400_andTheLoginCanStillFinish() throws Exception {
+        client.register("alice", PASSWORD);
+        PreparedLogin login = prepareLogin("alice", PASSWORD);
+        for (String purpose : List.of("\"admin\"", "1", "null")) {
+            BadInputTest.assertProblem(login.finish(", \"purpose\": " + purpose), 400, "invalid_request");
+        }
+        assertThat(login.finish(", \"purpose\": \"password_change\"").statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void accountDeletion_removesRecordSessionsAndTransfers_andTheNameCanRegisterAgain() throws Exception {
         ClientSession other = registeredSession();
-        ClientSession caller = client.login("alice", PASSWORD);
+        ClientSession caller = client.login("alice", PASSWORD, LoginPurpose.ACCOUNT_DELETION);
         client.transfer(caller, "bob", "2.00");
         client.register("bob", PASSWORD);
         ClientSession bob = client.login("bob", PASSWORD);
@@ -820,7 +883,7 @@ abstract class EndToEndSuite {
     /** Malformed password-change bodies are 4xx problems, and change nothing. */
     @Test
     void passwordChange_badBodies_are400() throws Exception {
-        ClientSession session = registeredSession();
+        ClientSession session = registeredSession(LoginPurpose.PASSWORD_CHANGE);
         String zeros = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
         String[][] cases = {
             {"/api/password/start", "{}", "invalid_request"},
@@ -943,8 +1006,12 @@ abstract class EndToEndSuite {
     }
 
     private ClientSession registeredSession() throws Exception {
+        return registeredSession(LoginPurpose.SIGN_IN);
+    }
+
+    private ClientSession registeredSession(LoginPurpose purpose) throws Exception {
         client.register("alice", PASSWORD);
-        return client.login("alice", PASSWORD);
+        return client.login("alice", PASSWORD, purpose);
     }
 
     private JsonNode loginStart(String username) throws Exception {
@@ -996,6 +1063,13 @@ abstract class EndToEndSuite {
 
         HttpResponse<String> finish() throws Exception {
             return loginFinish(loginId, ke3);
+        }
+
+        /** The finish with {@code moreFields} (JSON members, each after a comma) after login_id and ke3. */
+        HttpResponse<String> finish(String moreFields) throws Exception {
+            String body = "{\"login_id\":\"" + loginId + "\",\"ke3\":\""
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(ke3) + "\"" + moreFields + "}";
+            return postJson("/login/finish", body);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.opaquepop.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opaquepop.opaque.SecretBytes;
+import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.server.limit.KnownAddresses;
 import dev.opaquepop.server.limit.LimitSpec;
@@ -116,7 +117,8 @@ class RedisStoresTest {
                 Duration.ofMinutes(15),
                 Duration.ofHours(1),
                 "192.0.2.1",
-                RecordTag.NONE);
+                RecordTag.NONE,
+                LoginPurpose.SIGN_IN);
         sessions.create(session, 16);
         Session found = sessions.find(session.sessionId()).orElseThrow();
         assertThat(found.username()).isEqualTo("alice");
@@ -274,7 +276,8 @@ class RedisStoresTest {
                 Duration.ofMinutes(15),
                 Duration.ofHours(1),
                 "192.0.2.1",
-                RecordTag.NONE);
+                RecordTag.NONE,
+                LoginPurpose.SIGN_IN);
     }
 
     /** Runs {@code task} on {@code threads} threads released at the same instant. */

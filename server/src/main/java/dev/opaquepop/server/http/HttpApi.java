@@ -13,6 +13,7 @@ import dev.opaquepop.opaque.OpaqueException;
 import dev.opaquepop.opaque.RegistrationRecord;
 import dev.opaquepop.opaque.RegistrationRequest;
 import dev.opaquepop.pop.IncomingRequest;
+import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopFailure;
 import dev.opaquepop.pop.PopHeaders;
 import dev.opaquepop.pop.PopVerificationException;
@@ -257,9 +258,10 @@ public final class HttpApi {
         JsonNode body = RequestBody.json(ctx, json, maxBody);
         String loginId = RequestBody.string(body, "login_id");
         Ke3 ke3 = decode(() -> Ke3.decode(RequestBody.base64url(body, "ke3")));
+        LoginPurpose purpose = purpose(body);
         LoginService.Finished finished;
         try {
-            finished = services.login().finish(loginId, ke3, clientAddress(ctx));
+            finished = services.login().finish(loginId, ke3, clientAddress(ctx), purpose);
         } catch (AuthenticationFailedException e) {
             metrics.login("failed");
             throw new ApiException(401, "login_failed", "Login failed", null);
@@ -268,9 +270,10 @@ public final class HttpApi {
         metrics.login("succeeded");
         loginSucceeded(session.username(), clientAddress(ctx));
         LOG.info(
-                "login user={} session={}{}",
+                "login user={} session={} purpose={}{}",
                 session.username(),
                 SessionIds.prefix(session.sessionId()),
+                purpose.wireName(),
                 finished.endedSessions() == 0
                         ? ""
                         : " ended_oldest=" + finished.endedSessions() + " (per-user session cap)");
@@ -280,6 +283,17 @@ public final class HttpApi {
         out.put("idle_timeout", services.config().sessionIdleTimeout().toSeconds());
         out.put("token_type", "PoP");
         ctx.json(out);
+    }
+
+    /** The optional {@code "purpose"} of a login/finish (docs/protocol.md): without one, an ordinary sign-in. */
+    private static LoginPurpose purpose(JsonNode body) throws ApiException {
+        if (!body.has("purpose")) {
+            return LoginPurpose.SIGN_IN;
+        }
+        String name = RequestBody.string(body, "purpose");
+        return LoginPurpose.fromWireName(name)
+                .orElseThrow(() -> ApiException.badRequest(
+                        "field \"purpose\" must be sign_in, password_change or account_deletion"));
     }
 
     // ---- PoP-protected endpoints

@@ -5,13 +5,14 @@ import dev.opaquepop.opaque.OpaqueServer;
 import dev.opaquepop.opaque.RegistrationRecord;
 import dev.opaquepop.opaque.RegistrationRequest;
 import dev.opaquepop.opaque.RegistrationResponse;
+import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.Session;
 import dev.opaquepop.server.store.UserStore;
 
 /**
- * Password change and account deletion, both for the caller's own account and only with a fresh login (see
- * {@link SessionService#requireFreshLogin}).
+ * Password change and account deletion, both for the caller's own account and only with a fresh login performed
+ * for the operation (see {@link SessionService#requireFreshLogin}): a session alone, however young, never suffices.
  *
  * <p>A password change is an OPAQUE re-registration (RFC 9807 §5): the client runs registration again with the new
  * password and fresh randomness (new envelope nonce, new client key pair), and the server replaces the record in
@@ -33,7 +34,7 @@ public final class AccountService {
     /** The registration response for the caller's new password (the OPRF evaluation, as in registration). */
     public RegistrationResponse startPasswordChange(Session caller, RegistrationRequest request)
             throws ReauthenticationRequiredException, OpaqueException {
-        sessions.requireFreshLogin(caller);
+        sessions.requireFreshLogin(caller, LoginPurpose.PASSWORD_CHANGE);
         currentRecord(caller);
         return opaque.registrationResponse(request, Usernames.credentialIdentifier(caller.username()));
     }
@@ -47,7 +48,7 @@ public final class AccountService {
      */
     public int finishPasswordChange(Session caller, RegistrationRecord replacement)
             throws ReauthenticationRequiredException {
-        sessions.requireFreshLogin(caller);
+        sessions.requireFreshLogin(caller, LoginPurpose.PASSWORD_CHANGE);
         RegistrationRecord current = currentRecord(caller);
         if (!users.replace(caller.username(), current, replacement)) {
             throw changedMeanwhile();
@@ -63,7 +64,7 @@ public final class AccountService {
      * @return how many sessions were ended, the caller's included, or -1 when the cleanup failed
      */
     public int delete(Session caller) throws ReauthenticationRequiredException {
-        sessions.requireFreshLogin(caller);
+        sessions.requireFreshLogin(caller, LoginPurpose.ACCOUNT_DELETION);
         RegistrationRecord current = currentRecord(caller);
         if (!users.delete(caller.username(), current)) {
             throw changedMeanwhile();

@@ -10,6 +10,7 @@ import dev.opaquepop.opaque.OpaqueServer;
 import dev.opaquepop.opaque.RegistrationRecord;
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.opaque.ServerLogin;
+import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.server.store.PendingLogin;
 import dev.opaquepop.server.store.PendingLoginLimitException;
@@ -117,9 +118,11 @@ public final class LoginService {
 
     /**
      * @param clientAddress where the login came from, recorded as the session's address
+     * @param purpose what the login is for: a password change or deletion needs a login made for it
      * @return the new session and how many of the user's older sessions were ended to stay within the cap
      */
-    public Finished finish(String loginId, Ke3 ke3, String clientAddress) throws AuthenticationFailedException {
+    public Finished finish(String loginId, Ke3 ke3, String clientAddress, LoginPurpose purpose)
+            throws AuthenticationFailedException {
         PendingLogin pending = pendingLogins.take(loginId).orElseThrow(AuthenticationFailedException::new);
         SecretBytes sessionKey;
         try {
@@ -139,7 +142,8 @@ public final class LoginService {
                 policy.idleTimeout(),
                 policy.lifetime(),
                 ClientAddresses.normalize(clientAddress),
-                pending.recordTag());
+                pending.recordTag(),
+                purpose);
         int ended = sessions.create(session, policy.maxSessionsPerUser());
         // After the session is stored, so that a change or deletion either sees it (and ends it) or is seen here.
         Optional<RegistrationRecord> current = users.find(pending.username());

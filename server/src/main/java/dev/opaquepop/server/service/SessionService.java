@@ -1,6 +1,7 @@
 package dev.opaquepop.server.service;
 
 import dev.opaquepop.pop.IncomingRequest;
+import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.NonceStore;
 import dev.opaquepop.pop.PopSession;
 import dev.opaquepop.pop.PopVerificationException;
@@ -159,7 +160,7 @@ public final class SessionService {
     int afterPasswordChange(Session caller, RecordTag replacement) {
         accounts.changed(caller.username());
         try {
-            sessions.update(caller.withRecordTag(replacement));
+            sessions.update(caller.afterPasswordChange(replacement));
             return sessions.removeAll(caller.username(), caller.idHash());
         } catch (StoreException e) {
             LOG.warn(
@@ -187,10 +188,19 @@ public final class SessionService {
     }
 
     /**
-     * @throws ReauthenticationRequiredException unless the caller's login is younger than the re-authentication
-     *     window
+     * A password change or account deletion needs the password again, not only a session: a login performed for
+     * that operation ({@link LoginPurpose}), at most the re-authentication window old. Its proof is spent by the
+     * operation (a deletion ends the session; a password change moves it to the new record as {@link
+     * LoginPurpose#SIGN_IN}, in the same write that keeps it alive), so it serves once.
+     *
+     * @throws ReauthenticationRequiredException unless the caller's login was performed for {@code operation} and
+     *     is younger than the re-authentication window
      */
-    public void requireFreshLogin(Session caller) throws ReauthenticationRequiredException {
+    public void requireFreshLogin(Session caller, LoginPurpose operation) throws ReauthenticationRequiredException {
+        if (caller.purpose() != operation) {
+            throw new ReauthenticationRequiredException("this needs a login performed for it: log in again with"
+                    + " \"purpose\": \"" + operation.wireName() + "\" at login/finish");
+        }
         if (!clock.instant().isBefore(caller.createdAt().plus(policy.reauthenticationWindow()))) {
             throw new ReauthenticationRequiredException("this needs a login at most "
                     + policy.reauthenticationWindow().toSeconds() + " seconds old: log in again");

@@ -1,5 +1,6 @@
 package dev.opaquepop.server.store;
 
+import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param expiresAt the absolute end: {@code createdAt} plus the lifetime
  * @param clientAddress the client address of the last recorded use
  * @param recordTag the registration the login used
+ * @param purpose what the login was performed for; a password change or deletion needs its own, unspent (see
+ *     {@link LoginPurpose}); spending it makes it {@link LoginPurpose#SIGN_IN}
  */
 public record Session(
         String sessionId,
@@ -26,7 +29,8 @@ public record Session(
         Instant idleExpiresAt,
         Instant expiresAt,
         String clientAddress,
-        RecordTag recordTag) {
+        RecordTag recordTag,
+        LoginPurpose purpose) {
     public Session {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(username, "username");
@@ -37,6 +41,7 @@ public record Session(
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(clientAddress, "clientAddress");
         Objects.requireNonNull(recordTag, "recordTag");
+        Objects.requireNonNull(purpose, "purpose");
     }
 
     /** A session created {@code now}, used for the first time by its login. */
@@ -48,7 +53,8 @@ public record Session(
             Duration idleTimeout,
             Duration lifetime,
             String clientAddress,
-            RecordTag recordTag) {
+            RecordTag recordTag,
+            LoginPurpose purpose) {
         Instant expiresAt = now.plus(lifetime);
         return new Session(
                 sessionId,
@@ -59,7 +65,8 @@ public record Session(
                 earlier(now.plus(idleTimeout), expiresAt),
                 expiresAt,
                 clientAddress,
-                recordTag);
+                recordTag,
+                purpose);
     }
 
     /** The first instant the session is no longer accepted: the idle deadline or the absolute one. */
@@ -71,10 +78,23 @@ public record Session(
         return now.isBefore(endsAt());
     }
 
-    /** This session moved to the registration {@code tag} names (the caller's own, after a password change). */
-    public Session withRecordTag(RecordTag tag) {
+    /**
+     * The caller's own session after its password change: moved to the registration {@code tag} names, and the
+     * proof of the password its login gave spent, so that it cannot change the password (or delete the account)
+     * again without a new login.
+     */
+    public Session afterPasswordChange(RecordTag tag) {
         return new Session(
-                sessionId, username, popKey, createdAt, lastUsedAt, idleExpiresAt, expiresAt, clientAddress, tag);
+                sessionId,
+                username,
+                popKey,
+                createdAt,
+                lastUsedAt,
+                idleExpiresAt,
+                expiresAt,
+                clientAddress,
+                tag,
+                LoginPurpose.SIGN_IN);
     }
 
     /** This session as used at {@code now} from {@code address}: the idle deadline moves, the absolute one not. */
@@ -88,7 +108,8 @@ public record Session(
                 earlier(now.plus(idleTimeout), expiresAt),
                 expiresAt,
                 address,
-                recordTag);
+                recordTag,
+                purpose);
     }
 
     /** The SHA-256 of the id, which is how storage names the session. */
@@ -103,6 +124,7 @@ public record Session(
     @Override
     public String toString() {
         return "Session[" + SessionIds.prefix(sessionId) + "…, user=" + username + ", createdAt=" + createdAt
-                + ", lastUsedAt=" + lastUsedAt + ", endsAt=" + endsAt() + ", key redacted]";
+                + ", lastUsedAt=" + lastUsedAt + ", endsAt=" + endsAt() + ", purpose=" + purpose.wireName()
+                + ", key redacted]";
     }
 }

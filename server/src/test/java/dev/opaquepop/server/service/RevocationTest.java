@@ -14,6 +14,7 @@ import dev.opaquepop.opaque.RegistrationRecord;
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.opaque.ServerSetup;
 import dev.opaquepop.pop.IncomingRequest;
+import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopFailure;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.PopSigner;
@@ -85,7 +86,7 @@ class RevocationTest {
 
     @Test
     void passwordChange_whoseCleanupFails_stillEndsEveryOtherSessionOnEveryInstance() throws Exception {
-        Alice alice = alice();
+        Alice alice = alice(LoginPurpose.PASSWORD_CHANGE);
         Session thief = alice.thief();
         Session caller = alice.caller();
 
@@ -100,7 +101,7 @@ class RevocationTest {
 
     @Test
     void passwordChange_keepsTheCallersSession_andEndsTheOthers() throws Exception {
-        Alice alice = alice();
+        Alice alice = alice(LoginPurpose.PASSWORD_CHANGE);
         Session thief = alice.thief();
         Session caller = alice.caller();
 
@@ -113,7 +114,7 @@ class RevocationTest {
 
     @Test
     void deletion_whoseCleanupFails_leavesNoSessionForTheNextOwnerOfTheName() throws Exception {
-        Alice alice = alice();
+        Alice alice = alice(LoginPurpose.ACCOUNT_DELETION);
         Session thief = alice.thief();
         Session caller = alice.caller();
 
@@ -130,7 +131,7 @@ class RevocationTest {
 
     @Test
     void aSessionWrittenBackIntoTheStore_afterItsRegistrationEnded_isRefused() throws Exception {
-        Alice alice = alice();
+        Alice alice = alice(LoginPurpose.PASSWORD_CHANGE);
         Session thief = alice.thief();
         Session caller = alice.caller();
         a.accounts().finishPasswordChange(caller, record("alice"));
@@ -145,7 +146,7 @@ class RevocationTest {
     @Test
     void aDatabaseOutage_keepsTheLastStateRead_andFailsClosedWithoutOne() throws Exception {
         RegistrationRecord first = register("alice");
-        Session session = login("alice", first);
+        Session session = login("alice", first, LoginPurpose.SIGN_IN);
         a.sessions().authenticate(signed(session), "192.0.2.1");
 
         database.close();
@@ -160,9 +161,10 @@ class RevocationTest {
     /** Alice registered, with two sessions; instance b has seen the thief's at work. */
     private record Alice(Session thief, Session caller) {}
 
-    private Alice alice() throws Exception {
+    /** Alice registered, with a session for everyday calls (stolen) and one whose login was for {@code operation}. */
+    private Alice alice(LoginPurpose operation) throws Exception {
         RegistrationRecord first = register("alice");
-        Alice alice = new Alice(login("alice", first), login("alice", first));
+        Alice alice = new Alice(login("alice", first, LoginPurpose.SIGN_IN), login("alice", first, operation));
         assertThat(b.sessions()
                         .authenticate(signed(alice.thief()), "198.51.100.7")
                         .username())
@@ -193,8 +195,8 @@ class RevocationTest {
                 .record();
     }
 
-    /** A session as a login with {@code record} creates it. */
-    private Session login(String username, RegistrationRecord record) {
+    /** A session as a login with {@code record}, performed for {@code purpose}, creates it. */
+    private Session login(String username, RegistrationRecord record, LoginPurpose purpose) {
         byte[] id = new byte[32];
         RANDOM.nextBytes(id);
         byte[] key = new byte[64];
@@ -207,7 +209,8 @@ class RevocationTest {
                 POLICY.idleTimeout(),
                 POLICY.lifetime(),
                 "192.0.2.1",
-                RecordTag.of(record));
+                RecordTag.of(record),
+                purpose);
         sessions.create(session, 16);
         return session;
     }

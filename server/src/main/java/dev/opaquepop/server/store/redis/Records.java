@@ -1,6 +1,7 @@
 package dev.opaquepop.server.store.redis;
 
 import dev.opaquepop.opaque.SecretBytes;
+import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.server.store.PendingLogin;
 import dev.opaquepop.server.store.RecordTag;
@@ -20,19 +21,22 @@ import java.util.Optional;
  * "short string" is a 1-byte length and that many ASCII bytes):
  *
  * <pre>
- * session:       format (1: 0x02) || created_at (12) || last_used_at (12) || idle_expires_at (12) || expires_at (12)
- *                || pop_key (32) || record tag (16) || id prefix (short string) || client address (short string)
- *                || username (UTF-8, the rest)
+ * session:       format (1: 0x03) || created_at (12) || last_used_at (12) || idle_expires_at (12) || expires_at (12)
+ *                || pop_key (32) || record tag (16) || login purpose (1: 0 sign-in, 1 password change, 2 account deletion) || id prefix (short string)
+ *                || client address (short string) || username (UTF-8, the rest)
  * pending login: format (1: 0x02) || expires_at (12) || record tag (16) || state length (2)
  *                || OPAQUE server login state || username (UTF-8, the rest)
  * </pre>
  *
  * The session id is not inside (only its 8-character prefix, which listings show): the id is what the key is
- * derived from. Decoding is strict; a plaintext that does not parse, including one of an older layout (which
- * started with a zero byte), is reported as empty, so the session or login is unknown.
+ * derived from. A session of format 0x02 (written before logins had a purpose; no purpose byte) is read as an
+ * ordinary sign-in, so that upgrading a server keeps its users logged in. Decoding is strict; a plaintext that does
+ * not parse, including one of an older layout (which started with a zero byte), is reported as empty, so the
+ * session or login is unknown.
  */
 final class Records {
     static final byte FORMAT = 2;
+    static final byte SESSION_FORMAT = 3;
     private static final int INSTANT_LENGTH = 12;
     private static final int MAX_USERNAME_BYTES = 64;
 
@@ -50,16 +54,18 @@ final class Records {
                     + PopKey.LENGTH
                     + RecordTag.LENGTH
                     + 1
+                    + 1
                     + prefix.length
                     + 1
                     + address.length
                     + username.length);
-            out.put(FORMAT);
+            out.put(SESSION_FORMAT);
             putInstant(out, session.createdAt());
             putInstant(out, session.lastUsedAt());
             putInstant(out, session.idleExpiresAt());
             putInstant(out, session.expiresAt());
             out.put(keyBytes).put(session.recordTag().bytes());
+            out.put(purposeCode(session.purpose()));
             out.put((byte) prefix.length).put(prefix);
             out.put((byte) address.length).put(address);
             out.put(username);
@@ -74,7 +80,8 @@ final class Records {
         byte[] keyBytes = new byte[PopKey.LENGTH];
         try {
             ByteBuffer in = ByteBuffer.wrap(plaintext);
-            if (in.get() != FORMAT) {
+            byte format = in.get();
+            if (format != SESSION_FORMAT && format != FORMAT) {
                 return Optional.empty();
             }
             Instant createdAt = instant(in);
@@ -83,6 +90,10 @@ final class Records {
             Instant expiresAt = instant(in);
             in.get(keyBytes);
             RecordTag tag = tag(in);
+            Optional<LoginPurpose> purpose = format == FORMAT ? Optional.of(LoginPurpose.SIGN_IN) : purpose(in);
+            if (purpose.isEmpty()) {
+                return Optional.empty();
+            }
             String prefix = shortString(in);
             String address = shortString(in);
             if (!prefix.equals(SessionIds.prefix(sessionId))) {
@@ -98,7 +109,8 @@ final class Records {
                             idleExpiresAt,
                             expiresAt,
                             address,
-                            tag));
+                            tag,
+                            purpose.get()));
         } catch (BufferUnderflowException | DateTimeException e) {
             return Optional.empty();
         } finally {
@@ -110,14 +122,15 @@ final class Records {
     static Optional<SessionSummary> summary(String idHash, byte[] plaintext) {
         try {
             ByteBuffer in = ByteBuffer.wrap(plaintext);
-            if (in.get() != FORMAT) {
+            byte format = in.get();
+            if (format != SESSION_FORMAT && format != FORMAT) {
                 return Optional.empty();
             }
             Instant createdAt = instant(in);
             Instant lastUsedAt = instant(in);
             Instant idleExpiresAt = instant(in);
             Instant expiresAt = instant(in);
-            in.position(in.position() + PopKey.LENGTH + RecordTag.LENGTH);
+            in.position(in.position() + PopKey.LENGTH + RecordTag.LENGTH + (format == FORMAT ? 0 : 1));
             String prefix = shortString(in);
             String address = shortString(in);
             if (username(in).isEmpty()) {
@@ -185,6 +198,23 @@ final class Records {
         byte[] bytes = new byte[RecordTag.LENGTH];
         in.get(bytes);
         return RecordTag.fromBytes(bytes);
+    }
+
+    private static byte purposeCode(LoginPurpose purpose) {
+        return switch (purpose) {
+            case SIGN_IN -> 0;
+            case PASSWORD_CHANGE -> 1;
+            case ACCOUNT_DELETION -> 2;
+        };
+    }
+
+    private static Optional<LoginPurpose> purpose(ByteBuffer in) {
+        return switch (in.get()) {
+            case 0 -> Optional.of(LoginPurpose.SIGN_IN);
+            case 1 -> Optional.of(LoginPurpose.PASSWORD_CHANGE);
+            case 2 -> Optional.of(LoginPurpose.ACCOUNT_DELETION);
+            default -> Optional.empty();
+        };
     }
 
     /** At most 255 bytes; anything longer is cut (addresses are validated shorter than that before they get here). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.opaquepop.opaque.SecretBytes;
+import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.server.store.PendingLogin;
 import dev.opaquepop.server.store.PendingLoginLimitException;
@@ -151,7 +152,8 @@ class MemoryStoresTest {
                 Duration.ofMinutes(15),
                 Duration.ofHours(1),
                 "192.0.2.1",
-                RecordTag.NONE);
+                RecordTag.NONE,
+                LoginPurpose.SIGN_IN);
     }
 
     private static PendingLogin pendingLogin(String user) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.opaque.ServerSetup;
+import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.server.store.PendingLogin;
 import dev.opaquepop.server.store.RecordTag;
@@ -153,13 +154,14 @@ class SealerTest {
                 created.plusSeconds(960),
                 created.plusSeconds(3600),
                 "127.0.0.1",
-                RecordTag.fromBytes(tag));
+                RecordTag.fromBytes(tag),
+                LoginPurpose.PASSWORD_CHANGE);
         byte[] plaintext = Records.session(session);
         HexFormat hex = HexFormat.of();
         assertThat(hex.formatHex(plaintext))
-                .isEqualTo("02" + "000000006955b900" + "00000000" + "000000006955b93c" + "00000000"
+                .isEqualTo("03" + "000000006955b900" + "00000000" + "000000006955b93c" + "00000000"
                         + "000000006955bcc0" + "00000000" + "000000006955c710" + "00000000"
-                        + hex.formatHex(key) + hex.formatHex(tag)
+                        + hex.formatHex(key) + hex.formatHex(tag) + "01"
                         + "08" + hex.formatHex("QEFCQ0RF".getBytes(UTF_8))
                         + "09" + hex.formatHex("127.0.0.1".getBytes(UTF_8))
                         + hex.formatHex("alice".getBytes(UTF_8)));
@@ -172,6 +174,7 @@ class SealerTest {
         assertThat(back.expiresAt()).isEqualTo(session.expiresAt());
         assertThat(back.clientAddress()).isEqualTo("127.0.0.1");
         assertThat(back.recordTag()).isEqualTo(session.recordTag());
+        assertThat(back.purpose()).isEqualTo(LoginPurpose.PASSWORD_CHANGE);
         assertThat(back.popKey().secret().revealBytes()).isEqualTo(key);
 
         SessionSummary summary = Records.summary("hash", plaintext).orElseThrow();
@@ -194,6 +197,24 @@ class SealerTest {
                 .as("the layout before format bytes")
                 .isEmpty();
         assertThat(Records.summary("hash", oldLayout)).isEmpty();
+        byte[] unknownPurpose = plaintext.clone();
+        unknownPurpose[1 + 4 * 12 + 32 + RecordTag.LENGTH] = 9;
+        assertThat(Records.session(SESSION_ID, unknownPurpose))
+                .as("a purpose this server does not know")
+                .isEmpty();
+
+        // Written before logins had a purpose: format 2, no purpose byte. Read as an ordinary sign-in, so that
+        // an upgrade keeps users logged in but never lets such a session change a password.
+        byte[] formatTwo = new byte[plaintext.length - 1];
+        int purposeAt = 1 + 4 * 12 + 32 + RecordTag.LENGTH;
+        System.arraycopy(plaintext, 0, formatTwo, 0, purposeAt);
+        System.arraycopy(plaintext, purposeAt + 1, formatTwo, purposeAt, plaintext.length - purposeAt - 1);
+        formatTwo[0] = 2;
+        Session before = Records.session(SESSION_ID, formatTwo).orElseThrow();
+        assertThat(before.purpose()).isEqualTo(LoginPurpose.SIGN_IN);
+        assertThat(before.username()).isEqualTo("alice");
+        assertThat(before.clientAddress()).isEqualTo("127.0.0.1");
+        assertThat(Records.summary("hash", formatTwo).orElseThrow().idPrefix()).isEqualTo("QEFCQ0RF");
     }
 
     @Test
