@@ -8,8 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A TCP proxy in front of PostgreSQL or Redis that a test can break, so dependency failures are produced without
@@ -21,9 +23,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *       accepted and never answered.
  *   <li>{@link #restore()}: new connections work again. Connections silenced by a blackhole stay silent for good,
  *       like a peer that vanished without a reset: the client must notice and open new ones.
+ *   <li>{@link #onceClientSends}: runs an action (breaking another proxy, say) at the moment a client sends given
+ *       bytes, before they are forwarded: a failure placed exactly between two steps of a request.
  * </ul>
  */
 final class TcpProxy implements AutoCloseable {
+    /** The longest pattern {@link #onceClientSends} finds when it straddles two reads. */
+    private static final int TAIL = 256;
+
     private enum Mode {
         FORWARD,
         REFUSE,
@@ -34,6 +41,18 @@ final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private volatile Mode mode = Mode.FORWARD;
+    private final AtomicReference<Trigger> trigger = new AtomicReference<>();
+
+    /** An action waiting for a client to send {@code pattern}. */
+    private static final class Trigger {
+        private final byte[] pattern;
+        private final Runnable action;
+
+        Trigger(byte[] pattern, Runnable action) {
+            this.pattern = pattern;
+            this.action = action;
+        }
+    }
 
     TcpProxy(String host, int port) throws IOException {
         this.target = new InetSocketAddress(host, port);
@@ -61,6 +80,38 @@ final class TcpProxy implements AutoCloseable {
 
     void restore() {
         mode = Mode.FORWARD;
+    }
+
+    /**
+     * Runs {@code action} once, the first time a client sends {@code text} (ASCII, e.g. a SQL statement's start),
+     * before those bytes go on upstream. Bytes are searched per connection, across reads.
+     */
+    void onceClientSends(String text, Runnable action) {
+        trigger.set(new Trigger(text.getBytes(StandardCharsets.US_ASCII), action));
+    }
+
+    /** Whether the armed trigger's pattern ends within {@code window}; if so, disarms it and runs its action. */
+    private void fireIfSent(byte[] window, int length) {
+        Trigger armed = trigger.get();
+        if (armed == null || indexOf(window, length, armed.pattern) < 0) {
+            return;
+        }
+        if (trigger.compareAndSet(armed, null)) {
+            armed.action.run();
+        }
+    }
+
+    private static int indexOf(byte[] data, int length, byte[] pattern) {
+        outer:
+        for (int i = 0; i + pattern.length <= length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private void acceptLoop() {
@@ -113,18 +164,28 @@ final class TcpProxy implements AutoCloseable {
         }
 
         void start() {
-            Thread.ofVirtual().start(() -> pump(client, upstream));
+            Thread.ofVirtual().start(() -> pump(client, upstream, true));
             if (upstream != null) {
-                Thread.ofVirtual().start(() -> pump(upstream, client));
+                Thread.ofVirtual().start(() -> pump(upstream, client, false));
             }
         }
 
-        private void pump(Socket from, Socket to) {
+        private void pump(Socket from, Socket to, boolean fromClient) {
             byte[] buffer = new byte[16 * 1024];
+            // What the trigger searches: the tail of the previous read, then this read (a pattern may straddle two).
+            byte[] window = new byte[TAIL + buffer.length];
+            int kept = 0;
             try (InputStream in = from.getInputStream()) {
                 OutputStream out = to == null ? null : to.getOutputStream();
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    if (fromClient) {
+                        System.arraycopy(buffer, 0, window, kept, n);
+                        fireIfSent(window, kept + n);
+                        int tail = Math.min(TAIL, kept + n);
+                        System.arraycopy(window, kept + n - tail, window, 0, tail);
+                        kept = tail;
+                    }
                     if (!silenced && out != null) {
                         out.write(buffer, 0, n);
                         out.flush();
