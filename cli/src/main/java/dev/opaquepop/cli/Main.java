@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ClientCommands.Passwd.class,
             ClientCommands.DeleteAccount.class,
             ClientCommands.Logout.class,
+            CallCommand.class,
             ForgetServerCommand.class,
             SetupCommand.class,
             BenchCommand.class,
