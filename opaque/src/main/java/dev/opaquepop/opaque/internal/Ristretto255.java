@@ -1,7 +1,6 @@
 package dev.opaquepop.opaque.internal;
 
 import com.goterl.lazysodium.SodiumJava;
-import com.goterl.lazysodium.utils.LibraryLoader;
 import dev.opaquepop.opaque.InvalidMessageException;
 import java.security.SecureRandom;
 
@@ -19,9 +18,9 @@ public final class Ristretto255 {
 
     private Ristretto255() {}
 
-    /** Lazily loads the bundled libsodium once, on first use. */
+    /** Lazily loads the bundled libsodium once, on first use ({@link BundledSodium}). */
     private static final class Native {
-        static final SodiumJava SODIUM = new SodiumJava(LibraryLoader.Mode.BUNDLED_ONLY);
+        static final SodiumJava SODIUM = BundledSodium.load();
     }
 
     private static SodiumJava sodium() {
