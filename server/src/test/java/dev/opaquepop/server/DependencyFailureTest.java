@@ -9,7 +9,6 @@ import dev.opaquepop.server.Requests.LoggedIn;
 import dev.opaquepop.server.store.StoreException;
 import dev.opaquepop.server.store.redis.RedisConnection;
 import dev.opaquepop.server.store.redis.RedisNonceStore;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,15 +50,11 @@ class DependencyFailureTest {
     void start() throws Exception {
         SharedInfrastructure.assumeAvailable();
         namespace = SharedInfrastructure.newNamespace();
-        URI db = SharedInfrastructure.dbAddress();
-        URI cache = SharedInfrastructure.redisAddress();
-        postgres = new TcpProxy(db.getHost(), db.getPort() < 0 ? 5432 : db.getPort());
-        redis = new TcpProxy(cache.getHost(), cache.getPort() < 0 ? 6379 : cache.getPort());
+        postgres = TcpProxy.toDatabase();
+        redis = TcpProxy.toRedis();
         server = TestServer.start(data, b -> {
             namespace.configure(
-                    b,
-                    SharedInfrastructure.withAddress(SharedInfrastructure.DB_URL, "127.0.0.1", postgres.port()),
-                    SharedInfrastructure.withAddress(SharedInfrastructure.REDIS_URL, "127.0.0.1", redis.port()));
+                    b, postgres.through(SharedInfrastructure.DB_URL), redis.through(SharedInfrastructure.REDIS_URL));
             b.dbTimeout(TIMEOUT).redisTimeout(TIMEOUT).dbPoolSize(4);
         });
         Requests.register(server.uri(), "alice", PASSWORD);
@@ -169,10 +164,8 @@ class DependencyFailureTest {
     /** Fail closed: a nonce is never accepted unchecked, and a failure is not mistaken for a replay either. */
     @Test
     void nonceClaimWhileRedisIsDown_throwsRatherThanAccepting() throws Exception {
-        try (RedisConnection connection = RedisConnection.open(
-                SharedInfrastructure.withAddress(SharedInfrastructure.REDIS_URL, "127.0.0.1", redis.port()),
-                TIMEOUT,
-                "proxied redis")) {
+        try (RedisConnection connection =
+                RedisConnection.open(redis.through(SharedInfrastructure.REDIS_URL), TIMEOUT, "proxied redis")) {
             RedisNonceStore nonces = new RedisNonceStore(connection, namespace.prefix);
             assertThat(nonces.claim(session.sessionId(), "first-nonce-0000", Duration.ofSeconds(60)))
                     .isTrue();

@@ -48,15 +48,11 @@ class RevocationScaleOutTest {
     void start() throws Exception {
         SharedInfrastructure.assumeAvailable();
         namespace = SharedInfrastructure.newNamespace();
-        URI db = SharedInfrastructure.dbAddress();
-        URI cache = SharedInfrastructure.redisAddress();
-        postgres = new TcpProxy(db.getHost(), db.getPort() < 0 ? 5432 : db.getPort());
-        redis = new TcpProxy(cache.getHost(), cache.getPort() < 0 ? 6379 : cache.getPort());
+        postgres = TcpProxy.toDatabase();
+        redis = TcpProxy.toRedis();
         changer = TestServer.start(data.resolve("changer"), b -> {
             namespace.configure(
-                    b,
-                    SharedInfrastructure.withAddress(SharedInfrastructure.DB_URL, "127.0.0.1", postgres.port()),
-                    SharedInfrastructure.withAddress(SharedInfrastructure.REDIS_URL, "127.0.0.1", redis.port()));
+                    b, postgres.through(SharedInfrastructure.DB_URL), redis.through(SharedInfrastructure.REDIS_URL));
             b.dbTimeout(TIMEOUT).redisTimeout(TIMEOUT);
         });
         other = TestServer.start(data.resolve("other"), namespace::configure);

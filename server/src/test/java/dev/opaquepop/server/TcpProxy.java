@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,8 +61,25 @@ final class TcpProxy implements AutoCloseable {
         Thread.ofVirtual().name("tcp-proxy-accept-" + listener.getLocalPort()).start(this::acceptLoop);
     }
 
+    /** A proxy in front of the tests' PostgreSQL ({@link SharedInfrastructure#dbAddress}). */
+    static TcpProxy toDatabase() throws IOException {
+        URI db = SharedInfrastructure.dbAddress();
+        return new TcpProxy(db.getHost(), db.getPort() < 0 ? 5432 : db.getPort());
+    }
+
+    /** A proxy in front of the tests' Redis ({@link SharedInfrastructure#redisAddress}). */
+    static TcpProxy toRedis() throws IOException {
+        URI cache = SharedInfrastructure.redisAddress();
+        return new TcpProxy(cache.getHost(), cache.getPort() < 0 ? 6379 : cache.getPort());
+    }
+
     int port() {
         return listener.getLocalPort();
+    }
+
+    /** {@code url} (the shared database's or Redis's) pointed at this proxy instead. */
+    String through(String url) {
+        return SharedInfrastructure.withAddress(url, "127.0.0.1", port());
     }
 
     void cut() {
