@@ -111,11 +111,13 @@ class PopVerifierPropertiesTest {
         if (random.nextInt(10) == 0) {
             return null;
         }
-        return switch (random.nextInt(4)) {
+        return switch (random.nextInt(5)) {
             case 0 -> Draw.anyString(random, 80);
             case 1 -> Draw.string(random, HEADER_NOISE, 0, 70);
             case 2 -> Draw.string(random, "0123456789", 0, 20);
-            default -> PopHeaders.BEARER_PREFIX + Draw.string(random, SESSION_ID_CHARACTERS, 43);
+            case 3 -> PopHeaders.BEARER_PREFIX + Draw.string(random, SESSION_ID_CHARACTERS, 43);
+            // The right shape, but any character may be one outside the base64url alphabet.
+            default -> PopHeaders.BEARER_PREFIX + Draw.string(random, HEADER_NOISE, 43);
         };
     }
 
@@ -225,7 +227,9 @@ class PopVerifierPropertiesTest {
         PopFixture f = new PopFixture();
         PopVerifier verifier = new PopVerifier(
                 id -> {
-                    assertThat(id).as("the id looked up").matches("[A-Za-z0-9_-]{43}");
+                    assertThat(id.matches("[A-Za-z0-9_-]{43}"))
+                            .as("the lookup saw %s", escape(id))
+                            .isTrue();
                     return Optional.empty();
                 },
                 f.nonces,

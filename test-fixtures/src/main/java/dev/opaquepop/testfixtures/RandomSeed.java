@@ -16,7 +16,7 @@ import org.opentest4j.TestAbortedException;
  * method a {@link SplittableRandom} parameter: the test draws its cases from it, in a loop of its own.
  *
  * <p>Each test gets a fresh seed per run, so repeated runs keep exploring new inputs. When the test fails, the
- * seed is added to the failure message; {@code -Dopaquepop.seed=<seed>} (a system property or JUnit
+ * seed is put in front of the failure message; {@code -Dopaquepop.seed=<seed>} (a system property or JUnit
  * configuration parameter) then makes every test draw from that seed, which replays the failing run exactly as
  * long as the test draws its values in a fixed order. A property must hold for every input, so a failure is a
  * bug found, never noise: fix the code (or the property), then keep the input as an explicit case.
@@ -63,11 +63,13 @@ public final class RandomSeed implements ParameterResolver, TestExecutionExcepti
         }
     }
 
-    /** The same failure (expected and actual kept for IDE diffs, stack trace unchanged) with the seed appended. */
+    /**
+     * The same failure (expected and actual kept for IDE diffs, stack trace unchanged) with the seed in front: a
+     * report that mangles the rest of a message (a lone surrogate drawn into it, say) still shows the seed.
+     */
     private static AssertionError withSeed(Throwable thrown, long seed) {
-        String message = (thrown instanceof AssertionError ? thrown.getMessage() : thrown.toString())
-                + System.lineSeparator()
-                + "[random seed " + seed + ": rerun with -D" + PROPERTY + "=" + seed + " to reproduce]";
+        String message = "[random seed " + seed + ": rerun with -D" + PROPERTY + "=" + seed + " to reproduce] "
+                + (thrown instanceof AssertionError ? thrown.getMessage() : thrown.toString());
         AssertionError failure = thrown instanceof AssertionFailedError diff
                         && diff.isExpectedDefined()
                         && diff.isActualDefined()

@@ -33,7 +33,9 @@ class RandomSeedTest {
         Matcher seedLine = SEED_LINE.matcher(failure.getMessage());
         assertThat(seedLine.find()).as(failure.getMessage()).isTrue();
         long seed = Long.parseLong(seedLine.group(1));
-        assertThat(failure.getMessage()).startsWith("drew " + new SplittableRandom(seed).nextLong());
+        assertThat(failure.getMessage())
+                .startsWith(seedLine.group())
+                .endsWith("drew " + new SplittableRandom(seed).nextLong());
         assertThat(failure.getStackTrace()[0].getMethodName()).isEqualTo("drawsThenFails");
     }
 
@@ -41,8 +43,8 @@ class RandomSeedTest {
     void fixedSeed_isWhatTheTestDraws() {
         Throwable failure = failureOf("drawsThenFails", Map.of(RandomSeed.PROPERTY, " -42 "));
         assertThat(failure.getMessage())
-                .startsWith("drew " + new SplittableRandom(-42).nextLong())
-                .contains("-Dopaquepop.seed=-42 ");
+                .startsWith("[random seed -42: rerun with -Dopaquepop.seed=-42 to reproduce] ")
+                .endsWith("drew " + new SplittableRandom(-42).nextLong());
     }
 
     @Test
@@ -60,8 +62,8 @@ class RandomSeedTest {
         Throwable failure = failureOf("throwsException", Map.of(RandomSeed.PROPERTY, "7"));
         assertThat(failure)
                 .isExactlyInstanceOf(AssertionError.class)
-                .hasMessageStartingWith("java.lang.IllegalStateException: boom")
-                .hasMessageContaining("-Dopaquepop.seed=7 ")
+                .hasMessage("[random seed 7: rerun with -Dopaquepop.seed=7 to reproduce] "
+                        + "java.lang.IllegalStateException: boom 0")
                 .hasCauseInstanceOf(IllegalStateException.class);
     }
 
