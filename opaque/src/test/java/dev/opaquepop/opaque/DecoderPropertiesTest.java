@@ -56,7 +56,12 @@ class DecoderPropertiesTest {
         SERVER_SETUP,
         SERVER_LOGIN_STATE;
 
-        static final List<Decoder> ALL = List.of(values());
+        private static final List<Decoder> ALL = List.of(values());
+
+        /** The decoder for case {@code i}: round robin, so every decoder gets the same share of random cases. */
+        static Decoder forCase(int i) {
+            return ALL.get(i % ALL.size());
+        }
 
         int length() {
             return switch (this) {
@@ -118,15 +123,14 @@ class DecoderPropertiesTest {
     @Test
     void decode_randomBytesOfRandomLength_returnsValueOrThrowsInvalidMessage(SplittableRandom random) {
         for (int i = 0; i < 5000; i++) {
-            assertAcceptsExactlyTheValidOnes(
-                    Decoder.ALL.get(i % Decoder.ALL.size()), Draw.bytes(random, 0, MAX_LENGTH));
+            assertAcceptsExactlyTheValidOnes(Decoder.forCase(i), Draw.bytes(random, 0, MAX_LENGTH));
         }
     }
 
     @Test
     void decode_randomBytesOfExactLength_acceptsExactlyTheValidOnes(SplittableRandom random) {
         for (int i = 0; i < 5000; i++) {
-            Decoder decoder = Decoder.ALL.get(i % Decoder.ALL.size());
+            Decoder decoder = Decoder.forCase(i);
             assertAcceptsExactlyTheValidOnes(decoder, Draw.bytes(random, decoder.length()));
         }
     }
@@ -187,7 +191,7 @@ class DecoderPropertiesTest {
     @Test
     void decode_truncatedValidEncoding_throwsInvalidMessage(SplittableRandom random) throws Exception {
         for (int i = 0; i < 200; i++) {
-            Decoder decoder = Decoder.ALL.get(i % Decoder.ALL.size());
+            Decoder decoder = Decoder.forCase(i);
             byte[] valid = transcript(random.nextLong()).get(decoder);
             assertRejected(decoder, Arrays.copyOf(valid, random.nextInt(valid.length)), "truncated");
         }
@@ -208,7 +212,7 @@ class DecoderPropertiesTest {
     @Test
     void decode_extendedValidEncoding_throwsInvalidMessage(SplittableRandom random) throws Exception {
         for (int i = 0; i < 200; i++) {
-            Decoder decoder = Decoder.ALL.get(i % Decoder.ALL.size());
+            Decoder decoder = Decoder.forCase(i);
             byte[] valid = transcript(random.nextLong()).get(decoder);
             byte[] extra = Draw.bytes(random, 1, MAX_EXTRA);
             boolean prepend = random.nextBoolean();
@@ -237,7 +241,7 @@ class DecoderPropertiesTest {
     @Test
     void decode_validEncodingWithBytesOverwritten_acceptsExactlyTheValidOnes(SplittableRandom random) throws Exception {
         for (int i = 0; i < 300; i++) {
-            Decoder decoder = Decoder.ALL.get(i % Decoder.ALL.size());
+            Decoder decoder = Decoder.forCase(i);
             byte[] bytes = transcript(random.nextLong()).get(decoder);
             overwrite(bytes, random.nextInt(bytes.length), Draw.bytes(random, 1, MAX_PATCH));
             assertAcceptsExactlyTheValidOnes(decoder, bytes);
