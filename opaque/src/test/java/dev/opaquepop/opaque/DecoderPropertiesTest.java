@@ -5,19 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opaquepop.opaque.internal.Bytes;
 import dev.opaquepop.opaque.internal.Ristretto255;
+import dev.opaquepop.testfixtures.Draw;
+import dev.opaquepop.testfixtures.RandomSeed;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every decoder of untrusted bytes (the six messages, {@link ServerSetup#decode(byte[])} and {@link
@@ -26,6 +26,7 @@ import net.jqwik.api.constraints.Size;
  * field a valid ristretto255 element, the setup's private key a canonical non-zero scalar), and an accepted value
  * re-encodes to the very same bytes.
  */
+@ExtendWith(RandomSeed.class)
 class DecoderPropertiesTest {
     private static final OpaqueConfig CONFIG =
             OpaqueConfig.builder().ksf(Ksf.identityUnsafeForTestsOnly()).build();
@@ -35,6 +36,14 @@ class DecoderPropertiesTest {
     /** The group order l = 2^252 + 27742317777372353535851937790883648493, little-endian. */
     private static final byte[] GROUP_ORDER =
             HexFormat.of().parseHex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+
+    /** The longest random input, the most bytes added to an encoding, the longest patch written over one. */
+    private static final int MAX_LENGTH = 400;
+
+    private static final int MAX_EXTRA = 80;
+    private static final int MAX_PATCH = 40;
+    /** Transcript seeds at the edges of long's range, besides the random ones. */
+    private static final long[] EDGE_SEEDS = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE};
 
     /** The untrusted-input decoders of the public API, with what each must accept. */
     enum Decoder {
@@ -46,6 +55,13 @@ class DecoderPropertiesTest {
         KE3,
         SERVER_SETUP,
         SERVER_LOGIN_STATE;
+
+        private static final List<Decoder> ALL = List.of(values());
+
+        /** The decoder for case {@code i}: round robin, so every decoder gets the same share of random cases. */
+        static Decoder forCase(int i) {
+            return ALL.get(i % ALL.size());
+        }
 
         int length() {
             return switch (this) {
@@ -104,32 +120,51 @@ class DecoderPropertiesTest {
     // ---------------------------------------------------------------------------------------------------------
     // Random input
 
-    @Property(tries = 5000)
-    void decode_randomBytesOfRandomLength_returnsValueOrThrowsInvalidMessage(
-            @ForAll Decoder decoder, @ForAll @Size(max = 400) byte[] bytes) {
-        Optional<Object> decoded = decodeOrReject(decoder, bytes);
-        assertThat(decoded.isPresent())
-                .as("%s accepts %d random bytes", decoder, bytes.length)
-                .isEqualTo(decoder.shouldAccept(bytes));
-        decoded.ifPresent(value -> assertThat(encode(value)).isEqualTo(bytes));
+    @Test
+    void decode_randomBytesOfRandomLength_returnsValueOrThrowsInvalidMessage(SplittableRandom random) {
+        for (int i = 0; i < 5000; i++) {
+            assertAcceptsExactlyTheValidOnes(Decoder.forCase(i), Draw.bytes(random, 0, MAX_LENGTH));
+        }
     }
 
-    @Property(tries = 5000)
-    void decode_randomBytesOfExactLength_acceptsExactlyTheValidOnes(
-            @ForAll Decoder decoder, @ForAll @Size(Ke2.LENGTH) byte[] material) {
-        byte[] bytes = Arrays.copyOf(material, decoder.length());
-        Optional<Object> decoded = decodeOrReject(decoder, bytes);
-        assertThat(decoded.isPresent())
-                .as("%s accepts these %d bytes", decoder, bytes.length)
-                .isEqualTo(decoder.shouldAccept(bytes));
-        decoded.ifPresent(value -> assertThat(encode(value)).isEqualTo(bytes));
+    @Test
+    void decode_randomBytesOfExactLength_acceptsExactlyTheValidOnes(SplittableRandom random) {
+        for (int i = 0; i < 5000; i++) {
+            Decoder decoder = Decoder.forCase(i);
+            assertAcceptsExactlyTheValidOnes(decoder, Draw.bytes(random, decoder.length()));
+        }
+    }
+
+    /** No bytes, one byte, and uniform bytes of the exact length, one off, and the longest random length. */
+    @Test
+    void decode_edgeCaseBytes_acceptsExactlyTheValidOnes() {
+        for (Decoder decoder : Decoder.values()) {
+            assertAcceptsExactlyTheValidOnes(decoder, new byte[0]);
+            for (int fill : new int[] {0x00, 0x01, 0x7f, 0x80, 0xff}) {
+                for (int length :
+                        new int[] {1, decoder.length() - 1, decoder.length(), decoder.length() + 1, MAX_LENGTH}) {
+                    byte[] bytes = new byte[length];
+                    Arrays.fill(bytes, (byte) fill);
+                    assertAcceptsExactlyTheValidOnes(decoder, bytes);
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Valid encodings, and valid encodings damaged
 
-    @Property(tries = 100)
-    void decode_validEncoding_roundTrips(@ForAll long seed) throws Exception {
+    @Test
+    void decode_validEncoding_roundTrips(SplittableRandom random) throws Exception {
+        for (long seed : EDGE_SEEDS) {
+            assertRoundTrips(seed);
+        }
+        for (int i = 0; i < 100; i++) {
+            assertRoundTrips(random.nextLong());
+        }
+    }
+
+    private static void assertRoundTrips(long seed) throws OpaqueException {
         Map<Decoder, byte[]> transcript = transcript(seed);
         for (Decoder decoder : Decoder.values()) {
             byte[] encoded = transcript.get(decoder);
@@ -153,51 +188,93 @@ class DecoderPropertiesTest {
                 .isNull();
     }
 
-    @Property(tries = 200)
-    void decode_truncatedValidEncoding_throwsInvalidMessage(
-            @ForAll Decoder decoder, @ForAll long seed, @ForAll @IntRange(max = 1000) int cut) throws Exception {
-        byte[] valid = transcript(seed).get(decoder);
-        byte[] truncated = Arrays.copyOf(valid, cut % valid.length);
-        assertThat(decodeOrReject(decoder, truncated))
-                .as("%s truncated to %d bytes", decoder, truncated.length)
-                .isEmpty();
+    @Test
+    void decode_truncatedValidEncoding_throwsInvalidMessage(SplittableRandom random) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            Decoder decoder = Decoder.forCase(i);
+            byte[] valid = transcript(random.nextLong()).get(decoder);
+            assertRejected(decoder, Arrays.copyOf(valid, random.nextInt(valid.length)), "truncated");
+        }
     }
 
-    @Property(tries = 200)
-    void decode_extendedValidEncoding_throwsInvalidMessage(
-            @ForAll Decoder decoder,
-            @ForAll long seed,
-            @ForAll @Size(min = 1, max = 80) byte[] extra,
-            @ForAll boolean prepend)
-            throws Exception {
-        byte[] valid = transcript(seed).get(decoder);
-        byte[] extended = prepend ? Bytes.concat(extra, valid) : Bytes.concat(valid, extra);
-        assertThat(decodeOrReject(decoder, extended))
-                .as("%s with %d bytes %s", decoder, extra.length, prepend ? "prepended" : "appended")
-                .isEmpty();
+    /** Every proper prefix of every encoding, the empty one included. */
+    @Test
+    void decode_everyTruncationOfAValidEncoding_throwsInvalidMessage() throws Exception {
+        Map<Decoder, byte[]> transcript = transcript(0);
+        for (Decoder decoder : Decoder.values()) {
+            byte[] valid = transcript.get(decoder);
+            for (int length = 0; length < valid.length; length++) {
+                assertRejected(decoder, Arrays.copyOf(valid, length), "truncated");
+            }
+        }
     }
 
-    @Property(tries = 300)
-    void decode_validEncodingWithBytesOverwritten_acceptsExactlyTheValidOnes(
-            @ForAll Decoder decoder,
-            @ForAll long seed,
-            @ForAll @IntRange(max = 1000) int position,
-            @ForAll @Size(min = 1, max = 40) byte[] patch)
-            throws Exception {
-        byte[] bytes = transcript(seed).get(decoder);
-        int start = position % bytes.length;
+    @Test
+    void decode_extendedValidEncoding_throwsInvalidMessage(SplittableRandom random) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            Decoder decoder = Decoder.forCase(i);
+            byte[] valid = transcript(random.nextLong()).get(decoder);
+            byte[] extra = Draw.bytes(random, 1, MAX_EXTRA);
+            boolean prepend = random.nextBoolean();
+            assertRejected(
+                    decoder,
+                    prepend ? Bytes.concat(extra, valid) : Bytes.concat(valid, extra),
+                    (prepend ? "prepended with " : "appended with ") + extra.length + " bytes");
+        }
+    }
+
+    /** One byte and the most bytes added, before and after; the added bytes a copy of the encoding's own. */
+    @Test
+    void decode_extendedValidEncoding_edgeCases() throws Exception {
+        Map<Decoder, byte[]> transcript = transcript(0);
+        for (Decoder decoder : Decoder.values()) {
+            byte[] valid = transcript.get(decoder);
+            for (byte[] extra : new byte[][] {
+                new byte[1], new byte[MAX_EXTRA], Arrays.copyOf(valid, 1), Arrays.copyOf(valid, MAX_EXTRA)
+            }) {
+                assertRejected(decoder, Bytes.concat(extra, valid), "prepended with " + extra.length + " bytes");
+                assertRejected(decoder, Bytes.concat(valid, extra), "appended with " + extra.length + " bytes");
+            }
+        }
+    }
+
+    @Test
+    void decode_validEncodingWithBytesOverwritten_acceptsExactlyTheValidOnes(SplittableRandom random) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            Decoder decoder = Decoder.forCase(i);
+            byte[] bytes = transcript(random.nextLong()).get(decoder);
+            overwrite(bytes, random.nextInt(bytes.length), Draw.bytes(random, 1, MAX_PATCH));
+            assertAcceptsExactlyTheValidOnes(decoder, bytes);
+        }
+    }
+
+    /** The first and last byte, and the longest patch at the start and at the end, with zeros and with ones. */
+    @Test
+    void decode_validEncodingWithBytesOverwritten_edgeCases() throws Exception {
+        Map<Decoder, byte[]> transcript = transcript(0);
+        byte[] ones = new byte[MAX_PATCH];
+        Arrays.fill(ones, (byte) 0xff);
+        for (Decoder decoder : Decoder.values()) {
+            int last = decoder.length() - 1;
+            for (byte[] patch : new byte[][] {new byte[1], Arrays.copyOf(ones, 1), new byte[MAX_PATCH], ones}) {
+                for (int start : new int[] {0, Math.max(0, last - patch.length + 1), last}) {
+                    byte[] bytes = transcript.get(decoder).clone();
+                    overwrite(bytes, start, patch);
+                    assertAcceptsExactlyTheValidOnes(decoder, bytes);
+                }
+            }
+        }
+    }
+
+    /** Overwrites {@code bytes} from {@code start} with as much of {@code patch} as fits. */
+    private static void overwrite(byte[] bytes, int start, byte[] patch) {
         System.arraycopy(patch, 0, bytes, start, Math.min(patch.length, bytes.length - start));
-        Optional<Object> decoded = decodeOrReject(decoder, bytes);
-        assertThat(decoded.isPresent())
-                .as("%s with bytes %d.. overwritten", decoder, start)
-                .isEqualTo(decoder.shouldAccept(bytes));
-        decoded.ifPresent(value -> assertThat(encode(value)).isEqualTo(bytes));
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Explicit examples
 
-    @Example
+    @Test
     void decode_identityElement_rejected() throws Exception {
         Map<Decoder, byte[]> transcript = transcript(1);
         int checked = 0;
@@ -215,7 +292,7 @@ class DecoderPropertiesTest {
         assertThatThrownBy(() -> RegistrationRequest.decode(new byte[32])).isInstanceOf(InvalidMessageException.class);
     }
 
-    @Example
+    @Test
     void decode_nonCanonicalElement_rejected() throws Exception {
         Map<Decoder, byte[]> transcript = transcript(2);
         byte[] valid = transcript.get(Decoder.REGISTRATION_REQUEST);
@@ -254,7 +331,7 @@ class DecoderPropertiesTest {
         }
     }
 
-    @Example
+    @Test
     void decodeServerSetup_privateKeyZeroOrNotBelowGroupOrder_rejected() throws Exception {
         byte[] valid = transcript(3).get(Decoder.SERVER_SETUP);
         byte[] orderPlusOne = GROUP_ORDER.clone();
@@ -293,7 +370,7 @@ class DecoderPropertiesTest {
         }
     }
 
-    @Example
+    @Test
     void decode_null_throwsInvalidMessage() {
         for (Decoder decoder : Decoder.values()) {
             if (decoder != Decoder.SERVER_LOGIN_STATE) {
@@ -304,7 +381,7 @@ class DecoderPropertiesTest {
         }
     }
 
-    @Example
+    @Test
     void decode_emptyAndOffByOneLengths_throwInvalidMessage() {
         for (Decoder decoder : Decoder.values()) {
             for (int length : new int[] {0, 1, decoder.length() - 1, decoder.length() + 1, 2 * decoder.length()}) {
@@ -319,6 +396,22 @@ class DecoderPropertiesTest {
 
     // ---------------------------------------------------------------------------------------------------------
     // Helpers
+
+    /** Decodes {@code bytes}, and checks it accepted them exactly when they are valid, and re-encodes them as is. */
+    private static void assertAcceptsExactlyTheValidOnes(Decoder decoder, byte[] bytes) {
+        Optional<Object> decoded = decodeOrReject(decoder, bytes);
+        assertThat(decoded.isPresent())
+                .as("%s accepts %s", decoder, HexFormat.of().formatHex(bytes))
+                .isEqualTo(decoder.shouldAccept(bytes));
+        decoded.ifPresent(
+                value -> assertThat(encode(value)).as("%s re-encoded", decoder).isEqualTo(bytes));
+    }
+
+    private static void assertRejected(Decoder decoder, byte[] bytes, String how) {
+        assertThat(decodeOrReject(decoder, bytes))
+                .as("%s %s: %s", decoder, how, HexFormat.of().formatHex(bytes))
+                .isEmpty();
+    }
 
     /** Decodes, turning InvalidMessageException into empty and anything else thrown into a test failure. */
     static Optional<Object> decodeOrReject(Decoder decoder, byte[] bytes) {

@@ -2,13 +2,15 @@ package dev.opaquepop.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opaquepop.testfixtures.Draw;
+import dev.opaquepop.testfixtures.RandomSeed;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.regex.Pattern;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,29 +18,70 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The dotted-quad scanner in {@link ClientAddresses#parse} against the rule it implements, written the slow way
  * as a regular expression (what the scanner replaced): four octets 0-255, no leading zeros, nothing else.
  */
+@ExtendWith(RandomSeed.class)
 class Ipv4ParseTest {
     private static final Pattern DOTTED_QUAD =
             Pattern.compile("(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final int CASES = 20_000;
+    private static final String DIGITS = "0123456789";
+    private static final String NOISE = "0123456789.:+- a";
+    /** Octets on and beside every boundary of the rule: empty, leading zeros, each digit count, 255/256. */
+    private static final List<String> EDGE_OCTETS = List.of(
+            "", "0", "00", "000", "0000", "01", "09", "0255", "1", "9", "10", "99", "100", "199", "200", "249", "250",
+            "255", "256", "259", "260", "299", "300", "999", "1000", "2555");
 
-    @Property(tries = 20000)
-    void acceptsExactlyTheDottedQuads(@ForAll("addressLike") String text) {
-        Optional<byte[]> parsed = ClientAddresses.parse(text);
-        boolean ipv4 = parsed.isPresent() && parsed.get().length == 4;
-        assertThat(ipv4).as(text).isEqualTo(DOTTED_QUAD.matcher(text).matches());
-        if (ipv4) {
-            assertThat(ClientAddresses.format(parsed.get())).isEqualTo(text);
+    @Test
+    void acceptsExactlyTheDottedQuads(SplittableRandom random) {
+        for (int i = 0; i < CASES; i++) {
+            assertAgreesWithTheRule(random.nextInt(3) < 2 ? quads(random) : Draw.string(random, NOISE, 0, 18));
         }
     }
 
-    @Provide
-    Arbitrary<String> addressLike() {
-        Arbitrary<String> octet = Arbitraries.oneOf(
-                Arbitraries.integers().between(0, 300).map(String::valueOf),
-                Arbitraries.strings().withChars("0123456789").ofMinLength(0).ofMaxLength(4));
-        Arbitrary<String> quads = octet.list().ofMinSize(1).ofMaxSize(6).map(parts -> String.join(".", parts));
-        Arbitrary<String> noise =
-                Arbitraries.strings().withChars("0123456789.:+- a").ofMaxLength(18);
-        return Arbitraries.oneOf(quads, quads, noise);
+    @Test
+    void acceptsExactlyTheDottedQuads_edgeCases() {
+        for (String octet : EDGE_OCTETS) {
+            for (int position = 0; position < 4; position++) {
+                String[] parts = {"1", "22", "255", "0"};
+                parts[position] = octet;
+                assertAgreesWithTheRule(String.join(".", parts));
+            }
+        }
+        for (int count = 1; count <= 6; count++) {
+            for (String octet : List.of("", "0", "255", "256")) {
+                assertAgreesWithTheRule(String.join(".", Collections.nCopies(count, octet)));
+            }
+        }
+        for (int i = 0; i < NOISE.length(); i++) {
+            char c = NOISE.charAt(i);
+            assertAgreesWithTheRule(String.valueOf(c));
+            assertAgreesWithTheRule(c + "1.2.3.4");
+            assertAgreesWithTheRule("1.2.3.4" + c);
+            assertAgreesWithTheRule("1.2" + c + "3.4");
+        }
+        assertAgreesWithTheRule("");
+    }
+
+    /** One to six octets joined by dots, each a number up to 300 or up to four digits as they come. */
+    private static String quads(SplittableRandom random) {
+        String[] parts = new String[Draw.size(random, 1, 6)];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] =
+                    random.nextBoolean() ? String.valueOf(random.nextInt(0, 301)) : Draw.string(random, DIGITS, 0, 4);
+        }
+        return String.join(".", parts);
+    }
+
+    private static void assertAgreesWithTheRule(String text) {
+        Optional<byte[]> parsed = ClientAddresses.parse(text);
+        boolean ipv4 = parsed.isPresent() && parsed.get().length == 4;
+        assertThat(ipv4)
+                .as("\"%s\" read as IPv4", text)
+                .isEqualTo(DOTTED_QUAD.matcher(text).matches());
+        if (ipv4) {
+            assertThat(ClientAddresses.format(parsed.get()))
+                    .as("\"%s\" formatted", text)
+                    .isEqualTo(text);
+        }
     }
 
     @ParameterizedTest
