@@ -68,7 +68,57 @@ public final class ClientLogin {
         }
     }
 
+    /** GenerateKE3 (RFC 9807 §6.4.2): RecoverCredentials, then AuthClientFinalize. */
     private ClientLoginResult recoverAndAuthenticate(Ke2 ke2, Identities identities)
+            throws LoginFailedException, InvalidMessageException {
+        Credentials credentials = recoverCredentials(ke2, identities);
+        try {
+            return authClientFinalize(credentials, ke2);
+        } finally {
+            credentials.wipe();
+        }
+    }
+
+    /**
+     * What RecoverCredentials yields: the client's key pair, the cleartext credentials (the server's public key and
+     * both identities, defaulted to the public keys when absent) and the export key.
+     */
+    private static final class Credentials {
+        final KeyPair clientKeyPair;
+        final byte[] serverPublicKey;
+        final byte[] clientIdentity;
+        final byte[] serverIdentity;
+        final byte[] exportKey;
+
+        Credentials(
+                KeyPair clientKeyPair,
+                byte[] serverPublicKey,
+                byte[] clientIdentity,
+                byte[] serverIdentity,
+                byte[] exportKey) {
+            this.clientKeyPair = clientKeyPair;
+            this.serverPublicKey = serverPublicKey;
+            this.clientIdentity = clientIdentity;
+            this.serverIdentity = serverIdentity;
+            this.exportKey = exportKey;
+        }
+
+        void wipe() {
+            Bytes.wipe(exportKey, clientKeyPair.secretKey());
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[redacted]";
+        }
+    }
+
+    /**
+     * RecoverCredentials (RFC 9807 §6.3.2.2): finalizes the OPRF with the password into the randomized password,
+     * unmasks the credential response into the server's public key and the envelope, and opens the envelope. A
+     * KE2 whose evaluated element is our own blinded element (a server reflecting it) is refused first.
+     */
+    private Credentials recoverCredentials(Ke2 ke2, Identities identities)
             throws LoginFailedException, InvalidMessageException {
         byte[] evaluated = ke2.evaluatedMessage();
         if (MessageDigest.isEqual(evaluated, ke1.blindedMessage())) {
@@ -77,35 +127,50 @@ public final class ClientLogin {
         byte[] randomizedPassword = RandomizedPassword.derive(config.ksf(), password, blind, evaluated);
         byte[] maskingKey = Envelope.maskingKey(randomizedPassword);
         byte[] unmasked = Envelope.mask(maskingKey, ke2.maskingNonce(), ke2.maskedResponse());
-        Envelope.Recovered recovered = null;
-        TripleDh.Keys keys = null;
-        byte[] ikm = null;
         try {
             byte[] serverPublicKey = Bytes.slice(unmasked, 0, Sizes.ELEMENT);
             if (!Ristretto255.isValidElement(serverPublicKey)) {
                 throw new LoginFailedException();
             }
-            recovered = Envelope.recover(
+            Envelope.Recovered recovered = Envelope.recover(
                     randomizedPassword,
                     serverPublicKey,
                     Bytes.slice(unmasked, Sizes.ELEMENT, Sizes.ENVELOPE),
                     identities.serverOrNull(),
                     identities.clientOrNull());
             KeyPair client = recovered.clientKeyPair;
-            byte[] preamble = TripleDh.preamble(
-                    config.contextUnsafe(),
+            return new Credentials(
+                    client,
+                    serverPublicKey,
                     identities.clientOrNull() == null ? client.publicKey() : identities.clientOrNull(),
-                    ke1.bytes(),
                     identities.serverOrNull() == null ? serverPublicKey : identities.serverOrNull(),
-                    ke2.credentialResponse(),
-                    ke2.serverNonce(),
-                    ke2.serverPublicKeyshare());
-            byte[] serverKeyshare = ke2.serverPublicKeyshare();
-            ikm = Bytes.concat(
-                    Ristretto255.multiply(keyshare.secretKey(), serverKeyshare),
-                    Ristretto255.multiply(keyshare.secretKey(), serverPublicKey),
-                    Ristretto255.multiply(client.secretKey(), serverKeyshare));
-            keys = TripleDh.deriveKeys(ikm, preamble);
+                    recovered.exportKey);
+        } finally {
+            Bytes.wipe(randomizedPassword, maskingKey, unmasked);
+        }
+    }
+
+    /**
+     * AuthClientFinalize (RFC 9807 §6.4.2): the three Diffie-Hellman products, the keys derived from them and the
+     * transcript preamble, the server's MAC checked in constant time, and the client's MAC as KE3.
+     */
+    private ClientLoginResult authClientFinalize(Credentials credentials, Ke2 ke2)
+            throws LoginFailedException, InvalidMessageException {
+        byte[] preamble = TripleDh.preamble(
+                config.contextUnsafe(),
+                credentials.clientIdentity,
+                ke1.bytes(),
+                credentials.serverIdentity,
+                ke2.credentialResponse(),
+                ke2.serverNonce(),
+                ke2.serverPublicKeyshare());
+        byte[] serverKeyshare = ke2.serverPublicKeyshare();
+        byte[] ikm = Bytes.concat(
+                Ristretto255.multiply(keyshare.secretKey(), serverKeyshare),
+                Ristretto255.multiply(keyshare.secretKey(), credentials.serverPublicKey),
+                Ristretto255.multiply(credentials.clientKeyPair.secretKey(), serverKeyshare));
+        TripleDh.Keys keys = TripleDh.deriveKeys(ikm, preamble);
+        try {
             byte[] expectedServerMac = TripleDh.serverMac(keys, preamble);
             if (!MessageDigest.isEqual(expectedServerMac, ke2.serverMac())) {
                 throw new LoginFailedException();
@@ -114,16 +179,11 @@ public final class ClientLogin {
             return new ClientLoginResult(
                     Ke3.of(clientMac),
                     SecretBytes.copyOf(keys.sessionKey),
-                    SecretBytes.copyOf(recovered.exportKey),
-                    serverPublicKey);
+                    SecretBytes.copyOf(credentials.exportKey),
+                    credentials.serverPublicKey);
         } finally {
-            Bytes.wipe(randomizedPassword, maskingKey, unmasked, ikm);
-            if (recovered != null) {
-                Bytes.wipe(recovered.exportKey, recovered.clientKeyPair.secretKey());
-            }
-            if (keys != null) {
-                keys.wipe();
-            }
+            Bytes.wipe(ikm);
+            keys.wipe();
         }
     }
 
