@@ -70,7 +70,12 @@ public final class OpaqueServer {
         byte[] fakeMaskingKey = new byte[Sizes.HASH];
         random.nextBytes(fakeMaskingKey);
         byte[] fakeRecord = Bytes.concat(setup.dummyPublicKey(), fakeMaskingKey, new byte[Sizes.ENVELOPE]);
-        byte[] recordBytes = Bytes.select(record != null, record == null ? fakeRecord : record.bytes(), fakeRecord);
+        // Whether the user exists must not show in the timing: the fake record is always built, and a byte-wise
+        // select with no data-dependent branch picks the record used. The one branch only chooses which array
+        // reference feeds the select (the record's own bytes, not a copy), the same cost either way.
+        boolean known = record != null;
+        byte[] realOrFake = known ? record.bytes() : fakeRecord;
+        byte[] recordBytes = Bytes.select(known, realOrFake, fakeRecord);
         byte[] clientPublicKey = Bytes.slice(recordBytes, 0, Sizes.ELEMENT);
         byte[] maskingKey = Bytes.slice(recordBytes, Sizes.ELEMENT, Sizes.HASH);
         byte[] envelope = Bytes.slice(recordBytes, Sizes.ELEMENT + Sizes.HASH, Sizes.ENVELOPE);
