@@ -18,6 +18,8 @@ import dev.opaquepop.opaque.RegistrationResponse;
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.pop.Base64Url;
 import dev.opaquepop.pop.LoginPurpose;
+import dev.opaquepop.pop.PopFailure;
+import dev.opaquepop.pop.PopHeaders;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.SignedRequest;
@@ -60,11 +62,8 @@ import javax.net.ssl.SSLException;
  */
 public final class OpaquePopClient implements AutoCloseable {
     private static final String JSON = "application/json";
-    private static final String TOKEN_TYPE = "PoP";
     /** Methods the JDK's HttpClient may send twice on its own (and that change nothing on the server). */
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD");
-
-    private static final String REPLAYED_NONCE = "replayed_nonce";
 
     private final URI baseUri;
     private final HttpClient http;
@@ -281,7 +280,7 @@ public final class OpaquePopClient implements AutoCloseable {
             }
             JsonNode finished = postJson("/login/finish", finish);
             String sessionId = Responses.sessionId(finished);
-            if (!TOKEN_TYPE.equals(Responses.text(finished, "token_type"))) {
+            if (!PopHeaders.TOKEN_TYPE.equals(Responses.text(finished, "token_type"))) {
                 throw OpaquePopClientException.invalidResponse("token_type must be PoP");
             }
             Instant expiresAt = Responses.epochSeconds(finished, "expires_at");
@@ -358,7 +357,9 @@ public final class OpaquePopClient implements AutoCloseable {
 
     private static boolean isReplayedNonce(HttpResponse<byte[]> response) {
         return response.statusCode() == 401
-                && REPLAYED_NONCE.equals(Responses.problem(response).code());
+                && PopFailure.REPLAYED_NONCE
+                        .code()
+                        .equals(Responses.problem(response).code());
     }
 
     /** {@code POST /api/transfer}: moves {@code amount} (a decimal string, e.g. {@code "12.50"}) to {@code to}. */

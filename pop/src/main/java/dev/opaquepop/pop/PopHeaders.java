@@ -14,6 +14,8 @@ public final class PopHeaders {
     public static final String BEARER_PREFIX = "Bearer ";
     /** The {@code WWW-Authenticate} challenge a 401 answer for a PoP failure carries. */
     public static final String CHALLENGE = "PoP";
+    /** The {@code token_type} of a login's answer: the session is used with PoP signatures, not as a bearer. */
+    public static final String TOKEN_TYPE = "PoP";
 
     private PopHeaders() {}
 }

@@ -281,7 +281,7 @@ public final class HttpApi {
         out.put("session_id", session.sessionId());
         out.put("expires_at", session.expiresAt().getEpochSecond());
         out.put("idle_timeout", services.config().sessionIdleTimeout().toSeconds());
-        out.put("token_type", "PoP");
+        out.put("token_type", PopHeaders.TOKEN_TYPE);
         ctx.json(out);
     }
 
@@ -362,7 +362,7 @@ public final class HttpApi {
             throw ApiException.badRequest(e.getMessage());
         } catch (ReplayedRequestException e) {
             ctx.header("WWW-Authenticate", PopHeaders.CHALLENGE);
-            throw new ApiException(401, "replayed_nonce", "This request was already processed", null);
+            throw new ApiException(401, PopFailure.REPLAYED_NONCE.code(), PopFailure.REPLAYED_NONCE.title(), null);
         } catch (RegistrationEndedException e) {
             // The password changed or the account was deleted since this session's login, between its PoP check
             // and the booking: the session has ended.
@@ -401,13 +401,13 @@ public final class HttpApi {
         String all = ctx.queryParam("all");
         if (all == null || all.equals("false")) {
             services.sessions().logout(session);
-            LOG.info("logout user={} session={}", session.username(), SessionService.prefix(session));
+            LOG.info("logout user={} session={}", session.username(), SessionIds.prefix(session.sessionId()));
         } else if (all.equals("true")) {
             int ended = services.sessions().logoutAll(session);
             LOG.info(
                     "logout all user={} session={} ended={}",
                     session.username(),
-                    SessionService.prefix(session),
+                    SessionIds.prefix(session.sessionId()),
                     ended);
         } else {
             throw ApiException.badRequest("query parameter \"all\" must be true or false");
@@ -442,7 +442,11 @@ public final class HttpApi {
         if (!ended) {
             throw new ApiException(404, "session_not_found", "No such session of yours", null);
         }
-        LOG.info("session ended user={} session={} by={}", caller.username(), idPrefix, SessionService.prefix(caller));
+        LOG.info(
+                "session ended user={} session={} by={}",
+                caller.username(),
+                idPrefix,
+                SessionIds.prefix(caller.sessionId()));
         ctx.status(204);
     }
 
@@ -476,7 +480,7 @@ public final class HttpApi {
         LOG.info(
                 "password changed user={} session={} other_sessions_ended={}",
                 caller.username(),
-                SessionService.prefix(caller),
+                SessionIds.prefix(caller.sessionId()),
                 ended);
         ctx.status(204);
     }
@@ -492,7 +496,7 @@ public final class HttpApi {
         LOG.info(
                 "account deleted user={} session={} sessions_ended={}",
                 caller.username(),
-                SessionService.prefix(caller),
+                SessionIds.prefix(caller.sessionId()),
                 ended);
         ctx.status(204);
     }

@@ -206,9 +206,4 @@ public final class SessionService {
                     + policy.reauthenticationWindow().toSeconds() + " seconds old: log in again");
         }
     }
-
-    /** For logs: the session's id prefix. */
-    public static String prefix(Session session) {
-        return SessionIds.prefix(session.sessionId());
-    }
 }
