@@ -102,7 +102,8 @@ public final class LimitSpec {
         return builder.build();
     }
 
-    List<Bandwidth> bandwidths() {
+    /** The tiers as Bucket4j bandwidths, for a store that builds its own buckets. */
+    public List<Bandwidth> bandwidths() {
         List<Bandwidth> out = new ArrayList<>();
         for (Tier tier : tiers) {
             out.add(Bandwidth.builder()

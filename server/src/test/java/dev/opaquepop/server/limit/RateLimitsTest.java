@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.opaquepop.server.ServerConfig;
+import dev.opaquepop.server.store.memory.MemoryLimitStorage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.opaquepop.server.store.CapacityExceededException;
 import dev.opaquepop.server.store.PendingLogin;
 import dev.opaquepop.server.store.PendingLoginLimitException;
 import dev.opaquepop.server.store.PendingLoginStore;

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopKey;
+import dev.opaquepop.server.store.CapacityExceededException;
 import dev.opaquepop.server.store.PendingLogin;
 import dev.opaquepop.server.store.PendingLoginLimitException;
 import dev.opaquepop.server.store.RecordTag;

@@ -1,8 +1,15 @@
-package dev.opaquepop.server.limit;
+package dev.opaquepop.server.store.memory;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.opaquepop.server.limit.ClockTimeMeter;
+import dev.opaquepop.server.limit.FixedWindow;
+import dev.opaquepop.server.limit.KnownAddresses;
+import dev.opaquepop.server.limit.LimitSpec;
+import dev.opaquepop.server.limit.LimitStorage;
+import dev.opaquepop.server.limit.TokenBuckets;
+import dev.opaquepop.server.limit.WindowCounters;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
