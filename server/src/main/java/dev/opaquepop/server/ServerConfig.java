@@ -2,7 +2,7 @@ package dev.opaquepop.server;
 
 import dev.opaquepop.opaque.Argon2idKsf;
 import dev.opaquepop.pop.PopVerifier;
-import dev.opaquepop.server.http.ClientAddresses;
+import dev.opaquepop.server.address.ClientAddresses;
 import dev.opaquepop.server.limit.CallLimits;
 import dev.opaquepop.server.limit.LimitSpec;
 import java.net.InetAddress;

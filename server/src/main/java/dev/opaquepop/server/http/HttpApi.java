@@ -20,6 +20,7 @@ import dev.opaquepop.pop.PopVerificationException;
 import dev.opaquepop.server.Metrics;
 import dev.opaquepop.server.Readiness;
 import dev.opaquepop.server.Services;
+import dev.opaquepop.server.address.ClientAddresses;
 import dev.opaquepop.server.limit.CallLimitedException;
 import dev.opaquepop.server.limit.RateLimitedException;
 import dev.opaquepop.server.service.Amounts;

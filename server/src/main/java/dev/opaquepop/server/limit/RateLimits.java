@@ -1,6 +1,6 @@
 package dev.opaquepop.server.limit;
 
-import dev.opaquepop.server.http.ClientAddresses;
+import dev.opaquepop.server.address.ClientAddresses;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -12,6 +12,7 @@ import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.opaque.ServerLogin;
 import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopKey;
+import dev.opaquepop.server.address.ClientAddresses;
 import dev.opaquepop.server.store.PendingLogin;
 import dev.opaquepop.server.store.PendingLoginLimitException;
 import dev.opaquepop.server.store.PendingLoginStore;

@@ -6,6 +6,7 @@ import dev.opaquepop.pop.NonceStore;
 import dev.opaquepop.pop.PopSession;
 import dev.opaquepop.pop.PopVerificationException;
 import dev.opaquepop.pop.PopVerifier;
+import dev.opaquepop.server.address.ClientAddresses;
 import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.Session;
 import dev.opaquepop.server.store.SessionIds;

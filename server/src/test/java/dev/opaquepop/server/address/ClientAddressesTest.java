@@ -1,4 +1,4 @@
-package dev.opaquepop.server.http;
+package dev.opaquepop.server.address;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -195,5 +195,19 @@ class ClientAddressesTest {
         assertThat(proxies.resolve("192.168.7.255", List.of("198.51.100.9"))).isEqualTo("192.168.7.255");
         assertThat(proxies.resolve("2001:db8:abff::1", List.of("198.51.100.9"))).isEqualTo("198.51.100.9");
         assertThat(proxies.resolve("2001:db8:ac00::1", List.of("198.51.100.9"))).isEqualTo("2001:db8:ac00::1");
+    }
+
+    /** What sessions keep: literals as written, anything else (too long, odd characters, none) as "unknown". */
+    @Test
+    void normalize_keepsAddressLiterals_andReplacesAnythingElse() {
+        for (String kept : List.of("192.0.2.1", "2001:db8::1", "[2001:db8::1]", "fe80::1%eth0", "a".repeat(64))) {
+            assertThat(ClientAddresses.normalize(kept)).isEqualTo(kept);
+        }
+        List<String> replaced = new java.util.ArrayList<>(
+                List.of("", "a".repeat(65), "192.0.2.1\nforged log line", "<script>", "198.51.100.7, 10.0.0.1", "é"));
+        replaced.add(null);
+        for (String odd : replaced) {
+            assertThat(ClientAddresses.normalize(odd)).isEqualTo(ClientAddresses.UNKNOWN);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.opaquepop.server.http;
+package dev.opaquepop.server.address;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.opaquepop.server.http;
+package dev.opaquepop.server.address;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -19,10 +19,17 @@ import java.util.regex.Pattern;
  * <p>Addresses are returned in one canonical text form (IPv4 dotted quad; IPv6 as RFC 5952: lower case, the
  * longest run of zero groups shortened to {@code ::}; IPv4-mapped IPv6 as the IPv4 address), so one client
  * always gets one string. Nothing here resolves a host name.
+ *
+ * <p>Sessions keep an address in the form {@link #normalize} gives, whatever it came from, so a stored or listed
+ * address can neither be arbitrarily long nor carry characters that would break a log line or a listing.
  */
 public final class ClientAddresses {
     /** A header longer than this (a chain of 64 proxies) is treated as malformed. */
     static final int MAX_ENTRIES = 64;
+    /** What a session keeps for an address that is not one ({@link #normalize}). */
+    public static final String UNKNOWN = "unknown";
+
+    private static final int MAX_STORED_LENGTH = 64;
 
     // Hex digits, colons and (for an embedded IPv4 tail) dots only, starting with a hex digit or a colon, and
     // holding a colon: the JDK parses such text as an IPv6 literal (or fails) and never asks DNS.
@@ -255,6 +262,35 @@ public final class ClientAddresses {
             out.append(Integer.toHexString(groups[i]));
         }
         return out.toString();
+    }
+
+    /**
+     * An address as sessions keep it: the text itself when it is 1 to 64 of {@code [0-9A-Za-z.:%[]_-]} (an IPv4
+     * or IPv6 literal, with brackets or a zone, as a socket or a proxy may write it), else {@link #UNKNOWN}.
+     */
+    public static String normalize(String address) {
+        if (address == null || address.isEmpty() || address.length() > MAX_STORED_LENGTH) {
+            return UNKNOWN;
+        }
+        for (int i = 0; i < address.length(); i++) {
+            if (!storable(address.charAt(i))) {
+                return UNKNOWN;
+            }
+        }
+        return address;
+    }
+
+    private static boolean storable(char c) {
+        return (c >= '0' && c <= '9')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= 'a' && c <= 'z')
+                || c == '.'
+                || c == ':'
+                || c == '%'
+                || c == '['
+                || c == ']'
+                || c == '_'
+                || c == '-';
     }
 
     /** An address block: the first {@code bits} bits of {@code network}. */
