@@ -39,15 +39,16 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             defaultValue = "${env:OPAQUE_POP_DATA:-data}",
-            description =
-                    "Data directory: database and generated server setup (env OPAQUE_POP_DATA; default ./${DEFAULT-VALUE}).")
+            description = "Data directory: the SQLite database (env OPAQUE_POP_DATA; default ./${DEFAULT-VALUE}).")
     Path data;
 
     @Option(
             names = "--setup-file",
             defaultValue = "${env:OPAQUE_POP_SETUP_FILE}",
-            description = "File holding the server setup (base64url). Default: OPAQUE_POP_SERVER_SETUP if set,"
-                    + " else <data>/server-setup, created on first start (env OPAQUE_POP_SETUP_FILE).")
+            description = "File holding the server setup (base64url), mode 0600: the server refuses one that others"
+                    + " can read. Default: <data>-secrets/server-setup beside the data directory, created on first"
+                    + " start; one left at <data>/server-setup by earlier versions is moved there (env"
+                    + " OPAQUE_POP_SETUP_FILE; OPAQUE_POP_SERVER_SETUP, the setup itself, wins).")
     Path setupFile;
 
     @Option(

@@ -54,6 +54,8 @@ public final class OpaquePopServer implements AutoCloseable {
         StorageBackend storage = StorageBackend.open(config, loaded.setup());
         boolean started = false;
         try {
+            requireNoUsersForANewSetup(loaded, storage);
+            ServerSetups.create(loaded);
             byte[] publicKey = loaded.setup().publicKey();
             OpaqueServer opaque = new OpaqueServer(OpaqueConfig.defaults(), loaded.setup(), config.random());
             SessionPolicy policy = new SessionPolicy(
@@ -109,6 +111,19 @@ public final class OpaquePopServer implements AutoCloseable {
             if (!started) {
                 storage.close();
             }
+        }
+    }
+
+    /**
+     * A setup generated at start belongs to a new deployment. If the database already has users, their setup was
+     * lost or is looked for in the wrong place: a new one would lock every one of them out, so refuse.
+     */
+    private static void requireNoUsersForANewSetup(ServerSetups.Loaded loaded, StorageBackend storage) {
+        if (loaded.toCreate() != null && storage.hasUsers.getAsBoolean()) {
+            throw new IllegalArgumentException("no server setup was found at " + loaded.toCreate() + ", but the"
+                    + " database already has users: they registered under a setup that is missing here, and a new"
+                    + " one would lock every one of them out. Restore the setup file (from your backup) there, or"
+                    + " give it with --setup-file or OPAQUE_POP_SERVER_SETUP");
         }
     }
 

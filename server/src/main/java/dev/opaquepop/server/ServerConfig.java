@@ -22,7 +22,8 @@ import javax.net.ssl.SSLContext;
 /**
  * Everything the server is configured with, validated once in {@link Builder#build()} with messages that say
  * what to change. The server setup is resolved from {@link #setupValue()} (the value of {@code
- * OPAQUE_POP_SERVER_SETUP}), {@link #setupFile()} or the data directory.
+ * OPAQUE_POP_SERVER_SETUP}), else {@link #setupFile()}, whose default is beside the data directory (see {@link
+ * ServerSetups}).
  *
  * <p>Storage is embedded (SQLite in the data directory, sessions in memory) unless {@link #dbUrl()} names a
  * PostgreSQL database and {@link #redisUrl()} a Redis server, which several instances then share. Values that
@@ -163,6 +164,7 @@ public final class ServerConfig {
         return setupValue;
     }
 
+    /** The setup file given explicitly, or {@code null} for the default beside the data directory. */
     public Path setupFile() {
         return setupFile;
     }
@@ -390,7 +392,7 @@ public final class ServerConfig {
     @Override
     public String toString() {
         return "ServerConfig[bind=" + bind + ", port=" + port + ", data=" + dataDirectory + ", setup="
-                + (setupValue != null ? "environment" : setupFile != null ? setupFile : "data directory")
+                + (setupValue != null ? "environment" : setupFile != null ? setupFile : "default file")
                 + ", popWindow=" + popWindow + ", sessionIdleTimeout=" + sessionIdleTimeout + ", sessionLifetime="
                 + sessionLifetime
                 + ", reauthenticationWindow=" + reauthenticationWindow + ", loginTtl=" + loginTtl
