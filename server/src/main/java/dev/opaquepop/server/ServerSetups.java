@@ -117,13 +117,16 @@ public final class ServerSetups {
                     + " registered under, and delete the other");
         }
         Path directory = target.toAbsolutePath().getParent();
+        if (directory == null) {
+            throw new IllegalArgumentException(WHAT + " " + target + " has no parent directory");
+        }
         try {
             SecretFiles.createPrivateDirectory(directory);
         } catch (IOException e) {
             if (explicit) {
                 throw new IllegalArgumentException(
-                        "cannot create the directory of " + WHAT + " " + target + " to" + " move the setup from "
-                                + legacy + " there (" + e.getClass().getSimpleName() + ")");
+                        "cannot create the directory of " + WHAT + " " + target + " to move the setup from " + legacy
+                                + " there (" + e.getClass().getSimpleName() + ")");
             }
             LOG.warn(
                     "the server setup stays at {}, inside the data directory: its new default place {} cannot be"
