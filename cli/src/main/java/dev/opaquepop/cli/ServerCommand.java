@@ -52,6 +52,16 @@ final class ServerCommand implements Callable<Integer> {
     Path setupFile;
 
     @Option(
+            names = "--seal-key-file",
+            defaultValue = "${env:OPAQUE_POP_SEAL_KEY_FILE}",
+            description = "With --redis-url: file of the keys sealing sessions and pending logins in Redis, one per"
+                    + " line (from 'opaque-pop setup --seal-key'), mode 0600; the first seals, all open, so keys"
+                    + " rotate without logging anyone out. Default: the key derived from the server setup, which"
+                    + " cannot rotate (env OPAQUE_POP_SEAL_KEY_FILE; or the keys themselves, comma-separated, in"
+                    + " OPAQUE_POP_SEAL_KEYS).")
+    Path sealKeyFile;
+
+    @Option(
             names = "--pop-window",
             defaultValue = "${env:OPAQUE_POP_POP_WINDOW:-30}",
             description =
@@ -331,6 +341,8 @@ final class ServerCommand implements Callable<Integer> {
                     .dataDirectory(data)
                     .setupValue(System.getenv("OPAQUE_POP_SERVER_SETUP"))
                     .setupFile(setupFile)
+                    .sealKeyFile(sealKeyFile)
+                    .sealKeysValue(System.getenv("OPAQUE_POP_SEAL_KEYS"))
                     .popWindow(Duration.ofSeconds(popWindowSeconds))
                     .sessionIdleTimeout(Duration.ofSeconds(sessionIdleTimeoutSeconds))
                     .sessionLifetime(Duration.ofSeconds(sessionLifetimeSeconds))

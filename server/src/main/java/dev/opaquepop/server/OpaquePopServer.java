@@ -51,7 +51,8 @@ public final class OpaquePopServer implements AutoCloseable {
             createDataDirectory(config);
         }
         ServerSetups.Loaded loaded = ServerSetups.load(config);
-        StorageBackend storage = StorageBackend.open(config, loaded.setup());
+        SealingKeys.Loaded sealing = config.usesRedis() ? SealingKeys.load(config, loaded.setup()) : null;
+        StorageBackend storage = StorageBackend.open(config, loaded.setup(), sealing == null ? null : sealing.sealer());
         boolean started = false;
         try {
             requireNoUsersForANewSetup(loaded, storage);
@@ -97,6 +98,7 @@ public final class OpaquePopServer implements AutoCloseable {
                         + " load tests only");
             }
             logTransport(config);
+            logSealing(sealing);
             LOG.info(
                     "opaque-pop listening on {}://{}:{} {} setup={} server_public_key={}",
                     config.usesTls() ? "https" : "http",
@@ -149,6 +151,23 @@ public final class OpaquePopServer implements AutoCloseable {
         } else if (config.usesRedis() && !config.usesPostgres()) {
             LOG.warn("users and transfers are in this instance's SQLite file: run a single instance, or give every"
                     + " instance the same --db-url");
+        }
+    }
+
+    /** Which keys seal Redis values (their ids are public: every sealed value carries one). */
+    private static void logSealing(SealingKeys.Loaded sealing) {
+        if (sealing == null) {
+            return;
+        }
+        LOG.info(
+                "redis sealing keys from {}: new values sealed under key id {}, values opened under {}",
+                sealing.source(),
+                sealing.sealer().sealingKeyId(),
+                String.join(",", sealing.sealer().keyIds()));
+        if (sealing.derivedOnly()) {
+            LOG.warn("redis values are sealed under the key derived from the server setup, which cannot be rotated:"
+                    + " give --seal-key-file with a key of its own (list " + SealingKeys.SETUP_DERIVED + " after it"
+                    + " until the sessions sealed before have expired; see docs/deploy.md)");
         }
     }
 

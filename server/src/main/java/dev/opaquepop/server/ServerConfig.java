@@ -47,6 +47,8 @@ public final class ServerConfig {
     private final Path dataDirectory;
     private final String setupValue;
     private final Path setupFile;
+    private final Path sealKeyFile;
+    private final String sealKeysValue;
     private final Duration popWindow;
     private final Duration sessionIdleTimeout;
     private final Duration sessionLifetime;
@@ -93,6 +95,8 @@ public final class ServerConfig {
         this.dataDirectory = b.dataDirectory;
         this.setupValue = b.setupValue;
         this.setupFile = b.setupFile;
+        this.sealKeyFile = b.sealKeyFile;
+        this.sealKeysValue = b.sealKeysValue;
         this.popWindow = b.popWindow;
         this.sessionIdleTimeout = b.sessionIdleTimeout;
         this.sessionLifetime = b.sessionLifetime;
@@ -167,6 +171,16 @@ public final class ServerConfig {
     /** The setup file given explicitly, or {@code null} for the default beside the data directory. */
     public Path setupFile() {
         return setupFile;
+    }
+
+    /** The file of Redis sealing keys ({@code --seal-key-file}), or {@code null}. */
+    public Path sealKeyFile() {
+        return sealKeyFile;
+    }
+
+    /** The Redis sealing keys given by value ({@code OPAQUE_POP_SEAL_KEYS}), or {@code null}. Secret. */
+    String sealKeysValue() {
+        return sealKeysValue;
     }
 
     public Duration popWindow() {
@@ -401,7 +415,12 @@ public final class ServerConfig {
                 + ", database=" + (dbUrl == null ? "sqlite" : Redaction.url(dbUrl))
                 + (dbUrl == null ? "" : ", dbPoolSize=" + dbPoolSize + ", dbTimeout=" + dbTimeout)
                 + ", sessions=" + (redisUrl == null ? "memory" : Redaction.url(redisUrl))
-                + (redisUrl == null ? "" : ", redisTimeout=" + redisTimeout + ", redisKeyPrefix=" + redisKeyPrefix)
+                + (redisUrl == null
+                        ? ""
+                        : ", redisTimeout=" + redisTimeout + ", redisKeyPrefix=" + redisKeyPrefix + ", sealKeys="
+                                + (sealKeysValue != null
+                                        ? "environment"
+                                        : sealKeyFile != null ? sealKeyFile : "derived from the setup"))
                 + ", rateLimit="
                 + (rateLimit
                         ? "[loginUser=" + loginLimitUser + ", loginAddress=" + loginLimitAddress + ", loginIpv6Block="
@@ -492,6 +511,8 @@ public final class ServerConfig {
         private Path dataDirectory = Path.of("data");
         private String setupValue;
         private Path setupFile;
+        private Path sealKeyFile;
+        private String sealKeysValue;
         private Duration popWindow = Duration.ofSeconds(30);
         private Duration sessionIdleTimeout = Duration.ofMinutes(15);
         private Duration sessionLifetime = Duration.ofHours(12);
@@ -566,6 +587,21 @@ public final class ServerConfig {
 
         public Builder setupFile(Path setupFile) {
             this.setupFile = setupFile;
+            return this;
+        }
+
+        /**
+         * The Redis sealing keys, one per line, the first sealing ({@code --seal-key-file}); without it (and without
+         * {@link #sealKeysValue}) the key is derived from the setup, as in earlier versions.
+         */
+        public Builder sealKeyFile(Path sealKeyFile) {
+            this.sealKeyFile = sealKeyFile;
+            return this;
+        }
+
+        /** The Redis sealing keys by value, separated by commas, e.g. from {@code OPAQUE_POP_SEAL_KEYS}. */
+        public Builder sealKeysValue(String sealKeysValue) {
+            this.sealKeysValue = blankToNull(sealKeysValue);
             return this;
         }
 
@@ -810,6 +846,13 @@ public final class ServerConfig {
             require(
                     setupValue == null || setupFile == null,
                     "give the server setup either by OPAQUE_POP_SERVER_SETUP or by --setup-file, not both");
+            require(
+                    sealKeysValue == null || sealKeyFile == null,
+                    "give the Redis sealing keys either by OPAQUE_POP_SEAL_KEYS or by --seal-key-file, not both");
+            require(
+                    redisUrl != null || (sealKeysValue == null && sealKeyFile == null),
+                    "Redis sealing keys were given (OPAQUE_POP_SEAL_KEYS or --seal-key-file) but no --redis-url:"
+                            + " without Redis nothing is sealed");
             requireDuration("--pop-window", popWindow, Duration.ofSeconds(1), Duration.ofMinutes(10));
             requireDuration("--session-idle-timeout", sessionIdleTimeout, Duration.ofSeconds(30), Duration.ofDays(1));
             requireDuration("--session-lifetime", sessionLifetime, Duration.ofMinutes(1), Duration.ofDays(30));

@@ -86,9 +86,11 @@ final class StorageBackend implements AutoCloseable {
     /**
      * Opens the stores: connects, migrates, and fails at once when a dependency cannot be reached.
      *
+     * @param sealer what seals values in Redis; unused (may be {@code null}) without {@code --redis-url}
+     *
      * @throws dev.opaquepop.server.store.StoreException naming the dependency (without credentials)
      */
-    static StorageBackend open(ServerConfig config, ServerSetup setup) {
+    static StorageBackend open(ServerConfig config, ServerSetup setup, Sealer sealer) {
         List<AutoCloseable> resources = new ArrayList<>();
         List<Readiness.Dependency> dependencies = new ArrayList<>();
         boolean opened = false;
@@ -131,7 +133,6 @@ final class StorageBackend implements AutoCloseable {
                 String display = Redaction.url(config.redisUrl());
                 RedisConnection redis = RedisConnection.open(config.redisUrl(), config.redisTimeout(), display);
                 resources.add(redis);
-                Sealer sealer = Sealer.fromSetup(setup, config.random());
                 String prefix = config.redisKeyPrefix();
                 sessions = new RedisSessionStore(redis, prefix, sealer, config.clock());
                 pendingLogins = new RedisPendingLoginStore(redis, prefix, sealer, config.clock());
