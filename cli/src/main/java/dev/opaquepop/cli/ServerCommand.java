@@ -37,6 +37,19 @@ final class ServerCommand implements Callable<Integer> {
     int port;
 
     @Option(
+            names = "--metrics-port",
+            defaultValue = "${env:OPAQUE_POP_METRICS_PORT}",
+            description = "Serve GET /metrics on this port of --metrics-bind (plain HTTP, 0: any free port) and no"
+                    + " longer on the API port (env OPAQUE_POP_METRICS_PORT). Default: /metrics on the API port.")
+    Integer metricsPort;
+
+    @Option(
+            names = "--metrics-bind",
+            defaultValue = "${env:OPAQUE_POP_METRICS_BIND:-127.0.0.1}",
+            description = "Address of the metrics port (env OPAQUE_POP_METRICS_BIND; default ${DEFAULT-VALUE}).")
+    String metricsBind;
+
+    @Option(
             names = "--data",
             defaultValue = "${env:OPAQUE_POP_DATA:-data}",
             description = "Data directory: the SQLite database (env OPAQUE_POP_DATA; default ./${DEFAULT-VALUE}).")
@@ -338,6 +351,8 @@ final class ServerCommand implements Callable<Integer> {
             config = ServerConfig.builder()
                     .bind(bind)
                     .port(port)
+                    .metricsPort(metricsPort)
+                    .metricsBind(metricsBind)
                     .dataDirectory(data)
                     .setupValue(System.getenv("OPAQUE_POP_SERVER_SETUP"))
                     .setupFile(setupFile)

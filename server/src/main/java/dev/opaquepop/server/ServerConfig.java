@@ -44,6 +44,8 @@ public final class ServerConfig {
     private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
     private final String bind;
     private final int port;
+    private final Integer metricsPort;
+    private final String metricsBind;
     private final Path dataDirectory;
     private final String setupValue;
     private final Path setupFile;
@@ -92,6 +94,8 @@ public final class ServerConfig {
     private ServerConfig(Builder b) {
         this.bind = b.bind;
         this.port = b.port;
+        this.metricsPort = b.metricsPort;
+        this.metricsBind = b.metricsBind;
         this.dataDirectory = b.dataDirectory;
         this.setupValue = b.setupValue;
         this.setupFile = b.setupFile;
@@ -157,6 +161,23 @@ public final class ServerConfig {
     /** The TCP port; 0 picks a free one. */
     public int port() {
         return port;
+    }
+
+    /**
+     * True when {@code /metrics} is served on a port of its own ({@link #metricsPort()}) and not on the API's port.
+     */
+    public boolean metricsOnSeparatePort() {
+        return metricsPort != null;
+    }
+
+    /** The port of the metrics server (0: any free port); meaningful when {@link #metricsOnSeparatePort()}. */
+    public int metricsPort() {
+        return metricsPort == null ? -1 : metricsPort;
+    }
+
+    /** The address the metrics server listens on (default 127.0.0.1). */
+    public String metricsBind() {
+        return metricsBind;
     }
 
     public Path dataDirectory() {
@@ -405,7 +426,9 @@ public final class ServerConfig {
 
     @Override
     public String toString() {
-        return "ServerConfig[bind=" + bind + ", port=" + port + ", data=" + dataDirectory + ", setup="
+        return "ServerConfig[bind=" + bind + ", port=" + port
+                + ", metrics=" + (metricsPort == null ? "api port" : metricsBind + ":" + metricsPort) + ", data="
+                + dataDirectory + ", setup="
                 + (setupValue != null ? "environment" : setupFile != null ? setupFile : "default file")
                 + ", popWindow=" + popWindow + ", sessionIdleTimeout=" + sessionIdleTimeout + ", sessionLifetime="
                 + sessionLifetime
@@ -508,6 +531,8 @@ public final class ServerConfig {
 
         private String bind = "127.0.0.1";
         private int port = 8080;
+        private Integer metricsPort;
+        private String metricsBind = "127.0.0.1";
         private Path dataDirectory = Path.of("data");
         private String setupValue;
         private Path setupFile;
@@ -571,6 +596,21 @@ public final class ServerConfig {
 
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Serve {@code /metrics} on this port (0: any free port) of {@link #metricsBind}, and no longer on the API's
+         * port; {@code null} (the default): on the API's port.
+         */
+        public Builder metricsPort(Integer metricsPort) {
+            this.metricsPort = metricsPort;
+            return this;
+        }
+
+        /** The address of the metrics port; loopback by default. */
+        public Builder metricsBind(String metricsBind) {
+            this.metricsBind = metricsBind;
             return this;
         }
 
@@ -843,6 +883,13 @@ public final class ServerConfig {
             require(bind != null && !bind.isBlank(), "--bind must be a host name or IP address");
             require(port >= 0 && port <= 65535, "--port must be between 0 and 65535, got " + port);
             require(dataDirectory != null, "--data must name a directory");
+            require(
+                    metricsPort == null || (metricsPort >= 0 && metricsPort <= 65535),
+                    "--metrics-port must be between 0 and 65535, got " + metricsPort);
+            require(
+                    metricsPort == null || metricsPort == 0 || metricsPort != port,
+                    "--metrics-port must differ from --port (" + port + "): it is a second port, for /metrics only");
+            require(metricsBind != null && !metricsBind.isBlank(), "--metrics-bind must be a host name or IP address");
             require(
                     setupValue == null || setupFile == null,
                     "give the server setup either by OPAQUE_POP_SERVER_SETUP or by --setup-file, not both");

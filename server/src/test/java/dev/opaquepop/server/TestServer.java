@@ -41,6 +41,11 @@ final class TestServer implements AutoCloseable {
         return server.port();
     }
 
+    /** The metrics port ({@code metricsPort(0)} in the configuration), else -1. */
+    int metricsPort() {
+        return server.metricsPort();
+    }
+
     URI uri() {
         return URI.create("http://127.0.0.1:" + server.port());
     }
