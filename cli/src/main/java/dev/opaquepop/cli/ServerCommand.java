@@ -301,6 +301,14 @@ final class ServerCommand implements Callable<Integer> {
     Path tlsKeystorePasswordFile;
 
     @Option(
+            names = "--tls-reload-interval",
+            defaultValue = "${env:OPAQUE_POP_TLS_RELOAD_INTERVAL:-60}",
+            description = "Seconds between looks at the keystore file: a changed one is loaded (same checks as at"
+                    + " start) and served to new connections without a restart; 0: never (env"
+                    + " OPAQUE_POP_TLS_RELOAD_INTERVAL; default ${DEFAULT-VALUE}).")
+    long tlsReloadIntervalSeconds;
+
+    @Option(
             names = "--allow-insecure-http",
             defaultValue = "${env:OPAQUE_POP_ALLOW_INSECURE_HTTP:-false}",
             description = "Serve plain HTTP on a non-loopback --bind: only when a TLS-terminating proxy is the sole"
@@ -390,6 +398,7 @@ final class ServerCommand implements Callable<Integer> {
                     .tlsKeystore(tlsKeystore)
                     .tlsKeystorePassword(System.getenv("OPAQUE_POP_TLS_KEYSTORE_PASSWORD"))
                     .tlsKeystorePasswordFile(tlsKeystorePasswordFile)
+                    .tlsReloadInterval(Duration.ofSeconds(tlsReloadIntervalSeconds))
                     .allowInsecureHttp(allowInsecureHttp)
                     .maxHeaderBytes(maxHeaderBytes)
                     .maxUriLength(maxUriLength)

@@ -82,6 +82,7 @@ public final class ServerConfig {
     private final List<String> trustedProxies;
     private final Path tlsKeystore;
     private final TlsKeystore.Loaded tls;
+    private final TlsReload tlsReload;
     private final boolean allowInsecureHttp;
     private final int maxHeaderBytes;
     private final int maxUriLength;
@@ -139,6 +140,7 @@ public final class ServerConfig {
         this.trustedProxies = b.parsedTrustedProxies;
         this.tlsKeystore = b.tlsKeystore;
         this.tls = b.tls;
+        this.tlsReload = b.tlsReload;
         this.allowInsecureHttp = b.allowInsecureHttp;
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.maxUriLength = b.maxUriLength;
@@ -368,6 +370,11 @@ public final class ServerConfig {
         return Optional.ofNullable(tls).map(TlsKeystore.Loaded::context);
     }
 
+    /** Watches the keystore for a renewed certificate; empty for plain HTTP or {@code --tls-reload-interval 0}. */
+    public Optional<TlsReload> tlsReload() {
+        return Optional.ofNullable(tlsReload);
+    }
+
     /** The served certificate's subject and expiry, for the start-up log; {@code null} for plain HTTP. */
     public String tlsCertificate() {
         return tls == null ? null : tls.certificate();
@@ -585,7 +592,9 @@ public final class ServerConfig {
         private int maxConnections = 10_000;
         private Clock clock = Clock.systemUTC();
         private SecureRandom random;
+        private Duration tlsReloadInterval = Duration.ofSeconds(60);
         private TlsKeystore.Loaded tls;
+        private TlsReload tlsReload;
 
         private Builder() {}
 
@@ -836,6 +845,12 @@ public final class ServerConfig {
             return this;
         }
 
+        /** How often the keystore file is checked for a new certificate; zero: never (a restart reloads it). */
+        public Builder tlsReloadInterval(Duration tlsReloadInterval) {
+            this.tlsReloadInterval = tlsReloadInterval;
+            return this;
+        }
+
         /** Allow plain HTTP on a non-loopback address: only for a TLS-terminating proxy in front. */
         public Builder allowInsecureHttp(boolean allowInsecureHttp) {
             this.allowInsecureHttp = allowInsecureHttp;
@@ -1003,16 +1018,42 @@ public final class ServerConfig {
             if (random == null) {
                 random = new SecureRandom();
             }
-            tls = tlsKeystore == null ? null : loadTls();
+            require(
+                    tlsReloadInterval != null
+                            && (tlsReloadInterval.isZero()
+                                    || (tlsReloadInterval.compareTo(Duration.ofSeconds(1)) >= 0
+                                            && tlsReloadInterval.compareTo(Duration.ofDays(1)) <= 0)),
+                    "--tls-reload-interval must be 0 (off) or between 1 and 86400 seconds, got "
+                            + (tlsReloadInterval == null ? "none" : tlsReloadInterval.toSeconds()));
+            if (tlsKeystore != null) {
+                loadTls();
+            }
             return new ServerConfig(this);
         }
 
-        private TlsKeystore.Loaded loadTls() {
+        private void loadTls() {
+            byte[] content;
+            try {
+                content = java.nio.file.Files.readAllBytes(tlsKeystore);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("--tls-keystore " + tlsKeystore + " does not exist");
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--tls-keystore " + tlsKeystore + " cannot be read ("
+                        + e.getClass().getSimpleName() + ")");
+            }
             char[] password = tlsKeystorePasswordFile != null
                     ? TlsKeystore.readPasswordFile(tlsKeystorePasswordFile)
                     : tlsKeystorePassword.toCharArray();
             try {
-                return TlsKeystore.load(tlsKeystore, password);
+                tls = TlsKeystore.load(tlsKeystore, content, password);
+                tlsReload = tlsReloadInterval.isZero()
+                        ? null
+                        : new TlsReload(
+                                tlsKeystore,
+                                tlsKeystorePasswordFile,
+                                tlsKeystorePasswordFile == null ? password : null,
+                                tlsReloadInterval,
+                                content);
             } finally {
                 Arrays.fill(password, '\0');
             }
