@@ -19,21 +19,22 @@ final class KeystoreWatcher extends AbstractLifeCycle {
 
     private final TlsReload reload;
     private final SslContextFactory.Server factory;
-    private ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService scheduler;
     private ScheduledFuture<?> task;
 
     KeystoreWatcher(TlsReload reload, SslContextFactory.Server factory) {
         this.reload = reload;
         this.factory = factory;
+        // Its thread starts with the first scheduled look, in doStart.
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "opaque-pop-keystore-watcher");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Override
     protected void doStart() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "opaque-pop-keystore-watcher");
-            thread.setDaemon(true);
-            return thread;
-        });
         long millis = reload.interval().toMillis();
         task = scheduler.scheduleWithFixedDelay(this::check, millis, millis, TimeUnit.MILLISECONDS);
     }
@@ -58,7 +59,9 @@ final class KeystoreWatcher extends AbstractLifeCycle {
 
     @Override
     protected void doStop() {
-        task.cancel(false);
+        if (task != null) {
+            task.cancel(false);
+        }
         scheduler.shutdownNow();
     }
 }
