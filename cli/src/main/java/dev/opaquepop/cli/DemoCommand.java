@@ -85,8 +85,10 @@ final class DemoCommand implements Callable<Integer> {
             System.setProperty("OPAQUE_POP_LOG_LEVEL", "WARN");
         }
         Path data = Files.createTempDirectory("opaque-pop-demo");
-        try (OpaquePopServer local = OpaquePopServer.start(
-                ServerConfig.builder().port(0).dataDirectory(data).build())) {
+        try (OpaquePopServer local = OpaquePopServer.start(ServerConfig.builder()
+                .port(0)
+                .dataDirectory(data.resolve("data"))
+                .build())) {
             URI uri = URI.create("http://127.0.0.1:" + local.port());
             out.println("started a server in-process at " + uri + " (data in " + data + ")");
             return tour(uri, user, secret);

@@ -37,18 +37,42 @@ final class ServerCommand implements Callable<Integer> {
     int port;
 
     @Option(
+            names = "--metrics-port",
+            defaultValue = "${env:OPAQUE_POP_METRICS_PORT}",
+            description = "Serve GET /metrics on this port of --metrics-bind (plain HTTP, 0: any free port) and no"
+                    + " longer on the API port (env OPAQUE_POP_METRICS_PORT). Default: /metrics on the API port.")
+    Integer metricsPort;
+
+    @Option(
+            names = "--metrics-bind",
+            defaultValue = "${env:OPAQUE_POP_METRICS_BIND:-127.0.0.1}",
+            description = "Address of the metrics port (env OPAQUE_POP_METRICS_BIND; default ${DEFAULT-VALUE}).")
+    String metricsBind;
+
+    @Option(
             names = "--data",
             defaultValue = "${env:OPAQUE_POP_DATA:-data}",
-            description =
-                    "Data directory: database and generated server setup (env OPAQUE_POP_DATA; default ./${DEFAULT-VALUE}).")
+            description = "Data directory: the SQLite database (env OPAQUE_POP_DATA; default ./${DEFAULT-VALUE}).")
     Path data;
 
     @Option(
             names = "--setup-file",
             defaultValue = "${env:OPAQUE_POP_SETUP_FILE}",
-            description = "File holding the server setup (base64url). Default: OPAQUE_POP_SERVER_SETUP if set,"
-                    + " else <data>/server-setup, created on first start (env OPAQUE_POP_SETUP_FILE).")
+            description = "File holding the server setup (base64url), mode 0600: the server refuses one that others"
+                    + " can read. Default: <data>-secrets/server-setup beside the data directory, created on first"
+                    + " start; one left at <data>/server-setup by earlier versions is moved there (env"
+                    + " OPAQUE_POP_SETUP_FILE; OPAQUE_POP_SERVER_SETUP, the setup itself, wins).")
     Path setupFile;
+
+    @Option(
+            names = "--seal-key-file",
+            defaultValue = "${env:OPAQUE_POP_SEAL_KEY_FILE}",
+            description = "With --redis-url: file of the keys sealing sessions and pending logins in Redis, one per"
+                    + " line (from 'opaque-pop setup --seal-key'), mode 0600; the first seals, all open, so keys"
+                    + " rotate without logging anyone out. Default: the key derived from the server setup, which"
+                    + " cannot rotate (env OPAQUE_POP_SEAL_KEY_FILE; or the keys themselves, comma-separated, in"
+                    + " OPAQUE_POP_SEAL_KEYS).")
+    Path sealKeyFile;
 
     @Option(
             names = "--pop-window",
@@ -277,6 +301,14 @@ final class ServerCommand implements Callable<Integer> {
     Path tlsKeystorePasswordFile;
 
     @Option(
+            names = "--tls-reload-interval",
+            defaultValue = "${env:OPAQUE_POP_TLS_RELOAD_INTERVAL:-60}",
+            description = "Seconds between looks at the keystore file: a changed one is loaded (same checks as at"
+                    + " start) and served to new connections without a restart; 0: never (env"
+                    + " OPAQUE_POP_TLS_RELOAD_INTERVAL; default ${DEFAULT-VALUE}).")
+    long tlsReloadIntervalSeconds;
+
+    @Option(
             names = "--allow-insecure-http",
             defaultValue = "${env:OPAQUE_POP_ALLOW_INSECURE_HTTP:-false}",
             description = "Serve plain HTTP on a non-loopback --bind: only when a TLS-terminating proxy is the sole"
@@ -327,9 +359,13 @@ final class ServerCommand implements Callable<Integer> {
             config = ServerConfig.builder()
                     .bind(bind)
                     .port(port)
+                    .metricsPort(metricsPort)
+                    .metricsBind(metricsBind)
                     .dataDirectory(data)
                     .setupValue(System.getenv("OPAQUE_POP_SERVER_SETUP"))
                     .setupFile(setupFile)
+                    .sealKeyFile(sealKeyFile)
+                    .sealKeysValue(System.getenv("OPAQUE_POP_SEAL_KEYS"))
                     .popWindow(Duration.ofSeconds(popWindowSeconds))
                     .sessionIdleTimeout(Duration.ofSeconds(sessionIdleTimeoutSeconds))
                     .sessionLifetime(Duration.ofSeconds(sessionLifetimeSeconds))
@@ -362,6 +398,7 @@ final class ServerCommand implements Callable<Integer> {
                     .tlsKeystore(tlsKeystore)
                     .tlsKeystorePassword(System.getenv("OPAQUE_POP_TLS_KEYSTORE_PASSWORD"))
                     .tlsKeystorePasswordFile(tlsKeystorePasswordFile)
+                    .tlsReloadInterval(Duration.ofSeconds(tlsReloadIntervalSeconds))
                     .allowInsecureHttp(allowInsecureHttp)
                     .maxHeaderBytes(maxHeaderBytes)
                     .maxUriLength(maxUriLength)

@@ -58,7 +58,7 @@ class BenchCommandTest {
         // the per-connection request limit off too).
         server = OpaquePopServer.start(ServerConfig.builder()
                 .port(0)
-                .dataDirectory(data)
+                .dataDirectory(data.resolve("data"))
                 .rateLimit(false)
                 .build());
     }

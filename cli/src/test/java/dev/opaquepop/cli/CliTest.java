@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +84,7 @@ class CliTest {
         Path setup = directory.resolve("setup");
         Run created = run("setup");
         Files.writeString(setup, created.out().strip(), StandardCharsets.US_ASCII);
+        Files.setPosixFilePermissions(setup, PosixFilePermissions.fromString("rw-------"));
         // Port 1 on loopback: nothing listens there, the connection is refused at once.
         Run run = run(
                 "server",

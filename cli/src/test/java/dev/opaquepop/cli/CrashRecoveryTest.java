@@ -157,7 +157,7 @@ class CrashRecoveryTest {
                 "--port",
                 Integer.toString(port),
                 "--data",
-                data.toString(),
+                data.resolve("data").toString(),
                 // Registrations as fast as two threads can go, from one address: far beyond the default limit,
                 // which is not what this test is about (the login limits stay at their defaults).
                 "--register-limit-address",

@@ -49,7 +49,7 @@ final class InProcessServer {
             Path data = Files.createTempDirectory("opaque-pop-fuzz");
             ServerConfig config = ServerConfig.builder()
                     .port(0)
-                    .dataDirectory(data)
+                    .dataDirectory(data.resolve("data"))
                     // Cheap for the harness's own logins; the server never runs the KSF itself.
                     .clientKsf(Argon2idKsf.of(1024, 1, 1))
                     // One keep-alive connection carries every input: a per-connection limit would answer

@@ -131,7 +131,7 @@ class KeptAliveConnectionTest {
     void theServersOwnIdleCloseIsRetried(@TempDir Path data) throws IOException {
         ServerConfig config = ServerConfig.builder()
                 .port(0)
-                .dataDirectory(data)
+                .dataDirectory(data.resolve("data"))
                 .idleTimeout(Duration.ofSeconds(1))
                 .build();
         try (OpaquePopServer server = OpaquePopServer.start(config);

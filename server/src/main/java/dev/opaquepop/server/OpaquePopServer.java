@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.opaquepop.opaque.OpaqueConfig;
 import dev.opaquepop.opaque.OpaqueServer;
 import dev.opaquepop.server.http.HttpApi;
+import dev.opaquepop.server.http.MetricsServer;
 import dev.opaquepop.server.limit.RateLimits;
 import dev.opaquepop.server.service.AccountService;
 import dev.opaquepop.server.service.AccountStates;
@@ -30,11 +31,13 @@ public final class OpaquePopServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpaquePopServer.class);
 
     private final Javalin app;
+    private final MetricsServer metricsServer;
     private final StorageBackend storage;
     private final byte[] publicKey;
 
-    private OpaquePopServer(Javalin app, StorageBackend storage, byte[] publicKey) {
+    private OpaquePopServer(Javalin app, MetricsServer metricsServer, StorageBackend storage, byte[] publicKey) {
         this.app = app;
+        this.metricsServer = metricsServer;
         this.storage = storage;
         this.publicKey = publicKey;
     }
@@ -51,9 +54,12 @@ public final class OpaquePopServer implements AutoCloseable {
             createDataDirectory(config);
         }
         ServerSetups.Loaded loaded = ServerSetups.load(config);
-        StorageBackend storage = StorageBackend.open(config, loaded.setup());
+        SealingKeys.Loaded sealing = config.usesRedis() ? SealingKeys.load(config, loaded.setup()) : null;
+        StorageBackend storage = StorageBackend.open(config, loaded.setup(), sealing == null ? null : sealing.sealer());
         boolean started = false;
         try {
+            requireNoUsersForANewSetup(loaded, storage);
+            ServerSetups.create(loaded);
             byte[] publicKey = loaded.setup().publicKey();
             OpaqueServer opaque = new OpaqueServer(OpaqueConfig.defaults(), loaded.setup(), config.random());
             SessionPolicy policy = new SessionPolicy(
@@ -65,6 +71,7 @@ public final class OpaquePopServer implements AutoCloseable {
             AccountStates accounts = new AccountStates(storage.users, Ticker.systemTicker(), config.maxSessions());
             SessionService sessions = new SessionService(
                     storage.sessions, accounts, storage.nonces, config.clock(), config.popWindow(), policy);
+            Metrics metrics = new Metrics();
             Services services = new Services(
                     config,
                     new RegistrationService(opaque, storage.users, config.clock()),
@@ -81,13 +88,21 @@ public final class OpaquePopServer implements AutoCloseable {
                     sessions,
                     new AccountService(opaque, storage.users, sessions),
                     new TransferService(storage.transfers, config.clock()),
-                    new Metrics(),
+                    metrics,
                     new Readiness(storage.dependencies, StorageBackend.probeDeadline(config)),
                     Base64.getUrlEncoder().withoutPadding().encodeToString(publicKey),
                     rateLimits(config, storage));
 
             Javalin app = HttpApi.create(services);
             app.start(config.bind(), config.port());
+            MetricsServer metricsServer = null;
+            try {
+                metricsServer = startMetrics(config, metrics);
+            } finally {
+                if (metricsServer == null && config.metricsOnSeparatePort()) {
+                    app.stop();
+                }
+            }
             warnAboutInstanceLocalState(config);
             if (!config.rateLimit()) {
                 LOG.warn("rate limits are off (--rate-limit off): nothing slows down online password guessing, mass"
@@ -95,6 +110,7 @@ public final class OpaquePopServer implements AutoCloseable {
                         + " load tests only");
             }
             logTransport(config);
+            logSealing(sealing);
             LOG.info(
                     "opaque-pop listening on {}://{}:{} {} setup={} server_public_key={}",
                     config.usesTls() ? "https" : "http",
@@ -104,12 +120,48 @@ public final class OpaquePopServer implements AutoCloseable {
                     loaded.source(),
                     Base64.getUrlEncoder().withoutPadding().encodeToString(publicKey));
             started = true;
-            return new OpaquePopServer(app, storage, publicKey);
+            return new OpaquePopServer(app, metricsServer, storage, publicKey);
         } finally {
             if (!started) {
                 storage.close();
             }
         }
+    }
+
+    /**
+     * A setup generated at start belongs to a new deployment. If the database already has users, their setup was
+     * lost or is looked for in the wrong place: a new one would lock every one of them out, so refuse.
+     */
+    private static void requireNoUsersForANewSetup(ServerSetups.Loaded loaded, StorageBackend storage) {
+        if (loaded.toCreate() != null && storage.hasUsers.getAsBoolean()) {
+            throw new IllegalArgumentException("no server setup was found at " + loaded.toCreate() + ", but the"
+                    + " database already has users: they registered under a setup that is missing here, and a new"
+                    + " one would lock every one of them out. Restore the setup file (from your backup) there, or"
+                    + " give it with --setup-file or OPAQUE_POP_SERVER_SETUP");
+        }
+    }
+
+    /** The metrics port, if configured; {@code null} when /metrics is on the API's port. */
+    private static MetricsServer startMetrics(ServerConfig config, Metrics metrics) throws IOException {
+        if (!config.metricsOnSeparatePort()) {
+            return null;
+        }
+        MetricsServer server;
+        try {
+            server = MetricsServer.start(config.metricsBind(), config.metricsPort(), metrics);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot serve metrics on " + config.metricsBind() + ":" + config.metricsPort(), e);
+        }
+        LOG.info("metrics on http://{}:{}/metrics (not on the API port)", config.metricsBind(), server.port());
+        if (!ServerConfig.isLoopback(config.metricsBind())) {
+            LOG.warn(
+                    "metrics are served over plain HTTP without authentication on non-loopback address {}: they name"
+                            + " the backends in use; let only your monitoring reach that port",
+                    config.metricsBind());
+        }
+        return server;
     }
 
     private static RateLimits rateLimits(ServerConfig config, StorageBackend storage) {
@@ -134,6 +186,23 @@ public final class OpaquePopServer implements AutoCloseable {
         } else if (config.usesRedis() && !config.usesPostgres()) {
             LOG.warn("users and transfers are in this instance's SQLite file: run a single instance, or give every"
                     + " instance the same --db-url");
+        }
+    }
+
+    /** Which keys seal Redis values (their ids are public: every sealed value carries one). */
+    private static void logSealing(SealingKeys.Loaded sealing) {
+        if (sealing == null) {
+            return;
+        }
+        LOG.info(
+                "redis sealing keys from {}: new values sealed under key id {}, values opened under {}",
+                sealing.source(),
+                sealing.sealer().sealingKeyId(),
+                String.join(",", sealing.sealer().keyIds()));
+        if (sealing.derivedOnly()) {
+            LOG.warn("redis values are sealed under the key derived from the server setup, which cannot be rotated:"
+                    + " give --seal-key-file with a key of its own (list " + SealingKeys.SETUP_DERIVED + " after it"
+                    + " until the sessions sealed before have expired; see docs/deploy.md)");
         }
     }
 
@@ -179,6 +248,11 @@ public final class OpaquePopServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The port /metrics is served on when it has one of its own ({@code --metrics-port}); else -1. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
+
     public byte[] publicKey() {
         return publicKey.clone();
     }
@@ -188,6 +262,9 @@ public final class OpaquePopServer implements AutoCloseable {
     public void close() {
         try {
             app.stop();
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
         } finally {
             storage.close();
         }

@@ -22,7 +22,8 @@ import javax.net.ssl.SSLContext;
 /**
  * Everything the server is configured with, validated once in {@link Builder#build()} with messages that say
  * what to change. The server setup is resolved from {@link #setupValue()} (the value of {@code
- * OPAQUE_POP_SERVER_SETUP}), {@link #setupFile()} or the data directory.
+ * OPAQUE_POP_SERVER_SETUP}), else {@link #setupFile()}, whose default is beside the data directory (see {@link
+ * ServerSetups}).
  *
  * <p>Storage is embedded (SQLite in the data directory, sessions in memory) unless {@link #dbUrl()} names a
  * PostgreSQL database and {@link #redisUrl()} a Redis server, which several instances then share. Values that
@@ -43,9 +44,13 @@ public final class ServerConfig {
     private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
     private final String bind;
     private final int port;
+    private final Integer metricsPort;
+    private final String metricsBind;
     private final Path dataDirectory;
     private final String setupValue;
     private final Path setupFile;
+    private final Path sealKeyFile;
+    private final String sealKeysValue;
     private final Duration popWindow;
     private final Duration sessionIdleTimeout;
     private final Duration sessionLifetime;
@@ -77,6 +82,7 @@ public final class ServerConfig {
     private final List<String> trustedProxies;
     private final Path tlsKeystore;
     private final TlsKeystore.Loaded tls;
+    private final TlsReload tlsReload;
     private final boolean allowInsecureHttp;
     private final int maxHeaderBytes;
     private final int maxUriLength;
@@ -89,9 +95,13 @@ public final class ServerConfig {
     private ServerConfig(Builder b) {
         this.bind = b.bind;
         this.port = b.port;
+        this.metricsPort = b.metricsPort;
+        this.metricsBind = b.metricsBind;
         this.dataDirectory = b.dataDirectory;
         this.setupValue = b.setupValue;
         this.setupFile = b.setupFile;
+        this.sealKeyFile = b.sealKeyFile;
+        this.sealKeysValue = b.sealKeysValue;
         this.popWindow = b.popWindow;
         this.sessionIdleTimeout = b.sessionIdleTimeout;
         this.sessionLifetime = b.sessionLifetime;
@@ -130,6 +140,7 @@ public final class ServerConfig {
         this.trustedProxies = b.parsedTrustedProxies;
         this.tlsKeystore = b.tlsKeystore;
         this.tls = b.tls;
+        this.tlsReload = b.tlsReload;
         this.allowInsecureHttp = b.allowInsecureHttp;
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.maxUriLength = b.maxUriLength;
@@ -154,6 +165,23 @@ public final class ServerConfig {
         return port;
     }
 
+    /**
+     * True when {@code /metrics} is served on a port of its own ({@link #metricsPort()}) and not on the API's port.
+     */
+    public boolean metricsOnSeparatePort() {
+        return metricsPort != null;
+    }
+
+    /** The port of the metrics server (0: any free port); meaningful when {@link #metricsOnSeparatePort()}. */
+    public int metricsPort() {
+        return metricsPort == null ? -1 : metricsPort;
+    }
+
+    /** The address the metrics server listens on (default 127.0.0.1). */
+    public String metricsBind() {
+        return metricsBind;
+    }
+
     public Path dataDirectory() {
         return dataDirectory;
     }
@@ -163,8 +191,19 @@ public final class ServerConfig {
         return setupValue;
     }
 
+    /** The setup file given explicitly, or {@code null} for the default beside the data directory. */
     public Path setupFile() {
         return setupFile;
+    }
+
+    /** The file of Redis sealing keys ({@code --seal-key-file}), or {@code null}. */
+    public Path sealKeyFile() {
+        return sealKeyFile;
+    }
+
+    /** The Redis sealing keys given by value ({@code OPAQUE_POP_SEAL_KEYS}), or {@code null}. Secret. */
+    String sealKeysValue() {
+        return sealKeysValue;
     }
 
     public Duration popWindow() {
@@ -331,6 +370,11 @@ public final class ServerConfig {
         return Optional.ofNullable(tls).map(TlsKeystore.Loaded::context);
     }
 
+    /** Watches the keystore for a renewed certificate; empty for plain HTTP or {@code --tls-reload-interval 0}. */
+    public Optional<TlsReload> tlsReload() {
+        return Optional.ofNullable(tlsReload);
+    }
+
     /** The served certificate's subject and expiry, for the start-up log; {@code null} for plain HTTP. */
     public String tlsCertificate() {
         return tls == null ? null : tls.certificate();
@@ -389,8 +433,10 @@ public final class ServerConfig {
 
     @Override
     public String toString() {
-        return "ServerConfig[bind=" + bind + ", port=" + port + ", data=" + dataDirectory + ", setup="
-                + (setupValue != null ? "environment" : setupFile != null ? setupFile : "data directory")
+        return "ServerConfig[bind=" + bind + ", port=" + port
+                + ", metrics=" + (metricsPort == null ? "api port" : metricsBind + ":" + metricsPort) + ", data="
+                + dataDirectory + ", setup="
+                + (setupValue != null ? "environment" : setupFile != null ? setupFile : "default file")
                 + ", popWindow=" + popWindow + ", sessionIdleTimeout=" + sessionIdleTimeout + ", sessionLifetime="
                 + sessionLifetime
                 + ", reauthenticationWindow=" + reauthenticationWindow + ", loginTtl=" + loginTtl
@@ -399,7 +445,12 @@ public final class ServerConfig {
                 + ", database=" + (dbUrl == null ? "sqlite" : Redaction.url(dbUrl))
                 + (dbUrl == null ? "" : ", dbPoolSize=" + dbPoolSize + ", dbTimeout=" + dbTimeout)
                 + ", sessions=" + (redisUrl == null ? "memory" : Redaction.url(redisUrl))
-                + (redisUrl == null ? "" : ", redisTimeout=" + redisTimeout + ", redisKeyPrefix=" + redisKeyPrefix)
+                + (redisUrl == null
+                        ? ""
+                        : ", redisTimeout=" + redisTimeout + ", redisKeyPrefix=" + redisKeyPrefix + ", sealKeys="
+                                + (sealKeysValue != null
+                                        ? "environment"
+                                        : sealKeyFile != null ? sealKeyFile : "derived from the setup"))
                 + ", rateLimit="
                 + (rateLimit
                         ? "[loginUser=" + loginLimitUser + ", loginAddress=" + loginLimitAddress + ", loginIpv6Block="
@@ -487,9 +538,13 @@ public final class ServerConfig {
 
         private String bind = "127.0.0.1";
         private int port = 8080;
+        private Integer metricsPort;
+        private String metricsBind = "127.0.0.1";
         private Path dataDirectory = Path.of("data");
         private String setupValue;
         private Path setupFile;
+        private Path sealKeyFile;
+        private String sealKeysValue;
         private Duration popWindow = Duration.ofSeconds(30);
         private Duration sessionIdleTimeout = Duration.ofMinutes(15);
         private Duration sessionLifetime = Duration.ofHours(12);
@@ -537,7 +592,9 @@ public final class ServerConfig {
         private int maxConnections = 10_000;
         private Clock clock = Clock.systemUTC();
         private SecureRandom random;
+        private Duration tlsReloadInterval = Duration.ofSeconds(60);
         private TlsKeystore.Loaded tls;
+        private TlsReload tlsReload;
 
         private Builder() {}
 
@@ -548,6 +605,21 @@ public final class ServerConfig {
 
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Serve {@code /metrics} on this port (0: any free port) of {@link #metricsBind}, and no longer on the API's
+         * port; {@code null} (the default): on the API's port.
+         */
+        public Builder metricsPort(Integer metricsPort) {
+            this.metricsPort = metricsPort;
+            return this;
+        }
+
+        /** The address of the metrics port; loopback by default. */
+        public Builder metricsBind(String metricsBind) {
+            this.metricsBind = metricsBind;
             return this;
         }
 
@@ -564,6 +636,21 @@ public final class ServerConfig {
 
         public Builder setupFile(Path setupFile) {
             this.setupFile = setupFile;
+            return this;
+        }
+
+        /**
+         * The Redis sealing keys, one per line, the first sealing ({@code --seal-key-file}); without it (and without
+         * {@link #sealKeysValue}) the key is derived from the setup, as in earlier versions.
+         */
+        public Builder sealKeyFile(Path sealKeyFile) {
+            this.sealKeyFile = sealKeyFile;
+            return this;
+        }
+
+        /** The Redis sealing keys by value, separated by commas, e.g. from {@code OPAQUE_POP_SEAL_KEYS}. */
+        public Builder sealKeysValue(String sealKeysValue) {
+            this.sealKeysValue = blankToNull(sealKeysValue);
             return this;
         }
 
@@ -758,6 +845,12 @@ public final class ServerConfig {
             return this;
         }
 
+        /** How often the keystore file is checked for a new certificate; zero: never (a restart reloads it). */
+        public Builder tlsReloadInterval(Duration tlsReloadInterval) {
+            this.tlsReloadInterval = tlsReloadInterval;
+            return this;
+        }
+
         /** Allow plain HTTP on a non-loopback address: only for a TLS-terminating proxy in front. */
         public Builder allowInsecureHttp(boolean allowInsecureHttp) {
             this.allowInsecureHttp = allowInsecureHttp;
@@ -806,8 +899,22 @@ public final class ServerConfig {
             require(port >= 0 && port <= 65535, "--port must be between 0 and 65535, got " + port);
             require(dataDirectory != null, "--data must name a directory");
             require(
+                    metricsPort == null || (metricsPort >= 0 && metricsPort <= 65535),
+                    "--metrics-port must be between 0 and 65535, got " + metricsPort);
+            require(
+                    metricsPort == null || metricsPort == 0 || metricsPort != port,
+                    "--metrics-port must differ from --port (" + port + "): it is a second port, for /metrics only");
+            require(metricsBind != null && !metricsBind.isBlank(), "--metrics-bind must be a host name or IP address");
+            require(
                     setupValue == null || setupFile == null,
                     "give the server setup either by OPAQUE_POP_SERVER_SETUP or by --setup-file, not both");
+            require(
+                    sealKeysValue == null || sealKeyFile == null,
+                    "give the Redis sealing keys either by OPAQUE_POP_SEAL_KEYS or by --seal-key-file, not both");
+            require(
+                    redisUrl != null || (sealKeysValue == null && sealKeyFile == null),
+                    "Redis sealing keys were given (OPAQUE_POP_SEAL_KEYS or --seal-key-file) but no --redis-url:"
+                            + " without Redis nothing is sealed");
             requireDuration("--pop-window", popWindow, Duration.ofSeconds(1), Duration.ofMinutes(10));
             requireDuration("--session-idle-timeout", sessionIdleTimeout, Duration.ofSeconds(30), Duration.ofDays(1));
             requireDuration("--session-lifetime", sessionLifetime, Duration.ofMinutes(1), Duration.ofDays(30));
@@ -911,16 +1018,42 @@ public final class ServerConfig {
             if (random == null) {
                 random = new SecureRandom();
             }
-            tls = tlsKeystore == null ? null : loadTls();
+            require(
+                    tlsReloadInterval != null
+                            && (tlsReloadInterval.isZero()
+                                    || (tlsReloadInterval.compareTo(Duration.ofSeconds(1)) >= 0
+                                            && tlsReloadInterval.compareTo(Duration.ofDays(1)) <= 0)),
+                    "--tls-reload-interval must be 0 (off) or between 1 and 86400 seconds, got "
+                            + (tlsReloadInterval == null ? "none" : tlsReloadInterval.toSeconds()));
+            if (tlsKeystore != null) {
+                loadTls();
+            }
             return new ServerConfig(this);
         }
 
-        private TlsKeystore.Loaded loadTls() {
+        private void loadTls() {
+            byte[] content;
+            try {
+                content = java.nio.file.Files.readAllBytes(tlsKeystore);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("--tls-keystore " + tlsKeystore + " does not exist");
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--tls-keystore " + tlsKeystore + " cannot be read ("
+                        + e.getClass().getSimpleName() + ")");
+            }
             char[] password = tlsKeystorePasswordFile != null
                     ? TlsKeystore.readPasswordFile(tlsKeystorePasswordFile)
                     : tlsKeystorePassword.toCharArray();
             try {
-                return TlsKeystore.load(tlsKeystore, password);
+                tls = TlsKeystore.load(tlsKeystore, content, password);
+                tlsReload = tlsReloadInterval.isZero()
+                        ? null
+                        : new TlsReload(
+                                tlsKeystore,
+                                tlsKeystorePasswordFile,
+                                tlsKeystorePasswordFile == null ? password : null,
+                                tlsReloadInterval,
+                                content);
             } finally {
                 Arrays.fill(password, '\0');
             }

@@ -6,8 +6,10 @@ import dev.opaquepop.pop.NonceStore;
 import dev.opaquepop.server.limit.LimitStorage;
 import dev.opaquepop.server.store.PendingLoginStore;
 import dev.opaquepop.server.store.SessionStore;
+import dev.opaquepop.server.store.StoreException;
 import dev.opaquepop.server.store.TransferStore;
 import dev.opaquepop.server.store.UserStore;
+import dev.opaquepop.server.store.jdbc.ConnectionSource;
 import dev.opaquepop.server.store.jdbc.JdbcTransferStore;
 import dev.opaquepop.server.store.jdbc.JdbcUserStore;
 import dev.opaquepop.server.store.memory.MemoryLimitStorage;
@@ -22,9 +24,14 @@ import dev.opaquepop.server.store.redis.RedisPendingLoginStore;
 import dev.opaquepop.server.store.redis.RedisSessionStore;
 import dev.opaquepop.server.store.redis.Sealer;
 import dev.opaquepop.server.store.sqlite.SqliteDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The stores, chosen from the configuration:
@@ -46,6 +53,8 @@ final class StorageBackend implements AutoCloseable {
     final NonceStore nonces;
     final LimitStorage limits;
     final List<Readiness.Dependency> dependencies;
+    /** Whether any user is registered: a setup generated now would lock them out. */
+    final BooleanSupplier hasUsers;
     /** For the start-up log line: where each kind of data lives, without credentials. */
     final String description;
 
@@ -59,6 +68,7 @@ final class StorageBackend implements AutoCloseable {
             NonceStore nonces,
             LimitStorage limits,
             List<Readiness.Dependency> dependencies,
+            BooleanSupplier hasUsers,
             String description,
             List<AutoCloseable> resources) {
         this.users = users;
@@ -68,6 +78,7 @@ final class StorageBackend implements AutoCloseable {
         this.nonces = nonces;
         this.limits = limits;
         this.dependencies = List.copyOf(dependencies);
+        this.hasUsers = hasUsers;
         this.description = description;
         this.resources = resources;
     }
@@ -75,15 +86,18 @@ final class StorageBackend implements AutoCloseable {
     /**
      * Opens the stores: connects, migrates, and fails at once when a dependency cannot be reached.
      *
+     * @param sealer what seals values in Redis; unused (may be {@code null}) without {@code --redis-url}
+     *
      * @throws dev.opaquepop.server.store.StoreException naming the dependency (without credentials)
      */
-    static StorageBackend open(ServerConfig config, ServerSetup setup) {
+    static StorageBackend open(ServerConfig config, ServerSetup setup, Sealer sealer) {
         List<AutoCloseable> resources = new ArrayList<>();
         List<Readiness.Dependency> dependencies = new ArrayList<>();
         boolean opened = false;
         try {
             UserStore users;
             TransferStore transfers;
+            ConnectionSource connections;
             String database;
             if (config.usesPostgres()) {
                 String display = Redaction.url(config.dbUrl());
@@ -95,6 +109,7 @@ final class StorageBackend implements AutoCloseable {
                         config.dbTimeout(),
                         display);
                 resources.add(postgres);
+                connections = postgres;
                 users = new JdbcUserStore(postgres);
                 transfers = new JdbcTransferStore(postgres);
                 dependencies.add(new Readiness.Dependency("database", "postgresql", postgres::probe));
@@ -102,6 +117,7 @@ final class StorageBackend implements AutoCloseable {
             } else {
                 SqliteDatabase sqlite = SqliteDatabase.open(config.dataDirectory());
                 resources.add(sqlite);
+                connections = sqlite;
                 users = new JdbcUserStore(sqlite);
                 transfers = new JdbcTransferStore(sqlite);
                 dependencies.add(new Readiness.Dependency("database", "sqlite", sqlite::probe));
@@ -117,7 +133,6 @@ final class StorageBackend implements AutoCloseable {
                 String display = Redaction.url(config.redisUrl());
                 RedisConnection redis = RedisConnection.open(config.redisUrl(), config.redisTimeout(), display);
                 resources.add(redis);
-                Sealer sealer = Sealer.fromSetup(setup, config.random());
                 String prefix = config.redisKeyPrefix();
                 sessions = new RedisSessionStore(redis, prefix, sealer, config.clock());
                 pendingLogins = new RedisPendingLoginStore(redis, prefix, sealer, config.clock());
@@ -145,12 +160,23 @@ final class StorageBackend implements AutoCloseable {
                     nonces,
                     limits,
                     dependencies,
+                    () -> hasUsers(connections),
                     "database=" + database + " sessions=" + ephemeral,
                     resources);
         } finally {
             if (!opened) {
                 closeAll(resources);
             }
+        }
+    }
+
+    private static boolean hasUsers(ConnectionSource database) {
+        try (Connection connection = database.connect();
+                PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM users LIMIT 1");
+                ResultSet rows = statement.executeQuery()) {
+            return rows.next();
+        } catch (SQLException e) {
+            throw new StoreException(database.name() + ": cannot count users", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.opaquepop.server;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -90,12 +91,22 @@ final class TlsKeystore {
 
     /** Opens the keystore with {@code password} (not kept) and builds the server's TLS context. */
     static Loaded load(Path keystore, char[] password) {
-        KeyStore store;
-        try (InputStream in = Files.newInputStream(keystore)) {
-            store = KeyStore.getInstance("PKCS12");
-            store.load(in, password);
+        try {
+            return load(keystore, Files.readAllBytes(keystore), password);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("--tls-keystore " + keystore + " does not exist");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--tls-keystore " + keystore + " cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** As {@link #load(Path, char[])}, from the file's {@code content} read by the caller. */
+    static Loaded load(Path keystore, byte[] content, char[] password) {
+        KeyStore store;
+        try (InputStream in = new ByteArrayInputStream(content)) {
+            store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
         } catch (IOException e) {
             if (e.getCause() instanceof UnrecoverableKeyException) {
                 throw new IllegalArgumentException("--tls-keystore " + keystore + " cannot be opened with the given"

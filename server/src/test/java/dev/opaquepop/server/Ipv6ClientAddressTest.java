@@ -34,7 +34,7 @@ class Ipv6ClientAddressTest {
         try (OpaquePopServer server = OpaquePopServer.start(ServerConfig.builder()
                 .bind("::1")
                 .port(0)
-                .dataDirectory(data)
+                .dataDirectory(data.resolve("data"))
                 .clientKsf(TestServer.TEST_KSF)
                 .trustedProxies("::1/128")
                 .loginLimitAddress("1/1h")
@@ -57,7 +57,7 @@ class Ipv6ClientAddressTest {
         try (OpaquePopServer server = OpaquePopServer.start(ServerConfig.builder()
                 .bind("::1")
                 .port(0)
-                .dataDirectory(data)
+                .dataDirectory(data.resolve("data"))
                 .clientKsf(TestServer.TEST_KSF)
                 .loginLimitAddress("1/1h")
                 .build())) {

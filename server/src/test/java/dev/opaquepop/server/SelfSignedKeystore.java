@@ -25,10 +25,14 @@ record SelfSignedKeystore(Path keystore, String password, Path certificatePem) {
     private static final String ALIAS = "opaque-pop";
 
     static SelfSignedKeystore create(Path directory) throws IOException, InterruptedException {
-        Files.createDirectories(directory);
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);
-        String password = "pw-tls-" + HexFormat.of().formatHex(random);
+        return create(directory, "pw-tls-" + HexFormat.of().formatHex(random));
+    }
+
+    /** Another keystore with the same password, e.g. a renewed certificate. */
+    static SelfSignedKeystore create(Path directory, String password) throws IOException, InterruptedException {
+        Files.createDirectories(directory);
         Path keystore = directory.resolve("server.p12");
         Path pem = directory.resolve("server.pem");
         keytool(

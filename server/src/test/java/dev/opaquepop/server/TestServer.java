@@ -29,14 +29,21 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path dataDirectory, Consumer<ServerConfig.Builder> customize) throws IOException {
+        // The database in a subdirectory: the setup's default place is beside it, and so inside the test's directory.
+        Path database = dataDirectory.resolve("data");
         ServerConfig.Builder builder =
-                ServerConfig.builder().port(0).dataDirectory(dataDirectory).clientKsf(TEST_KSF);
+                ServerConfig.builder().port(0).dataDirectory(database).clientKsf(TEST_KSF);
         customize.accept(builder);
-        return new TestServer(OpaquePopServer.start(builder.build()), dataDirectory);
+        return new TestServer(OpaquePopServer.start(builder.build()), database);
     }
 
     int port() {
         return server.port();
+    }
+
+    /** The metrics port ({@code metricsPort(0)} in the configuration), else -1. */
+    int metricsPort() {
+        return server.metricsPort();
     }
 
     URI uri() {

@@ -37,7 +37,8 @@ final class LocalServer {
         // A load test logs in as fast as it can from one address: the limits against guessing would refuse it.
         try (OpaquePopServer local = OpaquePopServer.start(ServerConfig.builder()
                 .port(0)
-                .dataDirectory(data)
+                // A subdirectory, so that the setup's default place beside it is inside the deleted directory too.
+                .dataDirectory(data.resolve("data"))
                 .rateLimit(false)
                 .build())) {
             URI uri = URI.create("http://127.0.0.1:" + local.port());

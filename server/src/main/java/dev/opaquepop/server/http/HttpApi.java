@@ -133,8 +133,11 @@ public final class HttpApi {
         config.routes.get("/.well-known/opaque-pop", this::wellKnown);
         config.routes.get(
                 "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
-        config.routes.get(
-                "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+        if (!services.config().metricsOnSeparatePort()) {
+            config.routes.get(
+                    "/metrics",
+                    ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+        }
 
         config.routes.post("/register/start", this::registerStart);
         config.routes.post("/register/finish", this::registerFinish);

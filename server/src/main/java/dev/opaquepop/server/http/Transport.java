@@ -62,7 +62,7 @@ final class Transport {
 
     private static ServerConnector connector(Server server, HttpConfiguration http, ServerConfig config) {
         ServerConnector connector = config.tlsContext()
-                .map(context -> https(server, http, context))
+                .map(context -> https(server, http, context, config))
                 .orElseGet(() -> new ServerConnector(server, new HttpConnectionFactory(http)));
         connector.setHost(config.bind());
         connector.setPort(config.port());
@@ -71,7 +71,8 @@ final class Transport {
         return connector;
     }
 
-    private static ServerConnector https(Server server, HttpConfiguration plain, SSLContext context) {
+    private static ServerConnector https(
+            Server server, HttpConfiguration plain, SSLContext context, ServerConfig config) {
         HttpConfiguration http = new HttpConfiguration(plain);
         // SNI is not required (clients by IP address work) and not matched against Host: there is one certificate.
         http.addCustomizer(new SecureRequestCustomizer(false, false, HSTS_MAX_AGE.toSeconds(), false));
@@ -82,6 +83,8 @@ final class Transport {
         tls.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
         tls.setUseCipherSuitesOrder(true);
         tls.setRenegotiationAllowed(false);
+        // A renewed certificate is picked up without a restart; started and stopped with the server.
+        config.tlsReload().ifPresent(reload -> server.addBean(new KeystoreWatcher(reload, tls)));
 
         HttpConnectionFactory http11 = new HttpConnectionFactory(http);
         HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(http);

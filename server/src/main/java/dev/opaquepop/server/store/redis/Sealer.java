@@ -8,8 +8,10 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -23,17 +25,25 @@ import org.slf4j.LoggerFactory;
  * Seals the secrets the server keeps in Redis (PoP keys, OPAQUE login states), so that a copy of Redis (a dump, a
  * replica, a backup) lets no one sign requests or finish logins.
  *
- * <p>The key is {@code HKDF-SHA256(salt = empty, IKM = the server setup's 128-byte encoding, info = "opaque-pop
- * v1 redis seal", L = 32)} (RFC 5869): every instance with the same setup derives it, and Redis never holds it.
- * A sealed value is
+ * <p>The keys are 32 random bytes each, from the sealing key file ({@code --seal-key-file}): the first seals, every
+ * one listed opens, so a key can be rotated without anyone logging in again (add the new key to every instance,
+ * make it the first, remove the old one once every value sealed under it has expired). Without that file the
+ * one key is the one earlier versions used, {@code HKDF-SHA256(salt = empty, IKM = the server setup's 128-byte
+ * encoding, info = "opaque-pop v1 redis seal", L = 32)} (RFC 5869), {@link #derivedKey}; it can be listed in the
+ * file like any other, so an existing deployment can rotate away from it. Redis never holds a key. A sealed value
+ * is
  *
  * <pre>
  * version (1 byte, 0x01) || key id (8 bytes: SHA-256(key)[0..8]) || nonce (12 random bytes) || AES-256-GCM(plaintext) || tag (16 bytes)
  * </pre>
  *
  * with the first 9 bytes and the Redis key as associated data: a value cannot be edited, nor moved to another
- * key (another session's, or a login's). A value that fails (another key id: sealed under another setup; a bad
- * tag: altered or moved; a bad shape) is treated as absent and logged as a warning without its content.
+ * key (another session's, or a login's). The key id picks the key that opens it. A value that fails (a key id
+ * of no key this instance has: another setup, or a key already removed; a bad tag: altered or moved; a bad
+ * shape) is treated as absent and logged as a warning without its content.
+ *
+ * <p>The names key (user tags in key names) stays derived from the setup, whatever the sealing keys: key names
+ * must not change when a sealing key does, or the per-user indexes would split in two.
  *
  * <p>Nonces are random: one key may seal up to 2^32 values (about four billion logins) before the chance of a
  * repeated nonce reaches 2^-32 (NIST SP 800-38D §8.3).
@@ -49,40 +59,121 @@ public final class Sealer {
     private static final Logger LOG = LoggerFactory.getLogger(Sealer.class);
     private static final byte[] INFO = "opaque-pop v1 redis seal".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NAMES_INFO = "opaque-pop v1 redis user names".getBytes(StandardCharsets.US_ASCII);
-    private static final int KEY_LENGTH = 32;
 
-    private final SecretKeySpec key;
-    private final byte[] keyId;
+    /** 32 bytes: AES-256. */
+    public static final int KEY_LENGTH = 32;
+
+    /** A sealing key and its public id, {@code SHA-256(key)[0..8]}. */
+    private static final class Key {
+        private final byte[] id;
+        private final SecretKeySpec spec;
+
+        Key(byte[] id, SecretKeySpec spec) {
+            this.id = id.clone();
+            this.spec = spec;
+        }
+
+        byte[] id() {
+            return id.clone();
+        }
+
+        SecretKeySpec spec() {
+            return spec;
+        }
+    }
+
+    /** The first seals; all open. */
+    private final List<Key> keys;
+
     private final SecretKeySpec namesKey;
     private final SecureRandom random;
 
-    private Sealer(byte[] keyBytes, byte[] namesKeyBytes, SecureRandom random) {
-        this.key = new SecretKeySpec(keyBytes, "AES");
-        this.keyId = Arrays.copyOf(sha256(keyBytes), KEY_ID_LENGTH);
+    private Sealer(List<Key> keys, byte[] namesKeyBytes, SecureRandom random) {
+        this.keys = List.copyOf(keys);
         this.namesKey = new SecretKeySpec(namesKeyBytes, "HmacSHA256");
         this.random = random;
     }
 
-    /** The sealer of every instance running {@code setup}. */
+    /** The sealer of earlier versions: one key, derived from {@code setup}. */
     public static Sealer fromSetup(ServerSetup setup, SecureRandom random) {
+        SecretBytes derived = derivedKey(setup);
+        try {
+            return withKeys(setup, List.of(derived), random);
+        } finally {
+            derived.destroy();
+        }
+    }
+
+    /**
+     * A sealer sealing under {@code keys.get(0)} and opening values sealed under any of {@code keys}; user tags
+     * under the names key derived from {@code setup}. The keys are copied.
+     *
+     * @throws IllegalArgumentException for no key, a key that is not 32 bytes, or one listed twice
+     */
+    public static Sealer withKeys(ServerSetup setup, List<SecretBytes> keys, SecureRandom random) {
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("at least one sealing key is needed");
+        }
+        List<Key> parsed = new ArrayList<>();
+        for (SecretBytes key : keys) {
+            if (key.size() != KEY_LENGTH) {
+                throw new IllegalArgumentException(
+                        "a sealing key must be " + KEY_LENGTH + " bytes, got one of " + key.size());
+            }
+            byte[] bytes = key.revealBytes();
+            try {
+                byte[] id = Arrays.copyOf(sha256(bytes), KEY_ID_LENGTH);
+                for (Key other : parsed) {
+                    if (MessageDigest.isEqual(other.id(), id)) {
+                        throw new IllegalArgumentException(
+                                "the sealing key with id " + HexFormat.of().formatHex(id) + " is listed twice");
+                    }
+                }
+                parsed.add(new Key(id, new SecretKeySpec(bytes, "AES")));
+            } finally {
+                Arrays.fill(bytes, (byte) 0);
+            }
+        }
         SecretBytes encoded = setup.encode();
         byte[] ikm = encoded.revealBytes();
-        byte[] okm = null;
         byte[] names = null;
         try {
-            okm = hkdfSha256(new byte[0], ikm, INFO, KEY_LENGTH);
             names = hkdfSha256(new byte[0], ikm, NAMES_INFO, KEY_LENGTH);
-            return new Sealer(okm, names, random);
+            return new Sealer(parsed, names, random);
         } finally {
             Arrays.fill(ikm, (byte) 0);
-            if (okm != null) {
-                Arrays.fill(okm, (byte) 0);
-            }
             if (names != null) {
                 Arrays.fill(names, (byte) 0);
             }
             encoded.destroy();
         }
+    }
+
+    /** The key earlier versions sealed with: HKDF-SHA256 of the setup, {@code info = "opaque-pop v1 redis seal"}. */
+    public static SecretBytes derivedKey(ServerSetup setup) {
+        SecretBytes encoded = setup.encode();
+        byte[] ikm = encoded.revealBytes();
+        byte[] okm = null;
+        try {
+            okm = hkdfSha256(new byte[0], ikm, INFO, KEY_LENGTH);
+            return SecretBytes.copyOf(okm);
+        } finally {
+            Arrays.fill(ikm, (byte) 0);
+            if (okm != null) {
+                Arrays.fill(okm, (byte) 0);
+            }
+            encoded.destroy();
+        }
+    }
+
+    /** The id of the key new values are sealed under (public: it is in every value). */
+    public String sealingKeyId() {
+        return HexFormat.of().formatHex(keys.get(0).id());
+    }
+
+    /** The ids of every key values are opened with, the sealing one first. */
+    public List<String> keyIds() {
+        return keys.stream().map(k -> HexFormat.of().formatHex(k.id())).toList();
     }
 
     /**
@@ -106,11 +197,12 @@ public final class Sealer {
     byte[] seal(String redisKey, byte[] plaintext) {
         byte[] nonce = new byte[NONCE_LENGTH];
         random.nextBytes(nonce);
+        Key key = keys.get(0);
         ByteBuffer out = ByteBuffer.allocate(OVERHEAD + plaintext.length);
-        out.put(VERSION).put(keyId).put(nonce);
+        out.put(VERSION).put(key.id()).put(nonce);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce));
+            cipher.init(Cipher.ENCRYPT_MODE, key.spec(), new GCMParameterSpec(TAG_LENGTH * 8, nonce));
             cipher.updateAAD(associatedData(out.array(), redisKey));
             cipher.doFinal(ByteBuffer.wrap(plaintext), out);
         } catch (GeneralSecurityException e) {
@@ -129,14 +221,18 @@ public final class Sealer {
         if (sealed.length < OVERHEAD || sealed[0] != VERSION) {
             return rejected(kind, "unknown format");
         }
-        if (!MessageDigest.isEqual(Arrays.copyOfRange(sealed, 1, HEADER_LENGTH), keyId)) {
-            return rejected(kind, "sealed under another key (another server setup)");
+        Optional<Key> key = keyFor(Arrays.copyOfRange(sealed, 1, HEADER_LENGTH));
+        if (key.isEmpty()) {
+            return rejected(
+                    kind,
+                    "sealed under a key this server does not have (another setup, or a sealing key"
+                            + " no longer listed)");
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(
                     Cipher.DECRYPT_MODE,
-                    key,
+                    key.get().spec(),
                     new GCMParameterSpec(TAG_LENGTH * 8, sealed, HEADER_LENGTH, NONCE_LENGTH));
             cipher.updateAAD(associatedData(sealed, redisKey));
             int offset = HEADER_LENGTH + NONCE_LENGTH;
@@ -146,6 +242,15 @@ public final class Sealer {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is not available", e);
         }
+    }
+
+    private Optional<Key> keyFor(byte[] id) {
+        for (Key key : keys) {
+            if (MessageDigest.isEqual(key.id(), id)) {
+                return Optional.of(key);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Header || Redis key: binds the version, the key id and the place the value was stored. */
@@ -207,9 +312,9 @@ public final class Sealer {
         }
     }
 
-    /** The key id is public (it is in every value); the key is not shown. */
+    /** The key ids are public (they are in every value); the keys are not shown. */
     @Override
     public String toString() {
-        return "Sealer[keyId=" + HexFormat.of().formatHex(keyId) + ", key redacted]";
+        return "Sealer[keyIds=" + String.join(",", keyIds()) + ", keys redacted]";
     }
 }

@@ -2,6 +2,7 @@ package dev.opaquepop.server.store.redis;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.opaque.ServerSetup;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -121,6 +123,60 @@ class SealerTest {
         assertThat(mine.open(REDIS_KEY, foreign, "test")).isEmpty();
         System.arraycopy(HexFormat.of().parseHex(KEY_ID), 0, foreign, 1, Sealer.KEY_ID_LENGTH);
         assertThat(mine.open(REDIS_KEY, foreign, "test")).isEmpty();
+    }
+
+    /** Rotation: the first key seals, every listed key opens, a key no longer listed opens nothing. */
+    @Test
+    void severalKeys_theFirstSeals_everyOneOpens_anUnlistedOneIsRefused() {
+        SecretBytes oldKey = randomKey();
+        SecretBytes newKey = randomKey();
+        Sealer before = Sealer.withKeys(setup(SETUP), List.of(oldKey), new SecureRandom());
+        Sealer during = Sealer.withKeys(setup(SETUP), List.of(newKey, oldKey), new SecureRandom());
+        Sealer after = Sealer.withKeys(setup(SETUP), List.of(newKey), new SecureRandom());
+        byte[] old = before.seal(REDIS_KEY, PLAINTEXT);
+        byte[] fresh = during.seal(REDIS_KEY, PLAINTEXT);
+
+        assertThat(HexFormat.of().formatHex(fresh, 1, 1 + Sealer.KEY_ID_LENGTH))
+                .isEqualTo(during.sealingKeyId())
+                .isEqualTo(after.sealingKeyId());
+        assertThat(during.keyIds()).containsExactly(after.sealingKeyId(), before.sealingKeyId());
+        assertThat(during.open(REDIS_KEY, old, "test"))
+                .hasValueSatisfying(p -> assertThat(p).isEqualTo(PLAINTEXT));
+        assertThat(during.open(REDIS_KEY, fresh, "test"))
+                .hasValueSatisfying(p -> assertThat(p).isEqualTo(PLAINTEXT));
+        assertThat(after.open(REDIS_KEY, fresh, "test")).isPresent();
+        assertThat(after.open(REDIS_KEY, old, "test")).isEmpty();
+        assertThat(before.open(REDIS_KEY, fresh, "test")).isEmpty();
+        // The names key does not move with the sealing keys: indexes keep their key names across a rotation.
+        assertThat(after.userTag("alice"))
+                .isEqualTo(before.userTag("alice"))
+                .isEqualTo("bc6adce019350b56868b887058df10b0");
+    }
+
+    /** The setup-derived key is the key earlier versions sealed with: their values open when it is listed. */
+    @Test
+    void theSetupDerivedKey_opensWhatEarlierVersionsSealed() {
+        SecretBytes derived = Sealer.derivedKey(setup(SETUP));
+        assertThat(HexFormat.of().formatHex(derived.revealBytes()))
+                .isEqualTo("1862903be740fe35b304e4e50f400dca7eefbdfa8b8c911eed7290953379c15c");
+        Sealer rotating = Sealer.withKeys(setup(SETUP), List.of(randomKey(), derived), new SecureRandom());
+        assertThat(rotating.open(REDIS_KEY, HexFormat.of().parseHex(SEALED_SNAPSHOT), "test"))
+                .hasValueSatisfying(plaintext -> assertThat(plaintext).isEqualTo(PLAINTEXT));
+        assertThat(rotating.sealingKeyId()).isNotEqualTo(KEY_ID);
+    }
+
+    @Test
+    void keysOfTheWrongLength_aKeyListedTwice_orNone_areRefused() {
+        SecretBytes key = randomKey();
+        assertThatThrownBy(() -> Sealer.withKeys(setup(SETUP), List.of(), new SecureRandom()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() ->
+                        Sealer.withKeys(setup(SETUP), List.of(SecretBytes.copyOf(new byte[16])), new SecureRandom()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("32 bytes");
+        assertThatThrownBy(() -> Sealer.withKeys(setup(SETUP), List.of(key, key), new SecureRandom()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("listed twice");
     }
 
     /**
@@ -242,6 +298,12 @@ class SealerTest {
         byte[] oldLayout = plaintext.clone();
         oldLayout[0] = 0;
         assertThat(Records.pendingLogin(oldLayout)).isEmpty();
+    }
+
+    private static SecretBytes randomKey() {
+        byte[] key = new byte[Sealer.KEY_LENGTH];
+        new SecureRandom().nextBytes(key);
+        return SecretBytes.copyOf(key);
     }
 
     private static ServerSetup setup(String base64url) {
