@@ -78,6 +78,7 @@ public final class ServerConfig {
     private final Path tlsKeystore;
     private final TlsKeystore.Loaded tls;
     private final boolean allowInsecureHttp;
+    private final boolean web;
     private final int maxHeaderBytes;
     private final int maxUriLength;
     private final int connectionRequestRate;
@@ -131,6 +132,7 @@ public final class ServerConfig {
         this.tlsKeystore = b.tlsKeystore;
         this.tls = b.tls;
         this.allowInsecureHttp = b.allowInsecureHttp;
+        this.web = b.web;
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.maxUriLength = b.maxUriLength;
         // --rate-limit off turns every request-rate limit off, the per-connection one included.
@@ -346,6 +348,11 @@ public final class ServerConfig {
         return allowInsecureHttp;
     }
 
+    /** True when the browser demo page (docs/browser.md) is served at {@code /}. */
+    public boolean web() {
+        return web;
+    }
+
     /** True when {@link #bind()} is a loopback address (127.0.0.0/8, ::1) or {@code localhost}. */
     public boolean bindsLoopback() {
         return isLoopback(bind);
@@ -413,6 +420,7 @@ public final class ServerConfig {
                 + ", maxHeaderBytes=" + maxHeaderBytes + ", maxUriLength=" + maxUriLength
                 + ", connectionRequestRate=" + connectionRequestRate + ", idleTimeout=" + idleTimeout
                 + ", maxConnections=" + maxConnections
+                + ", web=" + web
                 + "]";
     }
 
@@ -530,6 +538,7 @@ public final class ServerConfig {
         private String tlsKeystorePassword;
         private Path tlsKeystorePasswordFile;
         private boolean allowInsecureHttp;
+        private boolean web;
         private int maxHeaderBytes = 8 * 1024;
         private int maxUriLength = 2 * 1024;
         private int connectionRequestRate = 1000;
@@ -761,6 +770,12 @@ public final class ServerConfig {
         /** Allow plain HTTP on a non-loopback address: only for a TLS-terminating proxy in front. */
         public Builder allowInsecureHttp(boolean allowInsecureHttp) {
             this.allowInsecureHttp = allowInsecureHttp;
+            return this;
+        }
+
+        /** Serve the browser demo page at {@code /} (off by default: an API server serves no documents). */
+        public Builder web(boolean web) {
+            this.web = web;
             return this;
         }
 
