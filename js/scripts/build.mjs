@@ -1,5 +1,5 @@
 // The one build: the package (dist/*.js and their .d.ts, by tsc) and the demo page (dist/web/: index.html,
-// style.css and app.js, one ES module bundling the package, @serenity-kit/opaque and its inlined WASM).
+// style.css, icon.svg and app.js, one ES module bundling the package, @serenity-kit/opaque and its inlined WASM).
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -26,5 +26,5 @@ await build({
   legalComments: "linked",
   logLevel: "warning",
 });
-for (const file of ["index.html", "style.css"]) copyFileSync(join(root, "demo", file), join(web, file));
+for (const file of ["index.html", "style.css", "icon.svg"]) copyFileSync(join(root, "demo", file), join(web, file));
 console.log(`built ${dist}`);

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The browser demo of {@code js/} (docs/browser.md), served from the jar when {@code --web} is on: the page at
- * {@code /} and its two files under {@code /web/}, nothing else, under a CSP that runs only this origin's script
+ * {@code /} and its files under {@code /web/}, nothing else, under a CSP that runs only this origin's script
  * (and its WASM), no inline script or style, and no framing.
  */
 final class WebPage {
@@ -50,7 +50,8 @@ final class WebPage {
         return new WebPage(Map.of(
                 "index.html", asset("index.html", "text/html; charset=utf-8"),
                 "app.js", asset("app.js", "text/javascript; charset=utf-8"),
-                "style.css", asset("style.css", "text/css; charset=utf-8")));
+                "style.css", asset("style.css", "text/css; charset=utf-8"),
+                "icon.svg", asset("icon.svg", "image/svg+xml")));
     }
 
     void register(JavalinConfig config) {
