@@ -317,6 +317,13 @@ final class ServerCommand implements Callable<Integer> {
     boolean allowInsecureHttp;
 
     @Option(
+            names = "--web",
+            defaultValue = "${env:OPAQUE_POP_WEB:-false}",
+            description = "Serve the browser demo page at / (docs/browser.md; env OPAQUE_POP_WEB). Needs a build made"
+                    + " with Node.js and npm on the PATH.")
+    boolean web;
+
+    @Option(
             names = "--max-header-bytes",
             defaultValue = "${env:OPAQUE_POP_MAX_HEADER_BYTES:-8192}",
             description = "Largest request line plus headers; larger is 431 (env OPAQUE_POP_MAX_HEADER_BYTES;"
@@ -400,6 +407,7 @@ final class ServerCommand implements Callable<Integer> {
                     .tlsKeystorePasswordFile(tlsKeystorePasswordFile)
                     .tlsReloadInterval(Duration.ofSeconds(tlsReloadIntervalSeconds))
                     .allowInsecureHttp(allowInsecureHttp)
+                    .web(web)
                     .maxHeaderBytes(maxHeaderBytes)
                     .maxUriLength(maxUriLength)
                     .connectionRequestRate(connectionRequestRate)

@@ -84,6 +84,7 @@ public final class ServerConfig {
     private final TlsKeystore.Loaded tls;
     private final TlsReload tlsReload;
     private final boolean allowInsecureHttp;
+    private final boolean web;
     private final int maxHeaderBytes;
     private final int maxUriLength;
     private final int connectionRequestRate;
@@ -142,6 +143,7 @@ public final class ServerConfig {
         this.tls = b.tls;
         this.tlsReload = b.tlsReload;
         this.allowInsecureHttp = b.allowInsecureHttp;
+        this.web = b.web;
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.maxUriLength = b.maxUriLength;
         // --rate-limit off turns every request-rate limit off, the per-connection one included.
@@ -390,6 +392,11 @@ public final class ServerConfig {
         return allowInsecureHttp;
     }
 
+    /** True when the browser demo page (docs/browser.md) is served at {@code /}. */
+    public boolean web() {
+        return web;
+    }
+
     /** True when {@link #bind()} is a loopback address (127.0.0.0/8, ::1) or {@code localhost}. */
     public boolean bindsLoopback() {
         return isLoopback(bind);
@@ -464,6 +471,7 @@ public final class ServerConfig {
                 + ", maxHeaderBytes=" + maxHeaderBytes + ", maxUriLength=" + maxUriLength
                 + ", connectionRequestRate=" + connectionRequestRate + ", idleTimeout=" + idleTimeout
                 + ", maxConnections=" + maxConnections
+                + ", web=" + web
                 + "]";
     }
 
@@ -585,6 +593,7 @@ public final class ServerConfig {
         private String tlsKeystorePassword;
         private Path tlsKeystorePasswordFile;
         private boolean allowInsecureHttp;
+        private boolean web;
         private int maxHeaderBytes = 8 * 1024;
         private int maxUriLength = 2 * 1024;
         private int connectionRequestRate = 1000;
@@ -854,6 +863,12 @@ public final class ServerConfig {
         /** Allow plain HTTP on a non-loopback address: only for a TLS-terminating proxy in front. */
         public Builder allowInsecureHttp(boolean allowInsecureHttp) {
             this.allowInsecureHttp = allowInsecureHttp;
+            return this;
+        }
+
+        /** Serve the browser demo page at {@code /} (off by default: an API server serves no documents). */
+        public Builder web(boolean web) {
+            this.web = web;
             return this;
         }
 

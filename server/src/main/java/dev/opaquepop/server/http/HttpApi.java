@@ -90,6 +90,7 @@ public final class HttpApi {
     private final int maxBody;
     private final ClientAddresses clientAddresses;
     private final byte[] openApi;
+    private final WebPage webPage;
     private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - UNAVAILABLE_LOG_INTERVAL_NANOS);
     private final AtomicLong unavailableNotLogged = new AtomicLong();
 
@@ -107,6 +108,7 @@ public final class HttpApi {
                         .maxStringLength(maxBody)
                         .build());
         this.openApi = loadOpenApi();
+        this.webPage = services.config().web() ? WebPage.load() : null;
     }
 
     /** Builds (does not start) the Javalin app. */
@@ -139,6 +141,9 @@ public final class HttpApi {
                     ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
         }
 
+        if (webPage != null) {
+            webPage.register(config);
+        }
         config.routes.post("/register/start", this::registerStart);
         config.routes.post("/register/finish", this::registerFinish);
         config.routes.post("/login/start", this::loginStart);
@@ -638,7 +643,10 @@ public final class HttpApi {
     private void finish(Context ctx) {
         ctx.header("Cache-Control", "no-store");
         ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        if (!ctx.res().containsHeader(WebPage.CSP_HEADER)) {
+            // The API's answers are data, never a document to render: no source at all. The page sets its own.
+            ctx.header(WebPage.CSP_HEADER, "default-src 'none'; frame-ancestors 'none'");
+        }
         ctx.header("Referrer-Policy", "no-referrer");
         Long started = ctx.attribute(STARTED_ATTRIBUTE);
         Duration elapsed = Duration.ofNanos(started == null ? 0 : System.nanoTime() - started);
