@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -237,7 +236,7 @@ public final class ColdstartCommand implements Callable<Integer> {
                 process.destroyForcibly().waitFor();
             }
             http.close();
-            deleteRecursively(directory);
+            LocalServer.deleteRecursively(directory);
         }
     }
 
@@ -283,14 +282,6 @@ public final class ColdstartCommand implements Callable<Integer> {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 
