@@ -129,6 +129,61 @@ class BenchCommandTest {
     }
 
     @Test
+    void coldstart_freshServerProcessesWithAndWithoutCache_everyOutputAndSaneNumbers(@TempDir Path out)
+            throws IOException {
+        // The launcher is this test's own JVM and class path (bin/opaque-pop would build the jar first).
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Run run = run(
+                "bench",
+                "coldstart",
+                "--launcher",
+                java,
+                "--launcher",
+                "--enable-native-access=ALL-UNNAMED",
+                "--launcher",
+                "-cp",
+                "--launcher",
+                System.getProperty("java.class.path"),
+                "--launcher",
+                Main.class.getName(),
+                "--runs",
+                "1",
+                "--logins",
+                "6",
+                "--warm-after",
+                "4",
+                "--users",
+                "2",
+                "--compare-cache",
+                "--out",
+                out.toString());
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        for (String extension : List.of("json", "md", "png")) {
+            assertThat(out.resolve("coldstart." + extension)).isRegularFile();
+        }
+        assertThat(Files.readAllBytes(out.resolve("coldstart.png"))).startsWith(0x89, 'P', 'N', 'G');
+        JsonNode json = JSON.readTree(out.resolve("coldstart.json").toFile());
+        assertThat(json.path("runs").findValuesAsText("variant")).containsExactly("cache on", "cache off");
+        for (JsonNode result : json.path("runs")) {
+            assertThat(result.path("ready_s").asDouble()).isPositive();
+            assertThat(result.path("ready_cpu_s").asDouble()).isPositive();
+            assertThat(result.path("rss_at_ready_mib").asDouble()).isPositive();
+            assertThat(result.path("first").path("logins").asInt()).isEqualTo(6);
+            assertThat(result.path("warm").path("logins").asInt()).isEqualTo(6);
+            // CPU comes in 10 ms ticks: six logins may read as zero, never as negative.
+            assertThat(result.path("first").path("server_cpu_per_login_us").asDouble())
+                    .isNotNegative();
+            assertThat(result.path("first").path("block_server_cpu_s")).hasSize(6);
+        }
+        assertThat(json.path("medians")).hasSize(2);
+        assertThat(run.out())
+                .contains("| cache on | 1 |")
+                .contains("| cache off (median) | 1 |")
+                .contains("goal ≤ 1.5 s");
+    }
+
+    @Test
     void calls_inProcessWithTransfers_noErrorsAndEveryOutput(@TempDir Path out) throws IOException {
         Run run = run(
                 "bench",

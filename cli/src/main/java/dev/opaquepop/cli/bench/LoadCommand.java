@@ -287,7 +287,7 @@ public abstract class LoadCommand implements Callable<Integer> {
         return header;
     }
 
-    private static Map<String, Object> machine() {
+    static Map<String, Object> machine() {
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("cpu", firstValue(Path.of("/proc/cpuinfo"), "model name"));

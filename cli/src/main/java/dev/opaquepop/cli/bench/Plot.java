@@ -42,6 +42,13 @@ final class Plot {
 
     static void write(Path file, String title, String throughputUnit, List<Integer> levels, List<Series> series)
             throws IOException {
+        write(file, title, throughputUnit + " (higher is better)", "concurrency (requests in flight)", levels, series);
+    }
+
+    /** The same charts with other axis labels: {@code leftLabel} over the left chart, {@code xLabel} under both. */
+    static void write(
+            Path file, String title, String leftLabel, String xLabel, List<Integer> levels, List<Series> series)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
         BufferedImage image = new BufferedImage(2 * PANEL_WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -60,12 +67,13 @@ final class Plot {
                 maxThroughput = Math.max(maxThroughput, max(s.throughput()));
                 maxLatency = Math.max(maxLatency, Math.max(max(s.p50Millis()), max(s.p99Millis())));
             }
-            Panel left = new Panel(0, levels, niceCeiling(maxThroughput), throughputUnit + " (higher is better)");
+            Panel left = new Panel(0, levels, niceCeiling(maxThroughput), leftLabel, xLabel);
             Panel right = new Panel(
                     PANEL_WIDTH,
                     levels,
                     niceCeiling(maxLatency),
-                    "latency, ms: p50 solid, p99 dashed (lower is better)");
+                    "latency, ms: p50 solid, p99 dashed (lower is better)",
+                    xLabel);
             left.axes(g);
             right.axes(g);
             for (int i = 0; i < series.size(); i++) {
@@ -106,12 +114,14 @@ final class Plot {
         private final List<Integer> levels;
         private final double yMax;
         private final String yLabel;
+        private final String xLabel;
 
-        Panel(int x0, List<Integer> levels, double yMax, String yLabel) {
+        Panel(int x0, List<Integer> levels, double yMax, String yLabel, String xLabel) {
             this.x0 = x0;
             this.levels = levels;
             this.yMax = yMax > 0 ? yMax : 1;
             this.yLabel = yLabel;
+            this.xLabel = xLabel;
         }
 
         int x(int levelIndex) {
@@ -148,7 +158,6 @@ final class Plot {
                 g.drawLine(x(i), bottom, x(i), bottom + 4);
                 g.drawString(text, x(i) - metrics.stringWidth(text) / 2, bottom + 18);
             }
-            String xLabel = "concurrency (requests in flight)";
             g.drawString(
                     xLabel, x0 + LEFT + (PANEL_WIDTH - LEFT - RIGHT - metrics.stringWidth(xLabel)) / 2, bottom + 36);
             g.drawString(yLabel, x0 + LEFT, TOP - 6);
