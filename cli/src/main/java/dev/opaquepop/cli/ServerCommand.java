@@ -180,6 +180,15 @@ final class ServerCommand implements Callable<Integer> {
     String redisUrl;
 
     @Option(
+            names = "--redis-cluster",
+            defaultValue = "${env:OPAQUE_POP_REDIS_CLUSTER:-false}",
+            description = "--redis-url names seed nodes of a Redis Cluster, separated by commas, e.g."
+                    + " redis://10.0.0.1:6379,redis://10.0.0.2:6379: sessions, nonces and limits are spread over its"
+                    + " primaries, and a failover is followed without a restart (docs/deploy.md; env"
+                    + " OPAQUE_POP_REDIS_CLUSTER).")
+    boolean redisCluster;
+
+    @Option(
             names = "--redis-timeout",
             defaultValue = "${env:OPAQUE_POP_REDIS_TIMEOUT:-2}",
             description = "Seconds to wait for Redis before answering 503 (env OPAQUE_POP_REDIS_TIMEOUT; default"
@@ -389,6 +398,7 @@ final class ServerCommand implements Callable<Integer> {
                     .dbPoolSize(dbPoolSize)
                     .dbTimeout(Duration.ofSeconds(dbTimeoutSeconds))
                     .redisUrl(redisUrl)
+                    .redisCluster(redisCluster)
                     .redisTimeout(Duration.ofSeconds(redisTimeoutSeconds))
                     .redisKeyPrefix(redisKeyPrefix)
                     .rateLimit(rateLimit == Switch.on)

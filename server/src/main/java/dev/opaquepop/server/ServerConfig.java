@@ -38,6 +38,7 @@ import javax.net.ssl.SSLContext;
 public final class ServerConfig {
     private static final Pattern REDIS_SCHEME =
             Pattern.compile("(rediss?|redis\\+ssl|redis\\+tls|rediss?-sentinel|redis[-+]socket)://");
+    private static final Pattern CLUSTER_SEED = Pattern.compile("rediss?://");
     // Printable ASCII without space or braces: a brace would move the Redis Cluster hash tag into the prefix.
     private static final Pattern KEY_PREFIX = Pattern.compile("[\\x21-\\x7e&&[^{}]]{1,64}");
     private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
@@ -69,6 +70,7 @@ public final class ServerConfig {
     private final int dbPoolSize;
     private final Duration dbTimeout;
     private final String redisUrl;
+    private final boolean redisCluster;
     private final Duration redisTimeout;
     private final String redisKeyPrefix;
     private final boolean rateLimit;
@@ -121,6 +123,7 @@ public final class ServerConfig {
         this.dbPoolSize = b.dbPoolSize;
         this.dbTimeout = b.dbTimeout;
         this.redisUrl = b.redisUrl;
+        this.redisCluster = b.redisCluster;
         this.redisTimeout = b.redisTimeout;
         this.redisKeyPrefix = b.redisKeyPrefix;
         this.rateLimit = b.rateLimit;
@@ -292,6 +295,14 @@ public final class ServerConfig {
         return redisUrl;
     }
 
+    /**
+     * True with {@code --redis-cluster}: {@link #redisUrl()} is a comma-separated list of seed nodes of a Redis
+     * Cluster.
+     */
+    public boolean redisCluster() {
+        return redisCluster;
+    }
+
     /** How long a request waits for one Redis command, and for a connection to Redis. */
     public Duration redisTimeout() {
         return redisTimeout;
@@ -451,7 +462,10 @@ public final class ServerConfig {
                 + ", clientKsf=" + clientKsf
                 + ", database=" + (dbUrl == null ? "sqlite" : Redaction.url(dbUrl))
                 + (dbUrl == null ? "" : ", dbPoolSize=" + dbPoolSize + ", dbTimeout=" + dbTimeout)
-                + ", sessions=" + (redisUrl == null ? "memory" : Redaction.url(redisUrl))
+                + ", sessions="
+                + (redisUrl == null
+                        ? "memory"
+                        : redisCluster ? "cluster " + Redaction.urls(redisUrl) : Redaction.url(redisUrl))
                 + (redisUrl == null
                         ? ""
                         : ", redisTimeout=" + redisTimeout + ", redisKeyPrefix=" + redisKeyPrefix + ", sealKeys="
@@ -571,6 +585,7 @@ public final class ServerConfig {
         private int dbPoolSize = 10;
         private Duration dbTimeout = Duration.ofSeconds(5);
         private String redisUrl;
+        private boolean redisCluster;
         private Duration redisTimeout = Duration.ofSeconds(2);
         private String redisKeyPrefix = "opaque-pop:";
         private boolean rateLimit = true;
@@ -760,6 +775,15 @@ public final class ServerConfig {
          */
         public Builder redisUrl(String redisUrl) {
             this.redisUrl = blankToNull(redisUrl);
+            return this;
+        }
+
+        /**
+         * {@code true}: {@link #redisUrl} names seed nodes of a Redis Cluster ({@code redis://} or {@code
+         * rediss://}, separated by commas), reached through Lettuce's cluster client.
+         */
+        public Builder redisCluster(boolean redisCluster) {
+            this.redisCluster = redisCluster;
             return this;
         }
 
@@ -961,9 +985,16 @@ public final class ServerConfig {
                     "--db-pool-size must be between 1 and 1000, got " + dbPoolSize);
             requireDuration("--db-timeout", dbTimeout, Duration.ofSeconds(1), Duration.ofMinutes(1));
             require(
-                    redisUrl == null || (REDIS_SCHEME.matcher(redisUrl).lookingAt() && parsesAsRedisUri(redisUrl)),
+                    redisCluster
+                            || redisUrl == null
+                            || (REDIS_SCHEME.matcher(redisUrl).lookingAt() && parsesAsRedisUri(redisUrl)),
                     "--redis-url must be a Redis URI such as redis://127.0.0.1:6379 (rediss:// for TLS,"
                             + " redis-sentinel:// for Sentinel)");
+            require(!redisCluster || redisUrl != null, "--redis-cluster needs --redis-url: the cluster's seed nodes");
+            require(
+                    !redisCluster || redisUrl == null || areClusterSeeds(redisUrl),
+                    "with --redis-cluster, --redis-url must list seed nodes separated by commas, such as"
+                            + " redis://10.0.0.1:6379,redis://10.0.0.2:6379 (rediss:// for TLS)");
             requireDuration("--redis-timeout", redisTimeout, Duration.ofSeconds(1), Duration.ofMinutes(1));
             require(
                     redisKeyPrefix != null && KEY_PREFIX.matcher(redisKeyPrefix).matches(),
@@ -1081,6 +1112,13 @@ public final class ServerConfig {
             } catch (java.sql.SQLException e) {
                 return false;
             }
+        }
+
+        /** Comma-separated {@code redis://} or {@code rediss://} URIs, as Lettuce's cluster client takes them. */
+        private static boolean areClusterSeeds(String urls) {
+            return Arrays.stream(urls.split(",", -1))
+                    .map(String::strip)
+                    .allMatch(seed -> CLUSTER_SEED.matcher(seed).lookingAt() && parsesAsRedisUri(seed));
         }
 
         private static boolean parsesAsRedisUri(String uri) {

@@ -30,6 +30,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -130,15 +131,26 @@ final class StorageBackend implements AutoCloseable {
             LimitStorage limits;
             String ephemeral;
             if (config.usesRedis()) {
-                String display = Redaction.url(config.redisUrl());
-                RedisConnection redis = RedisConnection.open(config.redisUrl(), config.redisTimeout(), display);
+                String display;
+                RedisConnection redis;
+                if (config.redisCluster()) {
+                    display = "cluster " + Redaction.urls(config.redisUrl());
+                    List<String> seeds = Arrays.stream(config.redisUrl().split(",", -1))
+                            .map(String::strip)
+                            .toList();
+                    redis = RedisConnection.openCluster(seeds, config.redisTimeout(), display);
+                } else {
+                    display = Redaction.url(config.redisUrl());
+                    redis = RedisConnection.open(config.redisUrl(), config.redisTimeout(), display);
+                }
                 resources.add(redis);
                 String prefix = config.redisKeyPrefix();
                 sessions = new RedisSessionStore(redis, prefix, sealer, config.clock());
                 pendingLogins = new RedisPendingLoginStore(redis, prefix, sealer, config.clock());
                 nonces = new RedisNonceStore(redis, prefix, config.callLimits(), config.clock());
                 limits = new RedisLimitStorage(redis, prefix, setup, config.clock(), config.redisTimeout());
-                dependencies.add(new Readiness.Dependency("sessions", "redis", redis::probe));
+                dependencies.add(new Readiness.Dependency(
+                        "sessions", config.redisCluster() ? "redis-cluster" : "redis", redis::probe));
                 ephemeral = display + " prefix=" + prefix;
             } else {
                 Ticker ticker = Ticker.systemTicker();
