@@ -22,8 +22,8 @@ import java.util.function.Supplier;
 
 /**
  * A configured Lettuce client and how to open a connection with it. Both kinds share one policy: nothing waits
- * longer than the timeout, commands are rejected at once (not queued) while a connection is down, and a closed
- * connection is reopened in the background with jittered back-off capped at two seconds.
+ * longer than the timeout, and a closed connection is reopened in the background with jittered back-off capped at
+ * two seconds. To one server, commands are rejected at once (not queued) while the connection is down.
  *
  * @param connector opens a new connection; throws {@link io.lettuce.core.RedisException} when it cannot
  */
@@ -63,7 +63,9 @@ record RedisClients(ClientResources resources, AbstractRedisClient client, Suppl
 
     /**
      * A cluster client. Commands go to primaries only (Lettuce's default): a replica may not yet hold a claimed
-     * nonce or a logout.
+     * nonce or a logout. Its connections to the nodes are opened on first use, so a command may find one still
+     * connecting: it is held (never longer than the timeout) rather than rejected, and so is one for a primary
+     * that just failed, until a replica has taken over or the timeout answers 503.
      */
     static RedisClients cluster(List<String> seeds, Duration timeout) {
         List<RedisURI> uris = seeds.stream().map(seed -> uri(seed, timeout)).toList();
@@ -71,7 +73,7 @@ record RedisClients(ClientResources resources, AbstractRedisClient client, Suppl
         RedisClusterClient client = RedisClusterClient.create(resources, uris);
         client.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
                 .socketOptions(socketOptions(timeout))
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()

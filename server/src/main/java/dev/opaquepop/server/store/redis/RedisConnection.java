@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #open}) or a Redis Cluster ({@link #openCluster}); the stores cannot tell which, since every command
  * they send names keys of one hash slot (see {@link RedisKeys}).
  *
- * <p>Nothing waits longer than the configured timeout: commands time out, and while the connection is down
- * commands are rejected at once rather than queued. A closed connection is reopened in the background with
- * jittered back-off capped at two seconds. A connection that stops answering without closing (a peer that
+ * <p>Nothing waits longer than the configured timeout: commands time out, and while the connection to one server
+ * is down commands are rejected at once rather than queued (see {@link RedisClients} for a cluster). A closed
+ * connection is reopened in the background with jittered back-off capped at two seconds. A connection that stops answering without closing (a peer that
  * vanished, a partition without a reset) is replaced as soon as one of its commands times out.
  */
 public final class RedisConnection implements AutoCloseable {
