@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -115,39 +116,63 @@ final class LocalRedisCluster implements AutoCloseable {
     }
 
     /** The port of the primary serving {@code key}'s slot now. */
-    int primaryOf(String key) {
+    int primaryOf(String key) throws IOException, InterruptedException {
+        return servingPrimary(key).orElseThrow(() -> new IllegalStateException("no primary serves " + key));
+    }
+
+    /**
+     * Waits until a live primary other than {@code old} serves {@code key}'s slot (a replica took over), as seen
+     * by the first live node that answers.
+     *
+     * @return its port
+     */
+    int awaitNewPrimary(String key, int old) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+        while (true) {
+            OptionalInt primary = servingPrimary(key);
+            if (primary.isPresent() && primary.getAsInt() != old) {
+                return primary.getAsInt();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no replica took over from port " + old + " within " + READY_WITHIN);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** The primary serving {@code key}'s slot in the view of the first live node, if one not failing does. */
+    private OptionalInt servingPrimary(String key) throws IOException, InterruptedException {
         int slot = SlotHash.getSlot(key);
         for (Node node : nodes) {
             if (!node.process().isAlive()) {
                 continue;
             }
+            String view;
             try {
-                for (String line :
-                        command(node.port(), "CLUSTER", "NODES").lines().toList()) {
-                    // <id> <ip:port@bus> <flags> <primary> <ping> <pong> <epoch> <link> <slot ranges...>
-                    String[] fields = line.split(" ", -1);
-                    if (fields.length < 9 || !fields[2].contains("master") || fields[2].contains("fail")) {
-                        continue;
-                    }
-                    for (int i = 8; i < fields.length; i++) {
-                        String[] range = fields[i].split("-", -1);
-                        int from = Integer.parseInt(range[0]);
-                        int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
-                        if (slot >= from && slot <= to) {
-                            return Integer.parseInt(
-                                    fields[1].substring(fields[1].indexOf(':') + 1, fields[1].indexOf('@')));
-                        }
+                view = command(node.port(), "CLUSTER", "NODES");
+            } catch (IOException e) {
+                continue;
+            }
+            for (String line : view.lines().toList()) {
+                // <id> <ip:port@bus> <flags> <primary> <ping> <pong> <epoch> <link> <slot ranges...>
+                String[] fields = line.split(" ", -1);
+                if (fields.length < 9 || !fields[2].contains("master") || fields[2].contains("fail")) {
+                    continue;
+                }
+                for (int i = 8; i < fields.length; i++) {
+                    String[] range = fields[i].split("-", -1);
+                    int from = Integer.parseInt(range[0]);
+                    int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+                    if (slot >= from && slot <= to) {
+                        String address = fields[1];
+                        return OptionalInt.of(
+                                Integer.parseInt(address.substring(address.indexOf(':') + 1, address.indexOf('@'))));
                     }
                 }
-                throw new IllegalStateException("no primary serves slot " + slot);
-            } catch (IOException e) {
-                // This node does not answer: ask the next.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
             }
+            return OptionalInt.empty();
         }
-        throw new IllegalStateException("no node answers");
+        throw new IOException("no node of the cluster answers");
     }
 
     /** Kills the node on {@code port} at once (SIGKILL): no goodbye to its peers or its clients. */
@@ -155,11 +180,6 @@ final class LocalRedisCluster implements AutoCloseable {
         Node node = nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
         node.process().destroyForcibly();
         node.process().waitFor(10, TimeUnit.SECONDS);
-    }
-
-    /** Waits until the surviving nodes agree that the cluster is whole again (a replica took over). */
-    void awaitHealthyWithoutDeadNodes() throws IOException, InterruptedException {
-        awaitHealthy(nodes.stream().filter(node -> node.process().isAlive()).toList());
     }
 
     private Node startNode(int port) throws IOException {

@@ -18,6 +18,7 @@ import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -26,8 +27,10 @@ import java.util.function.Supplier;
  * two seconds. To one server, commands are rejected at once (not queued) while the connection is down.
  *
  * @param connector opens a new connection; throws {@link io.lettuce.core.RedisException} when it cannot
+ * @param troubled told of every failed command; a cluster client re-reads the layout (see {@link #cluster})
  */
-record RedisClients(ClientResources resources, AbstractRedisClient client, Supplier<RedisLink> connector) {
+record RedisClients(
+        ClientResources resources, AbstractRedisClient client, Supplier<RedisLink> connector, Runnable troubled) {
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     /**
@@ -58,7 +61,7 @@ record RedisClients(ClientResources resources, AbstractRedisClient client, Suppl
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
                 .socketOptions(socketOptions(timeout))
                 .build());
-        return new RedisClients(resources, client, () -> RedisLink.of(client.connect(CODEC, uri)));
+        return new RedisClients(resources, client, () -> RedisLink.of(client.connect(CODEC, uri)), () -> {});
     }
 
     /**
@@ -66,6 +69,11 @@ record RedisClients(ClientResources resources, AbstractRedisClient client, Suppl
      * nonce or a logout. Its connections to the nodes are opened on first use, so a command may find one still
      * connecting: it is held (never longer than the timeout) rather than rejected, and so is one for a primary
      * that just failed, until a replica has taken over or the timeout answers 503.
+     *
+     * <p>Lettuce re-reads the layout periodically and on some signs of trouble, but not when a command fails
+     * because its node cannot be reached at all (a dead primary whose connection was already dropped): then the
+     * failover would be seen only at the next periodic refresh. So every failed command asks for a refresh too, at
+     * most one per {@link #ADAPTIVE_REFRESH_SPACING}.
      */
     static RedisClients cluster(List<String> seeds, Duration timeout) {
         List<RedisURI> uris = seeds.stream().map(seed -> uri(seed, timeout)).toList();
@@ -83,7 +91,20 @@ record RedisClients(ClientResources resources, AbstractRedisClient client, Suppl
                         .refreshTriggersReconnectAttempts(RECONNECTS_BEFORE_REFRESH)
                         .build())
                 .build());
-        return new RedisClients(resources, client, () -> RedisLink.of(client.connect(CODEC)));
+        return new RedisClients(resources, client, () -> RedisLink.of(client.connect(CODEC)), refreshOnTrouble(client));
+    }
+
+    private static Runnable refreshOnTrouble(RedisClusterClient client) {
+        long spacing = ADAPTIVE_REFRESH_SPACING.toNanos();
+        AtomicLong last = new AtomicLong(System.nanoTime() - spacing);
+        return () -> {
+            long now = System.nanoTime();
+            long before = last.get();
+            if (now - before >= spacing && last.compareAndSet(before, now) && !client.isTopologyRefreshInProgress()) {
+                // Failures are Lettuce's to log; the next trouble asks again.
+                client.refreshPartitionsAsync();
+            }
+        };
     }
 
     private static RedisURI uri(String url, Duration timeout) {

@@ -41,6 +41,7 @@ public final class RedisConnection implements AutoCloseable {
     private final ClientResources resources;
     private final AbstractRedisClient client;
     private final Supplier<RedisLink> connector;
+    private final Runnable troubled;
     private final String displayUrl;
     private final AtomicReference<RedisLink> current;
     private final AtomicBoolean replacing = new AtomicBoolean();
@@ -49,6 +50,7 @@ public final class RedisConnection implements AutoCloseable {
         this.resources = clients.resources();
         this.client = clients.client();
         this.connector = clients.connector();
+        this.troubled = clients.troubled();
         this.displayUrl = displayUrl;
         this.current = new AtomicReference<>(link);
     }
@@ -102,6 +104,7 @@ public final class RedisConnection implements AutoCloseable {
             replace(connection);
             throw new StoreException("redis: " + operation + " timed out", e);
         } catch (RedisException e) {
+            troubled.run();
             throw new StoreException("redis: " + operation + " failed", e);
         }
     }
@@ -139,6 +142,7 @@ public final class RedisConnection implements AutoCloseable {
             replace(connection);
             throw new StoreException("redis: " + operation + " timed out", e);
         } catch (RedisException e) {
+            troubled.run();
             throw new StoreException("redis: " + operation + " failed", e);
         }
     }
@@ -164,6 +168,7 @@ public final class RedisConnection implements AutoCloseable {
             replace(connection);
             throw new StoreException("redis: " + operation + " timed out", e);
         } catch (RedisException | io.github.bucket4j.BucketExceptions.BucketExecutionException e) {
+            troubled.run();
             throw new StoreException("redis: " + operation + " failed", e);
         }
     }
@@ -175,9 +180,11 @@ public final class RedisConnection implements AutoCloseable {
 
     /**
      * Opens a fresh connection in the background to stand in for one whose command timed out; the old one is
-     * closed once the new one is up. One replacement at a time.
+     * closed once the new one is up. One replacement at a time. (A cluster's layout is re-read too: the node may
+     * be gone.)
      */
     private void replace(RedisLink stale) {
+        troubled.run();
         if (!replacing.compareAndSet(false, true)) {
             return;
         }
