@@ -1,5 +1,6 @@
 package dev.opaquepop.cli;
 
+import dev.opaquepop.server.CoreConfig;
 import dev.opaquepop.server.OpaquePopServer;
 import dev.opaquepop.server.ServerConfig;
 import dev.opaquepop.server.store.StoreException;
@@ -218,7 +219,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(
             names = "--login-limit-user",
-            defaultValue = "${env:OPAQUE_POP_LOGIN_LIMIT_USER:-" + ServerConfig.Builder.DEFAULT_LOGIN_LIMIT_USER + "}",
+            defaultValue = "${env:OPAQUE_POP_LOGIN_LIMIT_USER:-" + CoreConfig.Builder.DEFAULT_LOGIN_LIMIT_USER + "}",
             description = "Login attempts per username, as tiers N/INTERVAL: a burst of N, then one per INTERVAL"
                     + " (units s, m, h, d); every tier applies, so delays grow (env OPAQUE_POP_LOGIN_LIMIT_USER;"
                     + " default ${DEFAULT-VALUE}).")
@@ -227,7 +228,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--login-limit-address",
             defaultValue =
-                    "${env:OPAQUE_POP_LOGIN_LIMIT_ADDRESS:-" + ServerConfig.Builder.DEFAULT_LOGIN_LIMIT_ADDRESS + "}",
+                    "${env:OPAQUE_POP_LOGIN_LIMIT_ADDRESS:-" + CoreConfig.Builder.DEFAULT_LOGIN_LIMIT_ADDRESS + "}",
             description = "Login attempts per client address (IPv6: per /64); successful logins give theirs back"
                     + " (env OPAQUE_POP_LOGIN_LIMIT_ADDRESS; default ${DEFAULT-VALUE}).")
     String loginLimitAddress;
@@ -235,7 +236,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--login-limit-ipv6-block",
             defaultValue = "${env:OPAQUE_POP_LOGIN_LIMIT_IPV6_BLOCK:-"
-                    + ServerConfig.Builder.DEFAULT_LOGIN_LIMIT_IPV6_BLOCK + "}",
+                    + CoreConfig.Builder.DEFAULT_LOGIN_LIMIT_IPV6_BLOCK + "}",
             description = "Login attempts per IPv6 /48, all its /64s together, beside those per /64; successful"
                     + " logins give theirs back (env OPAQUE_POP_LOGIN_LIMIT_IPV6_BLOCK; default ${DEFAULT-VALUE}).")
     String loginLimitIpv6Block;
@@ -243,7 +244,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--register-limit-address",
             defaultValue = "${env:OPAQUE_POP_REGISTER_LIMIT_ADDRESS:-"
-                    + ServerConfig.Builder.DEFAULT_REGISTER_LIMIT_ADDRESS + "}",
+                    + CoreConfig.Builder.DEFAULT_REGISTER_LIMIT_ADDRESS + "}",
             description = "Registration steps per client address (IPv6: per /64); register/start and register/finish"
                     + " take one each (env OPAQUE_POP_REGISTER_LIMIT_ADDRESS; default ${DEFAULT-VALUE}).")
     String registerLimitAddress;
@@ -266,14 +267,14 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--call-limit-session",
             defaultValue =
-                    "${env:OPAQUE_POP_CALL_LIMIT_SESSION:-" + ServerConfig.Builder.DEFAULT_CALL_LIMIT_SESSION + "}",
+                    "${env:OPAQUE_POP_CALL_LIMIT_SESSION:-" + CoreConfig.Builder.DEFAULT_CALL_LIMIT_SESSION + "}",
             description = "Signed calls per second per session; beyond it 429 with Retry-After (env"
                     + " OPAQUE_POP_CALL_LIMIT_SESSION; default ${DEFAULT-VALUE}).")
     long callLimitSession;
 
     @Option(
             names = "--call-limit-user",
-            defaultValue = "${env:OPAQUE_POP_CALL_LIMIT_USER:-" + ServerConfig.Builder.DEFAULT_CALL_LIMIT_USER + "}",
+            defaultValue = "${env:OPAQUE_POP_CALL_LIMIT_USER:-" + CoreConfig.Builder.DEFAULT_CALL_LIMIT_USER + "}",
             description = "Signed calls per second per user, all sessions together (env OPAQUE_POP_CALL_LIMIT_USER;"
                     + " default ${DEFAULT-VALUE}).")
     long callLimitUser;
@@ -281,7 +282,7 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--nonce-quota-session",
             defaultValue =
-                    "${env:OPAQUE_POP_NONCE_QUOTA_SESSION:-" + ServerConfig.Builder.DEFAULT_NONCE_QUOTA_SESSION + "}",
+                    "${env:OPAQUE_POP_NONCE_QUOTA_SESSION:-" + CoreConfig.Builder.DEFAULT_NONCE_QUOTA_SESSION + "}",
             description = "Nonces one session may use per period of twice the PoP window plus 6 s, so no session"
                     + " can fill the nonce store (env OPAQUE_POP_NONCE_QUOTA_SESSION; default ${DEFAULT-VALUE}).")
     long nonceQuotaSession;

@@ -550,7 +550,7 @@ abstract class EndToEndSuite {
 
     @Test
     void rateLimitOff_letsEveryAttemptThrough_andSaysSoAtStart() throws Exception {
-        try (CapturedLogs logs = new CapturedLogs(OpaquePopServer.class)) {
+        try (CapturedLogs logs = new CapturedLogs(ProtocolCore.class)) {
             restart(b -> b.rateLimit(false));
             assertThat(logs.lines()).anyMatch(line -> line.startsWith("WARN rate limits are off"));
         }

@@ -43,23 +43,24 @@ class ServerConfigTest {
                 .redisUrl("redis://cache")
                 .setupFile(file)
                 .build();
-        assertThat(config.usesPostgres()).isTrue();
-        assertThat(config.usesRedis()).isTrue();
+        assertThat(config.core().storage().usesPostgres()).isTrue();
+        assertThat(config.core().storage().usesRedis()).isTrue();
     }
 
     @Test
     void rateLimits_defaultsAsDocumented_andValidated() {
         ServerConfig config = ServerConfig.builder().build();
-        assertThat(config.rateLimit()).isTrue();
-        assertThat(config.loginLimitUser()).hasToString("5/30s,10/2m,20/15m");
-        assertThat(config.loginLimitAddress()).hasToString("50/1s,500/30s");
-        assertThat(config.loginLimitIpv6Block()).hasToString("200/1s,2000/10s");
+        assertThat(config.core().limits().rateLimit()).isTrue();
+        assertThat(config.core().limits().loginLimitUser()).hasToString("5/30s,10/2m,20/15m");
+        assertThat(config.core().limits().loginLimitAddress()).hasToString("50/1s,500/30s");
+        assertThat(config.core().limits().loginLimitIpv6Block()).hasToString("200/1s,2000/10s");
         // 1000 calls a second per session, 2000 per user, 100 000 nonces per session per 66 s (2 x 30 s + 1 s + 5 s).
-        assertThat(config.callLimits()).isEqualTo(new CallLimits(1000, 2000, 100_000, Duration.ofSeconds(66)));
-        assertThat(config.registerLimitAddress()).hasToString("10/30s,200/10m");
-        assertThat(config.knownAddressTtl()).isEqualTo(Duration.ofDays(30));
-        assertThat(config.maxRateLimitBuckets()).isEqualTo(100_000);
-        assertThat(config.trustedProxies()).isEmpty();
+        assertThat(config.core().limits().callLimits())
+                .isEqualTo(new CallLimits(1000, 2000, 100_000, Duration.ofSeconds(66)));
+        assertThat(config.core().limits().registerLimitAddress()).hasToString("10/30s,200/10m");
+        assertThat(config.core().limits().knownAddressTtl()).isEqualTo(Duration.ofDays(30));
+        assertThat(config.core().limits().maxRateLimitBuckets()).isEqualTo(100_000);
+        assertThat(config.core().trustedProxies()).isEmpty();
         assertThat(config.toString()).contains("loginUser=5/30s,10/2m,20/15m").contains("trustedProxies=[]");
 
         ServerConfig custom = ServerConfig.builder()
@@ -67,10 +68,10 @@ class ServerConfigTest {
                 .trustedProxies(" 10.0.0.0/8 , ::1 ")
                 .knownAddressTtl(Duration.ZERO)
                 .build();
-        assertThat(custom.rateLimit()).isFalse();
-        assertThat(custom.trustedProxies()).containsExactly("10.0.0.0/8", "::1/128");
+        assertThat(custom.core().limits().rateLimit()).isFalse();
+        assertThat(custom.core().trustedProxies()).containsExactly("10.0.0.0/8", "::1/128");
         assertThat(custom.toString()).contains("rateLimit=off");
-        assertThat(custom.callLimits().enabled())
+        assertThat(custom.core().limits().callLimits().enabled())
                 .as("--rate-limit off: signed calls too")
                 .isFalse();
 
@@ -98,14 +99,20 @@ class ServerConfigTest {
     @Test
     void embeddedIsTheDefault() {
         ServerConfig config = ServerConfig.builder().build();
-        assertThat(config.usesPostgres()).isFalse();
-        assertThat(config.usesRedis()).isFalse();
-        assertThat(config.dbPoolSize()).isEqualTo(10);
-        assertThat(config.dbTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(config.redisTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(config.redisKeyPrefix()).isEqualTo("opaque-pop:");
+        assertThat(config.core().storage().usesPostgres()).isFalse();
+        assertThat(config.core().storage().usesRedis()).isFalse();
+        assertThat(config.core().storage().dbPoolSize()).isEqualTo(10);
+        assertThat(config.core().storage().dbTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.core().storage().redisTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.core().storage().redisKeyPrefix()).isEqualTo("opaque-pop:");
         // Blank environment values mean "not set".
-        assertThat(ServerConfig.builder().dbUrl(" ").redisUrl("").build().usesRedis())
+        assertThat(ServerConfig.builder()
+                        .dbUrl(" ")
+                        .redisUrl("")
+                        .build()
+                        .core()
+                        .storage()
+                        .usesRedis())
                 .isFalse();
     }
 
@@ -143,11 +150,11 @@ class ServerConfigTest {
     @Test
     void sessionLifecycleDefaults_matchTheReadme() {
         ServerConfig config = ServerConfig.builder().build();
-        assertThat(config.sessionIdleTimeout()).isEqualTo(Duration.ofMinutes(15));
-        assertThat(config.sessionLifetime()).isEqualTo(Duration.ofHours(12));
-        assertThat(config.reauthenticationWindow()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(config.maxSessionsPerUser()).isEqualTo(16);
-        assertThat(config.maxPendingLoginsPerUser()).isEqualTo(8);
+        assertThat(config.core().sessions().sessionIdleTimeout()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.core().sessions().sessionLifetime()).isEqualTo(Duration.ofHours(12));
+        assertThat(config.core().sessions().reauthenticationWindow()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.core().sessions().maxSessionsPerUser()).isEqualTo(16);
+        assertThat(config.core().sessions().maxPendingLoginsPerUser()).isEqualTo(8);
     }
 
     @ParameterizedTest

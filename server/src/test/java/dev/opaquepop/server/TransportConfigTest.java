@@ -236,7 +236,7 @@ class TransportConfigTest {
         ServerConfig config = ServerConfig.builder().build();
         assertThat(config.maxHeaderBytes()).isEqualTo(8192);
         assertThat(config.maxUriLength()).isEqualTo(2048);
-        assertThat(config.maxBodyBytes()).isEqualTo(65536);
+        assertThat(config.core().maxBodyBytes()).isEqualTo(65536);
         assertThat(config.connectionRequestRate()).isEqualTo(1000);
         assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.maxConnections()).isEqualTo(10_000);

@@ -1,6 +1,7 @@
 package dev.opaquepop.server.http;
 
 import dev.opaquepop.server.Metrics;
+import dev.opaquepop.server.api.ApiProblem;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -24,7 +25,7 @@ final class ProblemErrorHandler extends ErrorHandler {
         if (status < 400) {
             status = 500;
         }
-        ApiException problem = TransportProblems.forStatus(status);
+        ApiProblem problem = TransportProblems.forStatus(status);
         status = problem.status();
         metrics.transportRejected(Integer.toString(status));
         response.setStatus(status);

@@ -54,8 +54,11 @@ final class Transport {
         });
         javalin.jetty.modifyServer(server -> {
             server.setErrorHandler(new ProblemErrorHandler(metrics));
-            server.insertHandler(
-                    new RequestLimits(config.maxUriLength(), config.connectionRequestRate(), config.clock(), metrics));
+            server.insertHandler(new RequestLimits(
+                    config.maxUriLength(),
+                    config.connectionRequestRate(),
+                    config.core().clock(),
+                    metrics));
         });
         javalin.jetty.addConnector((server, http) -> connector(server, http, config));
     }

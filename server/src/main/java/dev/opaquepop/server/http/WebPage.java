@@ -1,5 +1,6 @@
 package dev.opaquepop.server.http;
 
+import dev.opaquepop.server.api.ApiProblem;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -59,7 +60,7 @@ final class WebPage {
         config.routes.get("/web/{file}", ctx -> {
             Asset asset = assets.get(ctx.pathParam("file"));
             if (asset == null) {
-                throw new ApiException(404, "not_found", "Not found", null);
+                throw new ApiProblem(404, "not_found", "Not found", null);
             }
             send(ctx, asset);
         });

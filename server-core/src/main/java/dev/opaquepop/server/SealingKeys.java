@@ -36,15 +36,15 @@ public final class SealingKeys {
     /** The sealer configured for {@code setup}, and a description of its keys for the start-up log. */
     record Loaded(Sealer sealer, String source, boolean derivedOnly) {}
 
-    static Loaded load(ServerConfig config, ServerSetup setup) throws IOException {
+    static Loaded load(CoreConfig config, ServerSetup setup) throws IOException {
         String text;
         String source;
-        if (config.sealKeysValue() != null) {
-            text = config.sealKeysValue().replace(',', '\n').replace(' ', '\n');
+        if (config.storage().sealKeysValue() != null) {
+            text = config.storage().sealKeysValue().replace(',', '\n').replace(' ', '\n');
             source = "OPAQUE_POP_SEAL_KEYS";
-        } else if (config.sealKeyFile() != null) {
-            text = read(config.sealKeyFile());
-            source = config.sealKeyFile().toString();
+        } else if (config.storage().sealKeyFile() != null) {
+            text = read(config.storage().sealKeyFile());
+            source = config.storage().sealKeyFile().toString();
         } else {
             return new Loaded(Sealer.fromSetup(setup, config.random()), "derived from the server setup", true);
         }

@@ -2,6 +2,7 @@ package dev.opaquepop.server;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -11,9 +12,12 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** The server's Prometheus metrics, scraped at {@code GET /metrics}. Labels never carry user data. */
+/**
+ * The protocol's meters. The stand-alone server keeps them in a Prometheus registry of its own, scraped at {@code GET
+ * /metrics}; an application that embeds the core gives its own registry. Labels never carry user data.
+ */
 public final class Metrics {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final MeterRegistry registry;
 
     /**
      * The request timers by label set, looked up once each: building and registering a timer for every request
@@ -24,7 +28,9 @@ public final class Metrics {
 
     private record RequestLabels(String method, String route, int status) {}
 
+    /** Meters in a Prometheus registry of their own, with the process's CPU meters beside them. */
     public Metrics() {
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         new ProcessorMetrics().bindTo(registry);
         // The conventional process_cpu_seconds_total, so a load generator can divide the server's CPU time by the
         // operations it completed without access to the server's /proc.
@@ -37,7 +43,12 @@ public final class Metrics {
         }
     }
 
-    public PrometheusMeterRegistry registry() {
+    /** Meters in {@code registry}, which belongs to the application (process meters are its business). */
+    public Metrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
         return registry;
     }
 
@@ -93,7 +104,11 @@ public final class Metrics {
                 .record(elapsed);
     }
 
+    /** The Prometheus text exposition of the server's own registry. */
     public String scrape() {
-        return registry.scrape();
+        if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
+            throw new IllegalStateException("the meters are in the application's registry: scrape that");
+        }
+        return prometheus.scrape();
     }
 }

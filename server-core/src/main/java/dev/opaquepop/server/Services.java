@@ -9,7 +9,7 @@ import dev.opaquepop.server.service.TransferService;
 
 /** The services the HTTP layer calls, wired once by {@link OpaquePopServer}. */
 public record Services(
-        ServerConfig config,
+        CoreConfig config,
         RegistrationService registration,
         LoginService login,
         SessionService sessions,

@@ -47,6 +47,13 @@ import java.util.function.BooleanSupplier;
  * before it.
  */
 final class StorageBackend implements AutoCloseable {
+    /**
+     * An application's own PostgreSQL pool and the schema of it that is ours.
+     *
+     * @param display how to name it in messages (no credentials)
+     */
+    record ExternalDatabase(javax.sql.DataSource dataSource, String schema, String display) {}
+
     final UserStore users;
     final TransferStore transfers;
     final SessionStore sessions;
@@ -88,10 +95,11 @@ final class StorageBackend implements AutoCloseable {
      * Opens the stores: connects, migrates, and fails at once when a dependency cannot be reached.
      *
      * @param sealer what seals values in Redis; unused (may be {@code null}) without {@code --redis-url}
+     * @param external an application's PostgreSQL pool to use instead of {@code --db-url}, or {@code null}
      *
      * @throws dev.opaquepop.server.store.StoreException naming the dependency (without credentials)
      */
-    static StorageBackend open(ServerConfig config, ServerSetup setup, Sealer sealer) {
+    static StorageBackend open(CoreConfig config, ServerSetup setup, Sealer sealer, ExternalDatabase external) {
         List<AutoCloseable> resources = new ArrayList<>();
         List<Readiness.Dependency> dependencies = new ArrayList<>();
         boolean opened = false;
@@ -100,14 +108,26 @@ final class StorageBackend implements AutoCloseable {
             TransferStore transfers;
             ConnectionSource connections;
             String database;
-            if (config.usesPostgres()) {
-                String display = Redaction.url(config.dbUrl());
+            if (external != null) {
+                PostgresDatabase postgres = PostgresDatabase.over(
+                        external.dataSource(),
+                        external.schema(),
+                        config.storage().dbTimeout(),
+                        external.display());
+                resources.add(postgres);
+                connections = postgres;
+                users = new JdbcUserStore(postgres);
+                transfers = new JdbcTransferStore(postgres);
+                dependencies.add(new Readiness.Dependency("database", "postgresql", postgres::probe));
+                database = external.display() + " schema=" + external.schema();
+            } else if (config.storage().usesPostgres()) {
+                String display = Redaction.url(config.storage().dbUrl());
                 PostgresDatabase postgres = PostgresDatabase.open(
-                        config.dbUrl(),
-                        config.dbUser(),
-                        config.dbPassword(),
-                        config.dbPoolSize(),
-                        config.dbTimeout(),
+                        config.storage().dbUrl(),
+                        config.storage().dbUser(),
+                        config.storage().dbPassword(),
+                        config.storage().dbPoolSize(),
+                        config.storage().dbTimeout(),
                         display);
                 resources.add(postgres);
                 connections = postgres;
@@ -116,13 +136,13 @@ final class StorageBackend implements AutoCloseable {
                 dependencies.add(new Readiness.Dependency("database", "postgresql", postgres::probe));
                 database = display;
             } else {
-                SqliteDatabase sqlite = SqliteDatabase.open(config.dataDirectory());
+                SqliteDatabase sqlite = SqliteDatabase.open(config.storage().dataDirectory());
                 resources.add(sqlite);
                 connections = sqlite;
                 users = new JdbcUserStore(sqlite);
                 transfers = new JdbcTransferStore(sqlite);
                 dependencies.add(new Readiness.Dependency("database", "sqlite", sqlite::probe));
-                database = "sqlite:" + config.dataDirectory().toAbsolutePath();
+                database = "sqlite:" + config.storage().dataDirectory().toAbsolutePath();
             }
 
             SessionStore sessions;
@@ -130,36 +150,42 @@ final class StorageBackend implements AutoCloseable {
             NonceStore nonces;
             LimitStorage limits;
             String ephemeral;
-            if (config.usesRedis()) {
+            if (config.storage().usesRedis()) {
+                StorageConfig storage = config.storage();
                 String display;
                 RedisConnection redis;
-                if (config.redisCluster()) {
-                    display = "cluster " + Redaction.urls(config.redisUrl());
-                    List<String> seeds = Arrays.stream(config.redisUrl().split(",", -1))
+                if (storage.redisCluster()) {
+                    display = "cluster " + Redaction.urls(storage.redisUrl());
+                    List<String> seeds = Arrays.stream(storage.redisUrl().split(",", -1))
                             .map(String::strip)
                             .toList();
-                    redis = RedisConnection.openCluster(seeds, config.redisTimeout(), display);
+                    redis = RedisConnection.openCluster(seeds, storage.redisTimeout(), display);
                 } else {
-                    display = Redaction.url(config.redisUrl());
-                    redis = RedisConnection.open(config.redisUrl(), config.redisTimeout(), display);
+                    display = Redaction.url(storage.redisUrl());
+                    redis = RedisConnection.open(storage.redisUrl(), storage.redisTimeout(), display);
                 }
                 resources.add(redis);
-                String prefix = config.redisKeyPrefix();
+                String prefix = config.storage().redisKeyPrefix();
                 sessions = new RedisSessionStore(redis, prefix, sealer, config.clock());
                 pendingLogins = new RedisPendingLoginStore(redis, prefix, sealer, config.clock());
-                nonces = new RedisNonceStore(redis, prefix, config.callLimits(), config.clock());
-                limits = new RedisLimitStorage(redis, prefix, setup, config.clock(), config.redisTimeout());
+                nonces = new RedisNonceStore(redis, prefix, config.limits().callLimits(), config.clock());
+                limits = new RedisLimitStorage(
+                        redis, prefix, setup, config.clock(), config.storage().redisTimeout());
                 dependencies.add(new Readiness.Dependency(
-                        "sessions", config.redisCluster() ? "redis-cluster" : "redis", redis::probe));
+                        "sessions", storage.redisCluster() ? "redis-cluster" : "redis", redis::probe));
                 ephemeral = display + " prefix=" + prefix;
             } else {
                 Ticker ticker = Ticker.systemTicker();
-                sessions = new MemorySessionStore(config.maxSessions(), config.clock(), ticker);
+                sessions = new MemorySessionStore(config.sessions().maxSessions(), config.clock(), ticker);
                 pendingLogins = new MemoryPendingLoginStore(
-                        config.maxPendingLogins(), config.loginTtl(), config.clock(), ticker);
+                        config.sessions().maxPendingLogins(), config.sessions().loginTtl(), config.clock(), ticker);
                 nonces = new MemoryNonceStore(
-                        config.nonceCapacity(), config.callLimits(), config.maxSessions(), config.clock(), ticker);
-                limits = new MemoryLimitStorage(config.maxRateLimitBuckets(), config.clock(), ticker);
+                        config.sessions().nonceCapacity(),
+                        config.limits().callLimits(),
+                        config.sessions().maxSessions(),
+                        config.clock(),
+                        ticker);
+                limits = new MemoryLimitStorage(config.limits().maxRateLimitBuckets(), config.clock(), ticker);
                 dependencies.add(new Readiness.Dependency("sessions", "memory", null));
                 ephemeral = "memory";
             }
@@ -193,9 +219,11 @@ final class StorageBackend implements AutoCloseable {
     }
 
     /** The longest a readiness probe may take: the slowest dependency's timeout, plus a little. */
-    static Duration probeDeadline(ServerConfig config) {
+    static Duration probeDeadline(CoreConfig config) {
         Duration slowest =
-                config.dbTimeout().compareTo(config.redisTimeout()) > 0 ? config.dbTimeout() : config.redisTimeout();
+                config.storage().dbTimeout().compareTo(config.storage().redisTimeout()) > 0
+                        ? config.storage().dbTimeout()
+                        : config.storage().redisTimeout();
         return slowest.plusMillis(500);
     }
 

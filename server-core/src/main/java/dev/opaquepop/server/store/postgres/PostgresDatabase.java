@@ -11,6 +11,7 @@ import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -26,14 +27,41 @@ import org.flywaydb.core.api.FlywayException;
  * deployments, and test runs, can share one database.
  */
 public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
-    private final HikariDataSource dataSource;
+    private final DataSource dataSource;
+    private final String schema;
     private final int timeoutSeconds;
     private final String displayUrl;
 
-    private PostgresDatabase(HikariDataSource dataSource, int timeoutSeconds, String displayUrl) {
+    private PostgresDatabase(DataSource dataSource, String schema, int timeoutSeconds, String displayUrl) {
         this.dataSource = dataSource;
+        this.schema = schema;
         this.timeoutSeconds = timeoutSeconds;
         this.displayUrl = displayUrl;
+    }
+
+    /**
+     * Migrates and uses the schema {@code schema} (created if missing) of an application's own pool, which it
+     * keeps owning: {@link #close()} leaves it open. Each connection borrowed is switched to the schema, and
+     * HikariCP (Spring Boot's pool) switches it back when it is returned. The schema's own Flyway history table
+     * keeps these migrations apart from the application's.
+     *
+     * @throws StoreException naming {@code displayUrl} when the database cannot be reached or migrated
+     */
+    public static PostgresDatabase over(DataSource dataSource, String schema, Duration timeout, String displayUrl) {
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration/postgresql")
+                    .schemas(schema)
+                    .createSchemas(true)
+                    .connectRetries(0)
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new StoreException(
+                    "cannot connect to or migrate PostgreSQL at " + displayUrl + ": " + rootMessage(e), e);
+        }
+        return new PostgresDatabase(dataSource, schema, (int) Math.max(1, timeout.toSeconds()), displayUrl);
     }
 
     /**
@@ -77,7 +105,7 @@ public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
         driver.setProperty("ApplicationName", "opaque-pop");
         config.setDataSourceProperties(driver);
         try {
-            return new PostgresDatabase(new HikariDataSource(config), seconds, displayUrl);
+            return new PostgresDatabase(new HikariDataSource(config), null, seconds, displayUrl);
         } catch (HikariPool.PoolInitializationException e) {
             throw new StoreException("cannot connect to PostgreSQL at " + displayUrl + ": " + rootMessage(e), e);
         }
@@ -130,7 +158,16 @@ public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
 
     @Override
     public Connection connect() throws SQLException {
-        return dataSource.getConnection();
+        Connection connection = dataSource.getConnection();
+        if (schema != null) {
+            try {
+                connection.setSchema(schema);
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        return connection;
     }
 
     @Override
@@ -156,7 +193,10 @@ public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
 
     @Override
     public void close() {
-        dataSource.close();
+        // An application's pool stays the application's to close.
+        if (schema == null && dataSource instanceof HikariDataSource owned) {
+            owned.close();
+        }
     }
 
     @Override

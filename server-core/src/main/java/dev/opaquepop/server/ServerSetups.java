@@ -36,24 +36,27 @@ public final class ServerSetups {
      */
     public record Loaded(ServerSetup setup, String source, Path toCreate) {}
 
-    public static Loaded load(ServerConfig config) throws IOException {
-        Path legacy = config.dataDirectory().resolve(FILE_NAME);
-        if (config.setupValue() != null) {
+    public static Loaded load(CoreConfig config) throws IOException {
+        Path legacy = config.storage().dataDirectory().resolve(FILE_NAME);
+        if (config.storage().setupValue() != null) {
             warnIfLeftBehind(legacy, "OPAQUE_POP_SERVER_SETUP");
-            return new Loaded(decode(config.setupValue(), "OPAQUE_POP_SERVER_SETUP"), "OPAQUE_POP_SERVER_SETUP", null);
+            return new Loaded(
+                    decode(config.storage().setupValue(), "OPAQUE_POP_SERVER_SETUP"), "OPAQUE_POP_SERVER_SETUP", null);
         }
-        boolean explicit = config.setupFile() != null;
-        Path file = explicit ? config.setupFile() : defaultFile(config.dataDirectory());
+        boolean explicit = config.storage().setupFile() != null;
+        Path file = explicit
+                ? config.storage().setupFile()
+                : defaultFile(config.storage().dataDirectory());
         if (Files.isRegularFile(legacy) && !sameFile(legacy, file)) {
             file = migrate(legacy, file, explicit);
         }
-        if (!config.usesPostgres() && inside(file, config.dataDirectory())) {
+        if (!config.storage().usesPostgres() && inside(file, config.storage().dataDirectory())) {
             LOG.warn(
                     "the server setup file {} is inside the data directory {}: a copy of that directory holds both"
                             + " the records and the setup, which is all offline guessing needs; give --setup-file"
                             + " outside it",
                     file,
-                    config.dataDirectory());
+                    config.storage().dataDirectory());
         }
         if (Files.exists(file)) {
             return new Loaded(read(file), file.toString(), null);
