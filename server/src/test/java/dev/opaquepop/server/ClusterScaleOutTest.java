@@ -5,34 +5,7 @@ package dev.opaquepop.server;
  * replicas) started for it: every guarantee holds when the keys are spread over several primaries.
  */
 class ClusterScaleOutTest extends ScaleOutSuite {
-    private LocalRedisCluster cluster;
-
-    @Override
-    boolean available() {
-        return SharedInfrastructure.available() && LocalRedisCluster.available();
-    }
-
-    @Override
-    void assumeAvailable() {
-        SharedInfrastructure.assumeAvailable();
-        LocalRedisCluster.assumeAvailable();
-    }
-
-    @Override
-    Namespace openNamespace() throws Exception {
-        cluster = LocalRedisCluster.start();
-        return Namespace.inCluster(cluster.seeds());
-    }
-
-    @Override
-    void closeStorage() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @Override
-    String sessionsBackend() {
-        return "redis-cluster";
+    ClusterScaleOutTest() {
+        super(RedisUnderTest.cluster());
     }
 }

@@ -43,31 +43,21 @@ abstract class ScaleOutSuite {
     private static final byte[] PASSWORD = "correct horse battery staple".getBytes(UTF_8);
     private static final String TRANSFER = "{\"to\":\"bob\",\"amount\":\"7.25\"}";
 
+    private final RedisUnderTest redis;
     private Namespace namespace;
     private TestServer a;
     private TestServer b;
 
-    /** Whether this suite's PostgreSQL and Redis are there (checked again, with a message, before each test). */
-    abstract boolean available();
-
-    /** Skips the test (fails it when {@code CI=true}) unless {@link #available()}. */
-    abstract void assumeAvailable();
-
-    /** A fresh namespace in this suite's PostgreSQL and Redis, which the suite closes at its end. */
-    abstract Namespace openNamespace() throws Exception;
-
-    /** Stops what {@link #openNamespace()} started, after the instances and the namespace are closed. */
-    void closeStorage() throws Exception {}
-
-    /** The sessions backend the instances report on {@code /healthz/ready}. */
-    abstract String sessionsBackend();
+    ScaleOutSuite(RedisUnderTest redis) {
+        this.redis = redis;
+    }
 
     @BeforeAll
     void start(@TempDir Path data) throws Exception {
-        if (!available()) {
+        if (!redis.available()) {
             return;
         }
-        namespace = openNamespace();
+        namespace = redis.openNamespace();
         // Started at the same moment on a fresh schema: Flyway's lock must let exactly one of them migrate it.
         // The login limits are the defaults; registrations are many here (racers included), all from one address.
         Consumer<ServerConfig.Builder> configure =
@@ -82,7 +72,7 @@ abstract class ScaleOutSuite {
 
     @BeforeEach
     void requireSharedInfrastructure() {
-        assumeAvailable();
+        redis.assumeAvailable();
     }
 
     @AfterAll
@@ -99,7 +89,7 @@ abstract class ScaleOutSuite {
                     namespace.close();
                 }
             } finally {
-                closeStorage();
+                redis.close();
             }
         }
     }
@@ -115,7 +105,7 @@ abstract class ScaleOutSuite {
             JsonNode checks = Requests.json(ready).get("checks");
             assertThat(checks.at("/database/backend").asText()).isEqualTo("postgresql");
             assertThat(checks.at("/database/status").asText()).isEqualTo("up");
-            assertThat(checks.at("/sessions/backend").asText()).isEqualTo(sessionsBackend());
+            assertThat(checks.at("/sessions/backend").asText()).isEqualTo(redis.backend());
             assertThat(checks.at("/sessions/status").asText()).isEqualTo("up");
         }
     }
