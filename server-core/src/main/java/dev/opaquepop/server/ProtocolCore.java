@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The protocol core, open: storage connected and migrated, the server setup loaded (or created for a new
- * deployment), the services wired, and the {@link ProtocolApi} over them. Whatever serves HTTP opens one and
- * closes it at shutdown; {@link dev.opaquepop.server.api.ProtocolApi#over} puts the protocol's HTTP face on it.
+ * deployment), the services wired, and the {@code ProtocolApi} over them. Whatever serves HTTP opens one and
+ * closes it at shutdown; {@code ProtocolApi.over} puts the protocol's HTTP face on it.
  */
 public final class ProtocolCore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolCore.class);
@@ -135,7 +135,7 @@ public final class ProtocolCore implements AutoCloseable {
                 rateLimits(config, storage));
     }
 
-    /** The services: what {@link dev.opaquepop.server.api.ProtocolApi#over} answers with, and what an application's own endpoints may call. */
+    /** The services: what {@code ProtocolApi.over} answers with, and what an application's own endpoints may call. */
     public Services services() {
         return services;
     }
