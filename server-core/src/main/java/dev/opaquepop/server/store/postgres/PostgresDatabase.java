@@ -22,7 +22,7 @@ import org.flywaydb.core.api.FlywayException;
  * unreachable database costs a request at most about 2.5 timeouts and then a 503, never a hang. The pool replaces broken connections by itself, so the instance
  * serves again as soon as the database is back.
  *
- * <p>The schema comes from the Flyway migrations in {@code db/migration/postgresql}, the same history as
+ * <p>The schema comes from the Flyway migrations in {@code db/opaque-pop/postgresql}, the same history as
  * SQLite's. A {@code currentSchema} URL parameter names the schema to migrate and use (created if missing), so
  * deployments, and test runs, can share one database.
  */
@@ -51,7 +51,7 @@ public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
         try {
             Flyway.configure()
                     .dataSource(dataSource)
-                    .locations("classpath:db/migration/postgresql")
+                    .locations("classpath:db/opaque-pop/postgresql")
                     .schemas(schema)
                     .createSchemas(true)
                     .connectRetries(0)
@@ -119,7 +119,7 @@ public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
         String schemas = urlProperty(url, "currentSchema");
         var flyway = Flyway.configure()
                 .dataSource(url, user, password)
-                .locations("classpath:db/migration/postgresql")
+                .locations("classpath:db/opaque-pop/postgresql")
                 .connectRetries(0);
         if (schemas != null && !schemas.isBlank()) {
             int comma = schemas.indexOf(',');
