@@ -41,8 +41,9 @@ public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
 
     /**
      * Migrates and uses the schema {@code schema} (created if missing) of an application's own pool, which it
-     * keeps owning: {@link #close()} leaves it open. Each connection borrowed is switched to the schema, and
-     * HikariCP (Spring Boot's pool) switches it back when it is returned. The schema's own Flyway history table
+     * keeps owning: {@link #close()} leaves it open. Each connection borrowed is switched to the schema, and switched
+     * back before it is returned (a pool resets the schema only when it was configured with one, which Spring
+     * Boot's is not: the application's next query would look in our schema). The schema's own Flyway history table
      * keeps these migrations apart from the application's.
      *
      * @throws StoreException naming {@code displayUrl} when the database cannot be reached or migrated
@@ -159,15 +160,17 @@ public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
     @Override
     public Connection connect() throws SQLException {
         Connection connection = dataSource.getConnection();
-        if (schema != null) {
-            try {
-                connection.setSchema(schema);
-            } catch (SQLException e) {
-                connection.close();
-                throw e;
-            }
+        if (schema == null) {
+            return connection;
         }
-        return connection;
+        try {
+            String previous = connection.getSchema();
+            connection.setSchema(schema);
+            return SchemaRestoringConnection.wrap(connection, previous);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
     }
 
     @Override
