@@ -79,6 +79,11 @@ class OpaquePopConfigurerTest {
             HttpResponse<String> echoed = signed(session, "POST", "/private/echo", "{\"n\":1}");
             assertThat(echoed.statusCode()).isEqualTo(200);
             assertThat(echoed.body()).isEqualTo("alice:{\"n\":1}");
+
+            // A refused signature is answered at once, even on a path the application's rules leave public.
+            HttpResponse<String> replayed = signed(session, "GET", "/public", "", true);
+            assertThat(replayed.statusCode()).isEqualTo(401);
+            assertThat(replayed.body()).contains("\"code\":\"replayed_nonce\"");
         }
     }
 
@@ -92,6 +97,12 @@ class OpaquePopConfigurerTest {
 
     private HttpResponse<String> signed(ClientSession session, String method, String path, String body)
             throws Exception {
+        return signed(session, method, path, body, false);
+    }
+
+    /** A signed request; {@code twice}: sent a second time, the copy's answer returned. */
+    private HttpResponse<String> signed(ClientSession session, String method, String path, String body, boolean twice)
+            throws Exception {
         byte[] bytes = body.getBytes(UTF_8);
         SignedRequest signed = new PopSigner(Clock.systemUTC(), new SecureRandom())
                 .sign(session.sessionId(), session.popKey(), method, path, bytes);
@@ -103,7 +114,8 @@ class OpaquePopConfigurerTest {
                                 : HttpRequest.BodyPublishers.ofByteArray(bytes));
         signed.headers().forEach(request::header);
         request.header("Content-Type", "application/json");
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return twice ? HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()) : answer;
     }
 
     // An application without a database of its own: the users go to the embedded SQLite default.

@@ -2,6 +2,7 @@ package dev.opaquepop.samples.notes;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -19,7 +20,7 @@ public class NoteRepository {
     }
 
     public Note create(String owner, String text) {
-        Note note = new Note(UUID.randomUUID().toString(), text, clock.instant());
+        Note note = new Note(UUID.randomUUID().toString(), text, clock.instant().truncatedTo(ChronoUnit.MILLIS));
         jdbc.sql("INSERT INTO notes (id, owner, text, created_at) VALUES (?, ?, ?, ?)")
                 .params(note.id(), owner, text, note.createdAt().toEpochMilli())
                 .update();
