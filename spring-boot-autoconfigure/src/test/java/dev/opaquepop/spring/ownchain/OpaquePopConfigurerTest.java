@@ -119,7 +119,7 @@ class OpaquePopConfigurerTest {
     }
 
     // An application without a database of its own: the users go to the embedded SQLite default.
-    @SpringBootApplication(excludeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+    @SpringBootApplication
     @RestController
     static class App {
         @Bean
