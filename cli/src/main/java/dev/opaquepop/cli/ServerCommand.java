@@ -1,8 +1,8 @@
 package dev.opaquepop.cli;
 
 import dev.opaquepop.server.CoreConfig;
-import dev.opaquepop.server.OpaquePopServer;
 import dev.opaquepop.server.ServerConfig;
+import dev.opaquepop.server.http.OpaquePopServer;
 import dev.opaquepop.server.store.StoreException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -122,7 +122,7 @@ public final class ServerConfig {
     }
 
     /** False when the served certificate has expired or is not valid yet at {@code now}. */
-    boolean tlsCertificateValidAt(Instant now) {
+    public boolean tlsCertificateValidAt(Instant now) {
         return tls == null || tls.validAt(now);
     }
 
@@ -186,7 +186,7 @@ public final class ServerConfig {
      * Whether {@code host} is {@code localhost} or an IP literal in 127.0.0.0/8 or ::1. Any other host name counts
      * as non-loopback: it is not resolved, since what it resolves to may change.
      */
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         if (host == null) {
             return false;
         }
