@@ -2,6 +2,7 @@ package dev.opaquepop.spring;
 
 import dev.opaquepop.server.CoreConfig;
 import dev.opaquepop.server.ProtocolCore;
+import dev.opaquepop.server.api.ProtocolApi;
 import dev.opaquepop.spring.security.OpaquePopConfigurer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -102,11 +103,18 @@ public class OpaquePopAutoConfiguration {
         }
     }
 
+    /** The protocol's endpoints and PoP verification over the core: what every adapter part here calls. */
+    @Bean
+    @ConditionalOnMissingBean
+    public ProtocolApi opaquePopApi(ProtocolCore core) {
+        return ProtocolApi.over(core);
+    }
+
     @Bean
     public FilterRegistrationBean<ProtocolEndpointsFilter> opaquePopEndpoints(
-            ProtocolCore core, OpaquePopProperties properties) {
+            ProtocolApi api, OpaquePopProperties properties) {
         FilterRegistrationBean<ProtocolEndpointsFilter> registration =
-                new FilterRegistrationBean<>(new ProtocolEndpointsFilter(core.api(), properties.normalizedBasePath()));
+                new FilterRegistrationBean<>(new ProtocolEndpointsFilter(api, properties.normalizedBasePath()));
         registration.setOrder(ENDPOINTS_FILTER_ORDER);
         registration.setName("opaquePopEndpoints");
         return registration;

@@ -1,6 +1,5 @@
 package dev.opaquepop.spring.security;
 
-import dev.opaquepop.server.ProtocolCore;
 import dev.opaquepop.server.api.ProtocolApi;
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.authentication.ProviderManager;
@@ -18,7 +17,7 @@ import org.springframework.security.web.util.matcher.AnyRequestMatcher;
  * http.with(OpaquePopConfigurer.opaquePop(), Customizer.withDefaults());
  * }</pre>
  *
- * It adds the {@link PopAuthenticationFilter} (converter, provider over the application's {@link ProtocolCore}),
+ * It adds the {@link PopAuthenticationFilter} (converter, provider over the application's {@link ProtocolApi}),
  * makes the {@link PopAuthenticationEntryPoint} the default answer for requests that need authentication, and
  * exempts PoP-signed requests from CSRF protection (a browser cannot forge a signature with a key it does not
  * have). Which paths need a user stays the application's {@code authorizeHttpRequests}.
@@ -26,7 +25,7 @@ import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 public final class OpaquePopConfigurer extends AbstractHttpConfigurer<OpaquePopConfigurer, HttpSecurity> {
     private ProtocolApi api;
 
-    /** A configurer over the {@link ProtocolCore} bean of the application context. */
+    /** A configurer over the {@link ProtocolApi} bean of the application context (the starter's, over its core). */
     public static OpaquePopConfigurer opaquePop() {
         return new OpaquePopConfigurer();
     }
@@ -68,7 +67,7 @@ public final class OpaquePopConfigurer extends AbstractHttpConfigurer<OpaquePopC
             if (context == null) {
                 throw new IllegalStateException("no application context: give the core with api(...)");
             }
-            api = context.getBean(ProtocolCore.class).api();
+            api = context.getBean(ProtocolApi.class);
         }
         return api;
     }
