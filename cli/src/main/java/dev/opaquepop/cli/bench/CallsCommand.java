@@ -129,7 +129,7 @@ public final class CallsCommand extends LoadCommand {
     private Operation operation(String name, Server server, List<ClientSession> sessions) {
         AtomicLong next = new AtomicLong();
         HttpRequest health = HttpRequest.newBuilder(server.base().resolve(URI.create("/healthz")))
-                .timeout(timeout)
+                .timeout(timeout.timeout)
                 .GET()
                 .build();
         return new Operation() {

@@ -2,7 +2,6 @@ package dev.opaquepop.cli.bench;
 
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
-import dev.opaquepop.opaque.Ksf;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -109,17 +108,21 @@ public final class ColdstartCommand implements Callable<Integer> {
             description = "Give up on a server not ready after this long (default ${DEFAULT-VALUE}).")
     Duration readyTimeout;
 
-    @Option(
-            names = "--out",
-            defaultValue = "bench-results",
-            description = "Directory for coldstart.json, coldstart.md and coldstart.png (default ${DEFAULT-VALUE}).")
-    Path out;
+    @Mixin
+    OutputOption out;
+
+    @Mixin
+    TimeoutOption timeout;
 
     @Override
     public Integer call() throws IOException, InterruptedException, OpaquePopClientException {
         PrintWriter err = spec.commandLine().getErr();
         if (runs < 1 || logins < 1 || warmAfter < 0 || users < 1 || launcher.isEmpty()) {
             err.println("opaque-pop bench coldstart: --runs, --logins and --users must be at least 1");
+            return 2;
+        }
+        if (timeout.problem() != null) {
+            err.println("opaque-pop bench coldstart: " + timeout.problem());
             return 2;
         }
         List<Variant> variants =
@@ -138,19 +141,15 @@ public final class ColdstartCommand implements Callable<Integer> {
             }
         }
         ColdstartReport report = new ColdstartReport(header(), variants, results);
-        String markdown = report.write(out);
+        String markdown = report.write(out.directory);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(markdown);
         stdout.flush();
-        err.println("results in " + out.toAbsolutePath());
+        err.println("results in " + out.directory.toAbsolutePath());
         return 0;
     }
 
     private Map<String, Object> header() {
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("kind", "coldstart");
-        header.put("started_at", Instant.now().toString());
-        header.put("machine", LoadCommand.machine());
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("launcher", launcher);
         settings.put("runs", runs);
@@ -158,9 +157,8 @@ public final class ColdstartCommand implements Callable<Integer> {
         settings.put("warm_after_logins", warmAfter);
         settings.put("users", users);
         settings.put("compare_cache", compareCache);
-        settings.put("client_ksf", "identity (the server never runs the KSF)");
         settings.put("cpu_source", "/proc/<pid>/stat utime+stime of the server process, 10 ms ticks");
-        header.put("settings", settings);
+        Map<String, Object> header = ReportHeader.of("coldstart", settings);
         Map<String, Object> goals = new LinkedHashMap<>();
         goals.put("ready_s", GOAL_READY_SECONDS);
         goals.put("first_over_warm_cpu_per_login", GOAL_COLD_OVER_WARM);
@@ -202,11 +200,7 @@ public final class ColdstartCommand implements Callable<Integer> {
         int port = freePort();
         URI base = URI.create("http://127.0.0.1:" + port);
         Path log = directory.resolve("server.log");
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        HttpClient http = BenchClient.http(timeout.timeout);
         long launched = System.nanoTime();
         Process process = server(variant, directory.resolve("data"), port, log).start();
         try {
@@ -214,14 +208,8 @@ public final class ColdstartCommand implements Callable<Integer> {
             double readySeconds = awaitReady(http, base, process, launched, log);
             double readyCpu = cpu.seconds().orElse(Double.NaN);
             long rssKib = rssKib(process.pid());
-            OpaquePopClient client = OpaquePopClient.builder(base)
-                    .httpClient(http)
-                    .requestTimeout(Duration.ofSeconds(30))
-                    .secureRandom(random)
-                    // As in bench logins: the server never runs the KSF, so the identity KSF measures the server.
-                    .ksfOverride(Ksf.identityUnsafeForTestsOnly())
-                    .insecurePlainHttp()
-                    .build();
+            // As in bench logins: the server never runs the KSF, so the identity KSF measures the server.
+            OpaquePopClient client = BenchClient.sdk(base, http, random, timeout.timeout);
             Users set = new Users(random, users);
             set.registerAll(client, new Progress(err, false), "register " + users + " users");
             LoginSeries first = LoginSeries.measure(client, set, logins, cpu);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
-import dev.opaquepop.opaque.Ksf;
 import dev.opaquepop.opaque.OpaqueClient;
 import dev.opaquepop.opaque.OpaqueConfig;
 import dev.opaquepop.opaque.OpaqueException;
@@ -16,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +27,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -90,11 +89,11 @@ public final class EnumerationCommand implements Callable<Integer> {
             description = "Significance level of the test (default ${DEFAULT-VALUE}).")
     double alpha;
 
-    @Option(
-            names = "--out",
-            defaultValue = "bench-results",
-            description = "Directory for enumeration.json, .md and .png (default ${DEFAULT-VALUE}).")
-    Path out;
+    @Mixin
+    OutputOption out;
+
+    @Mixin
+    TimeoutOption timeout;
 
     @Override
     public Integer call() throws Exception {
@@ -102,6 +101,10 @@ public final class EnumerationCommand implements Callable<Integer> {
         if (users < 1 || samples < 10 || warmup < 0 || !(alpha > 0 && alpha < 1)) {
             err.println("opaque-pop bench enumeration: need --users ≥ 1, --samples ≥ 10, --warmup ≥ 0,"
                     + " 0 < --alpha < 1");
+            return 2;
+        }
+        if (timeout.problem() != null) {
+            err.println("opaque-pop bench enumeration: " + timeout.problem());
             return 2;
         }
         if (server != null) {
@@ -117,28 +120,19 @@ public final class EnumerationCommand implements Callable<Integer> {
         Progress progress = new Progress(err, Progress.onTerminal());
         Users known = new Users(random, users);
         Users unknown = new Users(random, users);
-        try (HttpClient http = HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .build();
-                OpaquePopClient client = OpaquePopClient.builder(base)
-                        .httpClient(http)
-                        .secureRandom(random)
-                        .ksfOverride(Ksf.identityUnsafeForTestsOnly())
-                        // Synthetic users with throwaway passwords, against a server the operator measures:
-                        // plain HTTP to another machine is the bench's explicit choice, as is the KSF above.
-                        .insecurePlainHttp()
-                        .build()) {
+        try (HttpClient http = BenchClient.http(timeout.timeout);
+                OpaquePopClient client = BenchClient.sdk(base, http, random, timeout.timeout)) {
             known.registerAll(client, progress, "register " + users + " users");
-            Prober prober = new Prober(http, base, random);
+            Prober prober = new Prober(http, base, random, timeout.timeout);
             run(prober, known, unknown, warmup, random, progress, "warm-up", null, null);
             List<Probe> knownProbes = new ArrayList<>();
             List<Probe> unknownProbes = new ArrayList<>();
             run(prober, known, unknown, samples, random, progress, "login/start", knownProbes, unknownProbes);
             EnumerationReport report = EnumerationReport.of(base, knownProbes, unknownProbes, alpha, random);
-            String markdown = report.write(out);
+            String markdown = report.write(out.directory);
             stdout.println(markdown);
-            stdout.println("results: " + out.resolve("enumeration.json") + ", enumeration.md, enumeration.png");
+            stdout.println(
+                    "results: " + out.directory.resolve("enumeration.json") + ", enumeration.md, enumeration.png");
             stdout.flush();
             if (!report.shapesIdentical() || report.failures() > 0) {
                 err.println("opaque-pop bench enumeration: responses differ between known and unknown users or"
@@ -198,9 +192,11 @@ public final class EnumerationCommand implements Callable<Integer> {
         private final URI finish;
         private final SecureRandom random;
         private final OpaqueClient opaque;
+        private final Duration timeout;
 
-        Prober(HttpClient http, URI base, SecureRandom random) {
+        Prober(HttpClient http, URI base, SecureRandom random, Duration timeout) {
             this.http = http;
+            this.timeout = timeout;
             this.start = base.resolve("/login/start");
             this.finish = base.resolve("/login/finish");
             this.random = random;
@@ -211,7 +207,7 @@ public final class EnumerationCommand implements Callable<Integer> {
             // The password is irrelevant: the login is never finished properly. KE1 is built before the clock runs.
             byte[] ke1 = opaque.startLogin(new byte[] {'x'}).ke1().encode();
             ObjectNode body = JSON.createObjectNode().put("username", username).put("ke1", Base64Url.encode(ke1));
-            HttpRequest request = post(start, body);
+            HttpRequest request = post(start, body, timeout);
             long before = System.nanoTime();
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             long nanos = System.nanoTime() - before;
@@ -223,14 +219,14 @@ public final class EnumerationCommand implements Callable<Integer> {
                 ObjectNode done = JSON.createObjectNode()
                         .put("login_id", answer.path("login_id").asText())
                         .put("ke3", Base64Url.encode(ke3));
-                http.send(post(finish, done), HttpResponse.BodyHandlers.discarding());
+                http.send(post(finish, done, timeout), HttpResponse.BodyHandlers.discarding());
             }
             return new Probe(nanos, response.statusCode(), shape);
         }
 
-        private static HttpRequest post(URI uri, ObjectNode body) throws IOException {
+        private static HttpRequest post(URI uri, ObjectNode body, Duration timeout) throws IOException {
             return HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(30))
+                    .timeout(timeout)
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
                     .build();

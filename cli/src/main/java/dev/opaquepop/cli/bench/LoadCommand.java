@@ -3,28 +3,22 @@ package dev.opaquepop.cli.bench;
 import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
-import dev.opaquepop.opaque.Ksf;
 import dev.opaquepop.pop.PopSigner;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -91,11 +85,8 @@ public abstract class LoadCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}; the run-all script uses 15s).")
     Duration prime;
 
-    @Option(
-            names = "--out",
-            defaultValue = "bench-results",
-            description = "Directory for the JSON, CSV, markdown and PNG results (default ${DEFAULT-VALUE}).")
-    Path out;
+    @Mixin
+    OutputOption out;
 
     @Option(
             names = "--replay-probes",
@@ -104,12 +95,8 @@ public abstract class LoadCommand implements Callable<Integer> {
                     + " pair may be accepted (default ${DEFAULT-VALUE}).")
     int replayProbes;
 
-    @Option(
-            names = "--timeout",
-            defaultValue = "30s",
-            converter = DurationConverter.class,
-            description = "Time limit of each request (default ${DEFAULT-VALUE}).")
-    Duration timeout;
+    @Mixin
+    TimeoutOption timeout;
 
     /** How progress is shown: {@code auto} draws a bar on a terminal and prints lines otherwise. */
     enum ProgressStyle {
@@ -181,8 +168,8 @@ public abstract class LoadCommand implements Callable<Integer> {
         if (replayProbes < 0) {
             return "--replay-probes must not be negative";
         }
-        if (timeout.isZero()) {
-            return "--timeout must be positive";
+        if (timeout.problem() != null) {
+            return timeout.problem();
         }
         return validateMore();
     }
@@ -202,22 +189,8 @@ public abstract class LoadCommand implements Callable<Integer> {
         List<Server> prepared = new ArrayList<>();
         try {
             for (Target target : targets) {
-                HttpClient http = HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(timeout)
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .build();
-                OpaquePopClient client = OpaquePopClient.builder(target.base())
-                        .httpClient(http)
-                        .requestTimeout(timeout)
-                        .secureRandom(random)
-                        // The server never runs the KSF: with the identity KSF the load measures the server,
-                        // not Argon2 on this side. Registrations made this way only log in this way.
-                        .ksfOverride(Ksf.identityUnsafeForTestsOnly())
-                        // Synthetic users with throwaway passwords, against a server the operator measures:
-                        // plain HTTP to another machine is the bench's explicit choice, as is the KSF above.
-                        .insecurePlainHttp()
-                        .build();
+                HttpClient http = BenchClient.http(timeout.timeout);
+                OpaquePopClient client = BenchClient.sdk(target.base(), http, random, timeout.timeout);
                 CpuClock cpu = target.pid() != null
                         ? CpuClock.process(target.pid())
                         : CpuClock.firstReadable(CpuClock.metrics(http, target.base()));
@@ -235,10 +208,10 @@ public abstract class LoadCommand implements Callable<Integer> {
                     new ReplayProbe(prepared.get(0).http(), new PopSigner(Clock.systemUTC(), random)),
                     random);
             Report report = run(prepared, context);
-            String markdown = report.write(out);
+            String markdown = report.write(out.directory);
             stdout.println(markdown);
-            stdout.println("results: " + out.resolve(kind() + ".json") + ", " + kind() + ".csv, " + kind() + ".md, "
-                    + kind() + ".png");
+            stdout.println("results: " + out.directory.resolve(kind() + ".json") + ", " + kind() + ".csv, " + kind()
+                    + ".md, " + kind() + ".png");
             stdout.flush();
             int errors = report.errors();
             int replays = report.acceptedReplays();
@@ -258,10 +231,6 @@ public abstract class LoadCommand implements Callable<Integer> {
 
     /** The report's header: what ran, where, how. */
     Map<String, Object> header(List<Server> servers) {
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("kind", kind());
-        header.put("started_at", Instant.now().toString());
-        header.put("machine", machine());
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("concurrency", concurrency);
         settings.put("duration_s", duration.toMillis() / 1e3);
@@ -269,9 +238,8 @@ public abstract class LoadCommand implements Callable<Integer> {
         settings.put("prime_s", prime.toMillis() / 1e3);
         settings.put("slices", slices);
         settings.put("replay_probes_per_level", replayProbes);
-        settings.put("client_ksf", "identity (the server never runs the KSF)");
         settings.putAll(settings());
-        header.put("settings", settings);
+        Map<String, Object> header = ReportHeader.of(kind(), settings);
         List<Map<String, Object>> targets = new ArrayList<>();
         for (Server server : servers) {
             Map<String, Object> target = new LinkedHashMap<>();
@@ -285,35 +253,6 @@ public abstract class LoadCommand implements Callable<Integer> {
         }
         header.put("servers", targets);
         return header;
-    }
-
-    static Map<String, Object> machine() {
-        Map<String, Object> machine = new LinkedHashMap<>();
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
-        machine.put("cpu", firstValue(Path.of("/proc/cpuinfo"), "model name"));
-        machine.put("memory", firstValue(Path.of("/proc/meminfo"), "MemTotal"));
-        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        machine.put(
-                "load_generator_jvm",
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        machine.put(
-                "load_generator_jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments());
-        machine.put(
-                "note",
-                "the load generator and local servers share these cores; other_busy_cores is CPU used by any other"
-                        + " process during a window");
-        return machine;
-    }
-
-    private static String firstValue(Path file, String key) {
-        try (Stream<String> lines = Files.lines(file, StandardCharsets.US_ASCII)) {
-            return lines.filter(line -> line.startsWith(key))
-                    .map(line -> line.substring(line.indexOf(':') + 1).strip())
-                    .findFirst()
-                    .orElse("unknown");
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     /** {@code count} sessions taken round-robin from the non-null ones (a session may serve several probes). */
