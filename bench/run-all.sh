@@ -86,8 +86,10 @@ java_version() {
     fi
   done
 }
-# Build the executable first, so that no build runs while anything is measured.
+# Build the executables (the server's and the load generator's) first, so that no build runs while anything is
+# measured.
 "$launcher" --version >/dev/null
+"$launcher" bench --version >/dev/null
 
 if [ "$peer" = yes ]; then
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -1,40 +1,37 @@
 package dev.opaquepop.cli;
 
-import dev.opaquepop.cli.bench.CallsCommand;
-import dev.opaquepop.cli.bench.ColdstartCommand;
-import dev.opaquepop.cli.bench.EnumerationCommand;
-import dev.opaquepop.cli.bench.LoginsCommand;
-import dev.opaquepop.cli.bench.SummarizeCommand;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code opaque-pop bench}: a load generator for any server speaking the protocol. {@code logins} measures full
- * OPAQUE logins, {@code calls} PoP-signed calls next to {@code GET /healthz}, {@code coldstart} what a freshly
- * started server costs; {@code summarize} folds repeated
- * runs into one table with their spread. See BENCHMARKS.md.
+ * {@code bench} as this executable lists it. The load generator is an executable of its own
+ * ({@code loadgen/target/opaque-pop-bench.jar}, so that this one carries neither it nor its statistics libraries),
+ * which {@code bin/opaque-pop bench ...} runs; given to this jar, the command only says where it is.
  */
 @Command(
         name = "bench",
-        mixinStandardHelpOptions = true,
         description = {
-            "Load generator: full logins, or signed calls next to GET /healthz, against one or more servers at"
-                    + " increasing concurrency; results as JSON, CSV, markdown and a PNG plot.",
-            "Exit code 1 when any request failed or any replay was accepted."
-        },
-        subcommands = {
-            LoginsCommand.class,
-            CallsCommand.class,
-            ColdstartCommand.class,
-            EnumerationCommand.class,
-            SummarizeCommand.class
+            "Load generator (logins, calls, coldstart, enumeration, summarize; see BENCHMARKS.md): run it as"
+                    + " bin/opaque-pop bench ..., which builds and runs loadgen/target/opaque-pop-bench.jar."
         })
-final class BenchCommand implements Runnable {
+final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Whatever followed {@code bench}: the load generator's command line, repeated in the hint. */
+    @CommandLine.Unmatched
+    List<String> arguments = new ArrayList<>();
+
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        String given = String.join(" ", arguments);
+        spec.commandLine()
+                .getErr()
+                .println("opaque-pop bench: the load generator is an executable of its own: run bin/opaque-pop bench "
+                        + given + ", or java -jar loadgen/target/opaque-pop-bench.jar " + given);
+        return 2;
     }
 }

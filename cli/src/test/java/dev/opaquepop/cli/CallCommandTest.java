@@ -4,12 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opaquepop.client.ClientSession;
-import dev.opaquepop.client.KsfPolicy;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.TransferReceipt;
-import dev.opaquepop.opaque.Argon2idKsf;
-import dev.opaquepop.server.ServerConfig;
-import dev.opaquepop.server.http.OpaquePopServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -29,7 +25,7 @@ class CallCommandTest {
     @TempDir
     Path directory;
 
-    private OpaquePopServer server;
+    private TestServer server;
     private OpaquePopClient client;
     private ClientSession session;
     private Path sessionFile;
@@ -38,14 +34,8 @@ class CallCommandTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = OpaquePopServer.start(ServerConfig.builder()
-                .port(0)
-                .dataDirectory(directory.resolve("data"))
-                .clientKsf(Argon2idKsf.of(1024, 1, 1))
-                .build());
-        client = OpaquePopClient.builder(java.net.URI.create("http://127.0.0.1:" + server.port()))
-                .ksfPolicy(KsfPolicy.insecureFloor(1024, 1))
-                .build();
+        server = TestServer.start(directory);
+        client = server.client();
         client.register("alice", PASSWORD);
         client.register("bob", PASSWORD);
         session = client.login("alice", PASSWORD);
@@ -55,9 +45,6 @@ class CallCommandTest {
 
     @AfterEach
     void stop() {
-        if (client != null) {
-            client.close();
-        }
         if (server != null) {
             server.close();
         }
@@ -140,7 +127,7 @@ class CallCommandTest {
 
     private Run run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--server", "http://127.0.0.1:" + server.port(), "--insecure-allow-weak-ksf"));
+        all.addAll(List.of("--server", server.base().toString(), "--insecure-allow-weak-ksf"));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = new CommandLine(new Main())

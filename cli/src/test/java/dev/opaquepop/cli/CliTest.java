@@ -50,6 +50,16 @@ class CliTest {
     }
 
     @Test
+    void bench_isNotInThisJar_andSaysWhereTheLoadGeneratorIs() {
+        Run run = run("bench", "logins", "--duration", "1s");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .contains("bin/opaque-pop bench logins --duration 1s")
+                .contains("loadgen/target/opaque-pop-bench.jar logins --duration 1s");
+        assertThat(run("--help").out()).contains("bench");
+    }
+
+    @Test
     void server_rejectsInvalidOptionsWithAnActionableMessage() {
         Run run = run("server", "--port", "70000");
         assertThat(run.exitCode()).isEqualTo(2);

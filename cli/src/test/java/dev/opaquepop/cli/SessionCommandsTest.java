@@ -7,13 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.KnownServer;
 import dev.opaquepop.client.KnownServers;
-import dev.opaquepop.client.KsfPolicy;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
-import dev.opaquepop.opaque.Argon2idKsf;
 import dev.opaquepop.pop.Base64Url;
-import dev.opaquepop.server.ServerConfig;
-import dev.opaquepop.server.http.OpaquePopServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -41,7 +37,7 @@ class SessionCommandsTest {
     @TempDir
     Path directory;
 
-    private OpaquePopServer server;
+    private TestServer server;
     private URI base;
     private OpaquePopClient client;
 
@@ -49,23 +45,14 @@ class SessionCommandsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = OpaquePopServer.start(ServerConfig.builder()
-                .port(0)
-                .dataDirectory(directory.resolve("data"))
-                .clientKsf(Argon2idKsf.of(1024, 1, 1))
-                .build());
-        base = URI.create("http://127.0.0.1:" + server.port());
-        client = OpaquePopClient.builder(base)
-                .ksfPolicy(KsfPolicy.insecureFloor(1024, 1))
-                .build();
+        server = TestServer.start(directory);
+        base = server.base();
+        client = server.client();
         client.register("alice", PASSWORD);
     }
 
     @AfterEach
     void stop() {
-        if (client != null) {
-            client.close();
-        }
         if (server != null) {
             server.close();
         }

@@ -1,0 +1,138 @@
+package dev.opaquepop.loadgen;
+
+import dev.opaquepop.client.ClientSession;
+import dev.opaquepop.client.OpaquePopClientException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench logins}: registers users, then runs full logins (login/start, client KE3, login/finish, PoP key
+ * derivation) at each concurrency level against each server, level by level so the servers are measured side by
+ * side under the same conditions.
+ */
+@Command(
+        name = "logins",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Full OPAQUE logins against one or more servers: logins/s, latency percentiles, server CPU per login"
+                    + " and its ratio to the arithmetic floor (4 variable-base + 1 fixed-base ristretto255"
+                    + " multiplications, timed in this run).",
+            "Users are registered first with the identity KSF on the client, so the server, not Argon2, is"
+                    + " measured; any server speaking the protocol works, since servers never run the KSF."
+        })
+public final class LoginsCommand extends LoadCommand {
+    @Option(
+            names = "--users",
+            defaultValue = "100",
+            description = "Users registered on each server before the logins (default ${DEFAULT-VALUE}).")
+    int users;
+
+    @Override
+    String kind() {
+        return "logins";
+    }
+
+    @Override
+    Map<String, Object> settings() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("users", users);
+        return settings;
+    }
+
+    @Override
+    String validateMore() {
+        return users < 1 ? "--users must be at least 1" : null;
+    }
+
+    /** A full login of the next user in turn; the session it yields is kept for the replay probes. */
+    private static Operation login(Server server, Users set, ClientSession[] last) {
+        AtomicLong next = new AtomicLong();
+        return new Operation() {
+            @Override
+            public String name() {
+                return "login";
+            }
+
+            @Override
+            public void run(int worker) throws OperationFailedException {
+                int user = (int) (next.getAndIncrement() % set.count());
+                try {
+                    last[worker] = server.client().login(set.name(user), set.password(user));
+                } catch (OpaquePopClientException e) {
+                    throw new OperationFailedException("login: HTTP " + e.status() + " " + e.code(), e);
+                }
+            }
+        };
+    }
+
+    @Override
+    Report run(List<Server> servers, Context context) throws OpaquePopClientException, InterruptedException {
+        ArithmeticFloor floor = ArithmeticFloor.measure();
+        context.progress()
+                .note(String.format(
+                        Locale.ROOT,
+                        "arithmetic floor of a server login: 4 × %.1f µs + 1 × %.1f µs = %.1f µs",
+                        floor.variableBaseMicros(),
+                        floor.fixedBaseMicros(),
+                        floor.loginMicros()));
+        int maxConcurrency = concurrency.stream().max(Integer::compare).orElseThrow();
+        List<Users> userSets = new ArrayList<>();
+        for (Server server : servers) {
+            Users set = new Users(context.random(), users);
+            set.registerAll(server.client(), context.progress(), server.name() + ": register " + users + " users");
+            userSets.add(set);
+        }
+        List<ClientSession[]> lastSessions = new ArrayList<>();
+        List<Operation> logins = new ArrayList<>();
+        for (int s = 0; s < servers.size(); s++) {
+            ClientSession[] last = new ClientSession[maxConcurrency];
+            lastSessions.add(last);
+            logins.add(login(servers.get(s), userSets.get(s), last));
+            prime(context, servers.get(s), logins.get(s));
+        }
+        List<Row> rows = new ArrayList<>();
+        ReplayProbe.Result probes = ReplayProbe.Result.NONE;
+        Map<String, Operation> byServer = new LinkedHashMap<>();
+        Map<String, CpuClock> clocks = new LinkedHashMap<>();
+        for (int s = 0; s < servers.size(); s++) {
+            byServer.put(servers.get(s).name(), logins.get(s));
+            clocks.put(servers.get(s).name(), servers.get(s).cpu());
+        }
+        for (int level : concurrency) {
+            lastSessions.forEach(last -> Arrays.fill(last, null));
+            // The servers take turns, slice by slice, so a disturbance on the machine hits them alike.
+            Map<String, Measurement> measured = interleaved(context, "login ", level, byServer, clocks);
+            for (int s = 0; s < servers.size(); s++) {
+                Server server = servers.get(s);
+                rows.add(new Row(
+                        server.name(),
+                        "login",
+                        level,
+                        measured.get(server.name()),
+                        OptionalDouble.of(floor.loginMicros())));
+                probes = probes.plus(context.probe()
+                        .run(server.base(), cycle(Arrays.asList(lastSessions.get(s)), replayProbes), false));
+            }
+        }
+        Map<String, Object> header = header(servers);
+        Map<String, Object> floorJson = new LinkedHashMap<>();
+        floorJson.put("variable_base_multiplication_us", floor.variableBaseMicros());
+        floorJson.put("fixed_base_multiplication_us", floor.fixedBaseMicros());
+        floorJson.put("server_login_us", floor.loginMicros());
+        floorJson.put(
+                "what",
+                "a server login needs 4 variable-base (OPRF evaluation, 3 DH) and 1 fixed-base (ephemeral keyshare)"
+                        + " ristretto255 multiplications; timed here with libsodium, on one thread, before the load");
+        header.put("arithmetic_floor", floorJson);
+        List<String> names = servers.stream().map(Server::name).toList();
+        return new Report(kind(), header, sorted(rows, names, List.of("login")), probes);
+    }
+}
