@@ -189,6 +189,9 @@ public final class HttpApi {
             }
         });
         ctx.result(answer.body());
+        // Skipping the rest skips the after-handlers too: count and log here, with the time to the upstream's
+        // headers (the body streams on after).
+        finish(ctx);
         ctx.skipRemainingHandlers();
     }
 
@@ -205,8 +208,13 @@ public final class HttpApi {
     }
 
     /** The path as Jetty decoded and normalised it, which public-path patterns are matched on. */
-    private static String decodedPath(Context ctx) {
-        return ctx.req().getServletPath() + Objects.toString(ctx.req().getPathInfo(), "");
+    private static String decodedPath(Context ctx) throws ApiProblem {
+        try {
+            return ctx.req().getServletPath() + Objects.toString(ctx.req().getPathInfo(), "");
+        } catch (IllegalArgumentException e) {
+            // Jetty's answer for an ambiguous encoding (%2e%2e, %2f): which path is meant depends on who decodes.
+            throw ApiProblem.badRequest("the request path is ambiguously encoded");
+        }
     }
 
     private static Verified verified(Context ctx) {
