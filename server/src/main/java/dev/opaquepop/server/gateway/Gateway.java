@@ -75,7 +75,7 @@ public final class Gateway implements AutoCloseable {
                         .description("forwarded requests answered 504: the upstream did not answer in time")
                         .register(metrics.registry()));
         LOG.info(
-                "gateway upstream={} audience={} public_paths={} upstream_timeout_s={} key_id={} key_file={}",
+                "gateway upstream={} audience={} public_paths={} upstream_timeout_s={} gateway_key_id={} key_file={}",
                 config.upstream(),
                 config.audience(),
                 config.publicPaths(),
