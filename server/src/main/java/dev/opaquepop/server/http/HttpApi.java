@@ -76,14 +76,14 @@ public final class HttpApi {
     private final WebPage webPage;
     private final Gateway gateway;
 
-    private HttpApi(ProtocolCore core, ServerConfig config, Gateway gateway) {
+    private HttpApi(ProtocolCore core, ServerConfig config) throws IOException {
         this.config = config;
         this.services = core.services();
         this.api = core.api();
         this.metrics = core.metrics();
         this.openApi = loadOpenApi();
         this.webPage = config.web() ? WebPage.load() : null;
-        this.gateway = gateway;
+        this.gateway = config.gateway().isPresent() ? openGateway(config, api, metrics) : null;
     }
 
     /**
@@ -91,16 +91,17 @@ public final class HttpApi {
      * connection pool closes when the app stops.
      */
     public static Javalin create(ProtocolCore core, ServerConfig config) throws IOException {
-        Gateway gateway = null;
-        if (config.gateway().isPresent()) {
-            Set<String> local = new TreeSet<>(List.of("/healthz", "/healthz/ready", "/healthz/live"));
-            if (!config.metricsOnSeparatePort()) {
-                local.add("/metrics");
-            }
-            gateway = Gateway.open(config.gateway().get(), config.core(), core.api(), core.metrics(), local);
-        }
-        HttpApi http = new HttpApi(core, config, gateway);
+        HttpApi http = new HttpApi(core, config);
         return Javalin.create(http::configure);
+    }
+
+    /** The gateway, answering health and metrics here like the protocol's endpoints. */
+    private static Gateway openGateway(ServerConfig config, ProtocolApi api, Metrics metrics) throws IOException {
+        Set<String> local = new TreeSet<>(List.of("/healthz", "/healthz/ready", "/healthz/live"));
+        if (!config.metricsOnSeparatePort()) {
+            local.add("/metrics");
+        }
+        return Gateway.open(config.gateway().orElseThrow(), config.core(), api, metrics, local);
     }
 
     private void configure(JavalinConfig javalin) {
