@@ -1,8 +1,8 @@
 package dev.opaquepop.cli;
 
 import dev.opaquepop.server.CoreConfig;
-import dev.opaquepop.server.OpaquePopServer;
 import dev.opaquepop.server.ServerConfig;
+import dev.opaquepop.server.http.OpaquePopServer;
 import dev.opaquepop.server.store.StoreException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -180,6 +180,15 @@ final class ServerCommand implements Callable<Integer> {
                             + " TLS, redis-sentinel:// for Sentinel). Default: this instance's memory (env"
                             + " OPAQUE_POP_REDIS_URL; give a password through the environment, not the command line).")
     String redisUrl;
+
+    @Option(
+            names = "--redis-cluster",
+            defaultValue = "${env:OPAQUE_POP_REDIS_CLUSTER:-false}",
+            description = "--redis-url names seed nodes of a Redis Cluster, separated by commas, e.g."
+                    + " redis://10.0.0.1:6379,redis://10.0.0.2:6379: sessions, nonces and limits are spread over its"
+                    + " primaries, and a failover is followed without a restart (docs/deploy.md; env"
+                    + " OPAQUE_POP_REDIS_CLUSTER).")
+    boolean redisCluster;
 
     @Option(
             names = "--redis-timeout",
@@ -425,6 +434,7 @@ final class ServerCommand implements Callable<Integer> {
                     .dbPoolSize(dbPoolSize)
                     .dbTimeout(Duration.ofSeconds(dbTimeoutSeconds))
                     .redisUrl(redisUrl)
+                    .redisCluster(redisCluster)
                     .redisTimeout(Duration.ofSeconds(redisTimeoutSeconds))
                     .redisKeyPrefix(redisKeyPrefix)
                     .rateLimit(rateLimit == Switch.on)

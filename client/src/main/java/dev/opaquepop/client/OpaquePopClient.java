@@ -1,48 +1,21 @@
 package dev.opaquepop.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.opaquepop.opaque.ClientLogin;
-import dev.opaquepop.opaque.ClientLoginResult;
-import dev.opaquepop.opaque.ClientRegistration;
-import dev.opaquepop.opaque.ClientRegistrationResult;
-import dev.opaquepop.opaque.Identities;
-import dev.opaquepop.opaque.InvalidMessageException;
-import dev.opaquepop.opaque.Ke2;
 import dev.opaquepop.opaque.Ksf;
-import dev.opaquepop.opaque.LoginFailedException;
-import dev.opaquepop.opaque.OpaqueClient;
-import dev.opaquepop.opaque.OpaqueConfig;
-import dev.opaquepop.opaque.OpaqueException;
 import dev.opaquepop.opaque.RegistrationRecord;
-import dev.opaquepop.opaque.RegistrationResponse;
-import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.pop.Base64Url;
 import dev.opaquepop.pop.LoginPurpose;
-import dev.opaquepop.pop.PopFailure;
-import dev.opaquepop.pop.PopHeaders;
-import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.PopSigner;
-import dev.opaquepop.pop.SignedRequest;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
-import javax.net.ssl.SSLException;
 
 /**
  * The opaque-pop client SDK: registers and logs in with OPAQUE over HTTP, then sends PoP-signed requests
@@ -57,45 +30,27 @@ import javax.net.ssl.SSLException;
  * }
  * }</pre>
  *
+ * <p>A thin facade: {@code Discovery} checks the server, {@code OpaqueFlows} runs OPAQUE, {@code SignedTransport}
+ * signs and sends, {@code Exchange} carries the HTTP.
+ *
  * <p>Every failure is an {@link OpaquePopClientException} with the server's problem code or one of the client's
  * own. Passwords are copied into the OPAQUE library and wiped there; the caller may wipe its own array.
  */
 public final class OpaquePopClient implements AutoCloseable {
-    private static final String JSON = "application/json";
-    /** Methods the JDK's HttpClient may send twice on its own (and that change nothing on the server). */
-    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD");
-
-    private final URI baseUri;
-    private final HttpClient http;
-    private final boolean ownsHttp;
-    private final SecureRandom random;
-    private final Duration requestTimeout;
-    private final Ksf ksfOverride;
-    private final KsfPolicy ksfPolicy;
-    private final ServerTrust trust;
-    private final ProgressListener progress;
-    private final PopSigner signer;
-    // Only a document that passed every check is cached: after a failure the next call asks again.
-    private final AtomicReference<ServerInfo> checkedInfo = new AtomicReference<>();
-    private final LongAdder resentGets = new LongAdder();
+    private final Exchange exchange;
+    private final Discovery discovery;
+    private final OpaqueFlows flows;
+    private final SignedTransport transport;
 
     private OpaquePopClient(Builder builder) {
-        this.baseUri = builder.baseUri;
-        this.ownsHttp = builder.http == null;
-        this.http = ownsHttp
-                ? HttpClient.newBuilder()
-                        .connectTimeout(builder.requestTimeout)
-                        // A redirect would send a signed request somewhere its target was not signed for.
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .build()
-                : builder.http;
-        this.random = builder.random;
-        this.requestTimeout = builder.requestTimeout;
-        this.ksfOverride = builder.ksfOverride;
-        this.ksfPolicy = builder.ksfPolicy;
-        this.trust = new ServerTrust(baseUri, builder.knownServers, builder.pinnedKey);
-        this.progress = builder.progress;
-        this.signer = new PopSigner(builder.clock, builder.random);
+        this.exchange = new Exchange(builder.baseUri, builder.http, builder.requestTimeout);
+        this.discovery = new Discovery(
+                exchange,
+                builder.ksfPolicy,
+                builder.ksfOverride != null,
+                new ServerTrust(builder.baseUri, builder.knownServers, builder.pinnedKey));
+        this.flows = new OpaqueFlows(exchange, discovery, builder.random, builder.ksfOverride, builder.progress);
+        this.transport = new SignedTransport(exchange, new PopSigner(builder.clock, builder.random));
     }
 
     /** A builder for a client of the server at {@code baseUri} (e.g. {@code https://bank.example}). */
@@ -105,7 +60,7 @@ public final class OpaquePopClient implements AutoCloseable {
 
     /** The normalized base URI of the server. */
     public URI baseUri() {
-        return baseUri;
+        return exchange.baseUri();
     }
 
     /**
@@ -120,41 +75,7 @@ public final class OpaquePopClient implements AutoCloseable {
      *     server_key_mismatch} or {@code server_changed}; {@code unsupported_server} or {@code invalid_response}
      */
     public ServerInfo serverInfo() throws OpaquePopClientException {
-        ServerInfo cached = checkedInfo.get();
-        if (cached != null) {
-            return cached;
-        }
-        ServerInfo info = discover();
-        if (ksfOverride == null) {
-            ksfPolicy.check(info.ksf());
-        }
-        trust.check(info);
-        checkedInfo.compareAndSet(null, info);
-        return info;
-    }
-
-    private ServerInfo discover() throws OpaquePopClientException {
-        HttpResponse<byte[]> response;
-        try {
-            response = exchange(request("/.well-known/opaque-pop").GET().build());
-        } catch (OpaquePopClientException e) {
-            if (e.code().equals(OpaquePopClientException.INTERRUPTED)
-                    || e.code().equals(OpaquePopClientException.TLS_ERROR)) {
-                throw e;
-            }
-            throw new OpaquePopClientException(
-                    0,
-                    OpaquePopClientException.DISCOVERY_FAILED,
-                    "no answer to /.well-known/opaque-pop from " + baseUri + ", so its key and KSF are unknown",
-                    e);
-        }
-        if (response.statusCode() != 200) {
-            throw new OpaquePopClientException(
-                    response.statusCode(),
-                    OpaquePopClientException.DISCOVERY_FAILED,
-                    baseUri + " does not serve /.well-known/opaque-pop, so its key and KSF are unknown");
-        }
-        return ServerInfo.parse(response.body());
+        return discovery.serverInfo();
     }
 
     /**
@@ -166,57 +87,16 @@ public final class OpaquePopClient implements AutoCloseable {
     public void register(String username, byte[] password) throws OpaquePopClientException {
         requireUsername(username);
         Objects.requireNonNull(password, "password");
-        RegistrationRecord record = registrationRecord(
+        RegistrationRecord record = flows.registrationRecord(
                 password,
-                request -> postJson("/register/start", Map.of("username", username, "registration_request", request)));
-        HttpResponse<byte[]> finished = exchange(jsonPost(
+                request -> exchange.postJson(
+                        "/register/start", Map.of("username", username, "registration_request", request)));
+        HttpResponse<byte[]> finished = exchange.send(exchange.jsonPost(
                 "/register/finish",
                 Map.of("username", username, "registration_record", Base64Url.encode(record.encode()))));
         if (!Responses.isSuccess(finished.statusCode())) {
             throw Responses.problem(finished);
         }
-    }
-
-    /**
-     * The client side of an OPAQUE registration (RFC 9807 §5.2) with fresh randomness: blinds {@code password},
-     * sends the request through {@code start}, checks the server key of the answer against the advertised one, and
-     * returns the record to upload.
-     */
-    private RegistrationRecord registrationRecord(byte[] password, RegistrationStart start)
-            throws OpaquePopClientException {
-        ServerInfo info = serverInfo();
-        ClientRegistration registration;
-        try {
-            registration = new OpaqueClient(config(info), random).startRegistration(password);
-        } catch (OpaqueException e) {
-            throw new OpaquePopClientException(
-                    0, OpaquePopClientException.REGISTRATION_FAILED, "the password could not be blinded");
-        }
-        JsonNode started = start.send(Base64Url.encode(registration.request().encode()));
-        RegistrationResponse response;
-        try {
-            response = RegistrationResponse.decode(Responses.base64Url(started, "registration_response"));
-        } catch (InvalidMessageException e) {
-            throw OpaquePopClientException.invalidResponse("registration_response is not a valid OPAQUE message");
-        }
-        if (!MessageDigest.isEqual(info.serverPublicKey(), response.serverPublicKey())) {
-            throw OpaquePopClientException.serverKeyMismatch();
-        }
-        ClientRegistrationResult result;
-        try {
-            result = registration.finish(response, Identities.none());
-        } catch (OpaqueException e) {
-            throw new OpaquePopClientException(
-                    0, OpaquePopClientException.REGISTRATION_FAILED, "the registration response was refused");
-        }
-        result.exportKey().destroy();
-        return result.record();
-    }
-
-    @FunctionalInterface
-    private interface RegistrationStart {
-        /** Sends the base64url registration request; answers the JSON with the registration response. */
-        JsonNode send(String registrationRequest) throws OpaquePopClientException;
     }
 
     /**
@@ -243,52 +123,7 @@ public final class OpaquePopClient implements AutoCloseable {
         requireUsername(username);
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(purpose, "purpose");
-        ServerInfo info = serverInfo();
-        OpaqueClient opaque = new OpaqueClient(config(info), random);
-        ClientLogin login;
-        try {
-            login = opaque.startLogin(password);
-        } catch (OpaqueException e) {
-            throw OpaquePopClientException.loginFailed();
-        }
-        JsonNode started = postJson(
-                "/login/start",
-                Map.of("username", username, "ke1", Base64Url.encode(login.ke1().encode())));
-        String loginId = Responses.text(started, "login_id");
-        Ke2 ke2;
-        try {
-            ke2 = Ke2.decode(Responses.base64Url(started, "ke2"));
-        } catch (InvalidMessageException e) {
-            throw OpaquePopClientException.invalidResponse("ke2 is not a valid OPAQUE message");
-        }
-        ClientLoginResult result;
-        try {
-            result = login.finish(ke2, Identities.none());
-        } catch (LoginFailedException e) {
-            throw OpaquePopClientException.loginFailed();
-        }
-        SecretBytes sessionKey = result.sessionKey();
-        try {
-            if (!MessageDigest.isEqual(info.serverPublicKey(), result.serverPublicKey())) {
-                throw OpaquePopClientException.serverKeyMismatch();
-            }
-            Map<String, String> finish = new LinkedHashMap<>();
-            finish.put("login_id", loginId);
-            finish.put("ke3", Base64Url.encode(result.ke3().encode()));
-            if (purpose != LoginPurpose.SIGN_IN) {
-                finish.put("purpose", purpose.wireName());
-            }
-            JsonNode finished = postJson("/login/finish", finish);
-            String sessionId = Responses.sessionId(finished);
-            if (!PopHeaders.TOKEN_TYPE.equals(Responses.text(finished, "token_type"))) {
-                throw OpaquePopClientException.invalidResponse("token_type must be PoP");
-            }
-            Instant expiresAt = Responses.epochSeconds(finished, "expires_at");
-            return new ClientSession(sessionId, username, PopKey.derive(sessionKey), expiresAt, baseUri);
-        } finally {
-            sessionKey.destroy();
-            result.exportKey().destroy();
-        }
+        return flows.login(username, password, purpose);
     }
 
     /**
@@ -304,31 +139,7 @@ public final class OpaquePopClient implements AutoCloseable {
      */
     public HttpResponse<byte[]> send(ClientSession session, String method, String pathAndQuery, byte[] body)
             throws OpaquePopClientException {
-        Objects.requireNonNull(session, "session");
-        Objects.requireNonNull(method, "method");
-        Objects.requireNonNull(pathAndQuery, "pathAndQuery");
-        // The canonical request does not name the host: a request signed for one server could be replayed to
-        // another within the window, so a session's credentials only ever go to the server that issued it.
-        if (!session.server().equals(baseUri)) {
-            throw new IllegalArgumentException("the session belongs to another server than this client's");
-        }
-        if (!isAsciiLetters(method)) {
-            throw new IllegalArgumentException("method must be ASCII letters, e.g. GET");
-        }
-        URI uri = RequestTarget.resolve(baseUri, pathAndQuery);
-        // HTTP methods are case-sensitive; the canonical request upper-cases them, so the wire must too.
-        String upperMethod = method.toUpperCase(Locale.ROOT);
-        byte[] sent = body == null ? new byte[0] : body.clone();
-        HttpResponse<byte[]> response = exchange(signed(session, upperMethod, uri, sent));
-        if (SAFE_METHODS.contains(upperMethod) && isReplayedNonce(response)) {
-            // The JDK's HttpClient sends a GET or HEAD a second time by itself, headers and all, when the pooled
-            // connection it went out on closes before an answer (the server may have processed it: JDK
-            // MultiExchange, ConnectionExpiredException). The server then rightly refuses the copy as a replay.
-            // A safe method changes nothing, so it is signed afresh, with a new nonce, and sent once more.
-            resentGets.increment();
-            response = exchange(signed(session, upperMethod, uri, sent));
-        }
-        return response;
+        return transport.send(session, method, pathAndQuery, body);
     }
 
     /**
@@ -336,68 +147,24 @@ public final class OpaquePopClient implements AutoCloseable {
      * (see {@link #send}); each one means the HTTP client had sent a request twice. For diagnostics.
      */
     public long resentAfterReplayedNonce() {
-        return resentGets.sum();
+        return transport.resentAfterReplayedNonce();
     }
 
-    /** A freshly signed request; an empty {@code body} is sent as none. */
-    private HttpRequest signed(ClientSession session, String method, URI uri, byte[] body) {
-        boolean hasBody = body.length > 0;
-        SignedRequest signed = signer.sign(session.sessionId(), session.popKey(), method, RequestTarget.of(uri), body);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(requestTimeout)
-                .method(
-                        method,
-                        hasBody ? HttpRequest.BodyPublishers.ofByteArray(body) : HttpRequest.BodyPublishers.noBody());
-        signed.headers().forEach(request::header);
-        if (hasBody) {
-            request.header("Content-Type", JSON);
-        }
-        return request.build();
-    }
-
-    private static boolean isReplayedNonce(HttpResponse<byte[]> response) {
-        return response.statusCode() == 401
-                && PopFailure.REPLAYED_NONCE
-                        .code()
-                        .equals(Responses.problem(response).code());
-    }
-
-    /** {@code POST /api/transfer}: moves {@code amount} (a decimal string, e.g. {@code "12.50"}) to {@code to}. */
-    public TransferReceipt transfer(ClientSession session, String to, String amount) throws OpaquePopClientException {
-        Objects.requireNonNull(to, "to");
-        Objects.requireNonNull(amount, "amount");
-        byte[] body = Json.write(Map.of("to", to, "amount", amount));
-        JsonNode json = Responses.json(send(session, "POST", "/api/transfer", body));
-        return Responses.receipt(json, false);
-    }
-
-    /** {@code GET /api/transfers}: the session user's transfers, oldest first. */
-    public List<TransferReceipt> transfers(ClientSession session) throws OpaquePopClientException {
-        return Responses.receipts(Responses.json(send(session, "GET", "/api/transfers", null)));
-    }
-
-    /** {@code GET /api/me}. */
-    public Me me(ClientSession session) throws OpaquePopClientException {
-        JsonNode json = Responses.json(send(session, "GET", "/api/me", null));
-        return new Me(Responses.text(json, "username"), Responses.epochSeconds(json, "session_expires_at"));
-    }
+    // ---- the session's own endpoints
 
     /** {@code POST /logout}: ends the session on the server. */
     public void logout(ClientSession session) throws OpaquePopClientException {
-        HttpResponse<byte[]> response = send(session, "POST", "/logout", null);
-        if (!Responses.isSuccess(response.statusCode())) {
-            throw Responses.problem(response);
-        }
+        transport.noContent(session, "POST", "/logout", null);
     }
 
     /** {@code POST /logout?all=true}: ends every session of the session's user, this one included. */
     public void logoutAll(ClientSession session) throws OpaquePopClientException {
-        noContent(send(session, "POST", "/logout?all=true", null));
+        transport.noContent(session, "POST", "/logout?all=true", null);
     }
 
     /** {@code GET /api/sessions}: the live sessions of the session's user, oldest first. */
     public List<SessionInfo> sessions(ClientSession session) throws OpaquePopClientException {
-        return Responses.sessions(Responses.json(send(session, "GET", "/api/sessions", null)));
+        return Responses.sessions(Responses.json(transport.send(session, "GET", "/api/sessions", null)));
     }
 
     /**
@@ -412,7 +179,7 @@ public final class OpaquePopClient implements AutoCloseable {
         if (idPrefix.length() != 8 || !Base64Url.isAlphabet(idPrefix, 8, 8)) {
             throw new IllegalArgumentException("idPrefix must be the 8 base64url characters a listing shows");
         }
-        noContent(send(session, "DELETE", "/api/sessions/" + idPrefix, null));
+        transport.noContent(session, "DELETE", "/api/sessions/" + idPrefix, null);
     }
 
     /**
@@ -426,15 +193,15 @@ public final class OpaquePopClient implements AutoCloseable {
     public void changePassword(ClientSession session, byte[] newPassword) throws OpaquePopClientException {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(newPassword, "newPassword");
-        RegistrationRecord record = registrationRecord(
+        RegistrationRecord record = flows.registrationRecord(
                 newPassword,
-                request -> Responses.json(send(
+                request -> Responses.json(transport.send(
                         session, "POST", "/api/password/start", Json.write(Map.of("registration_request", request)))));
-        noContent(send(
+        transport.noContent(
                 session,
                 "POST",
                 "/api/password/finish",
-                Json.write(Map.of("registration_record", Base64Url.encode(record.encode())))));
+                Json.write(Map.of("registration_record", Base64Url.encode(record.encode()))));
     }
 
     /**
@@ -443,89 +210,35 @@ public final class OpaquePopClient implements AutoCloseable {
      * most 5 minutes ago (the server's default); otherwise the code is {@code reauthentication_required}.
      */
     public void deleteAccount(ClientSession session) throws OpaquePopClientException {
-        noContent(send(session, "DELETE", "/api/account", null));
+        transport.noContent(session, "DELETE", "/api/account", null);
     }
 
-    private static void noContent(HttpResponse<byte[]> response) throws OpaquePopClientException {
-        if (!Responses.isSuccess(response.statusCode())) {
-            throw Responses.problem(response);
-        }
+    // ---- the stand-alone server's demo bank (an application's endpoints, signed like any other)
+
+    /** {@code POST /api/transfer}: moves {@code amount} (a decimal string, e.g. {@code "12.50"}) to {@code to}. */
+    public TransferReceipt transfer(ClientSession session, String to, String amount) throws OpaquePopClientException {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(amount, "amount");
+        byte[] body = Json.write(Map.of("to", to, "amount", amount));
+        JsonNode json = Responses.json(transport.send(session, "POST", "/api/transfer", body));
+        return Responses.receipt(json, false);
+    }
+
+    /** {@code GET /api/transfers}: the session user's transfers, oldest first. */
+    public List<TransferReceipt> transfers(ClientSession session) throws OpaquePopClientException {
+        return Responses.receipts(Responses.json(transport.send(session, "GET", "/api/transfers", null)));
+    }
+
+    /** {@code GET /api/me}. */
+    public Me me(ClientSession session) throws OpaquePopClientException {
+        JsonNode json = Responses.json(transport.send(session, "GET", "/api/me", null));
+        return new Me(Responses.text(json, "username"), Responses.epochSeconds(json, "session_expires_at"));
     }
 
     /** Closes the HTTP client if this client created it; a client passed to the builder is left open. */
     @Override
     public void close() {
-        if (ownsHttp) {
-            http.close();
-        }
-    }
-
-    private OpaqueConfig config(ServerInfo info) {
-        Ksf ksf = ksfOverride != null ? ksfOverride : info.ksf();
-        return OpaqueConfig.builder()
-                .ksf(new ReportingKsf(ksf, progress))
-                .context(info.context())
-                .build();
-    }
-
-    private JsonNode postJson(String path, Map<String, String> body) throws OpaquePopClientException {
-        return Responses.json(exchange(jsonPost(path, body)));
-    }
-
-    private HttpRequest jsonPost(String path, Map<String, String> body) {
-        return request(path)
-                .header("Content-Type", JSON)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body)))
-                .build();
-    }
-
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(RequestTarget.resolve(baseUri, path))
-                .timeout(requestTimeout)
-                .header("Accept", JSON);
-    }
-
-    private HttpResponse<byte[]> exchange(HttpRequest request) throws OpaquePopClientException {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            SSLException tls = tlsFailure(e);
-            if (tls != null) {
-                // The JDK's reason (untrusted certificate, name mismatch, no common protocol) names no secret.
-                throw new OpaquePopClientException(
-                        0,
-                        OpaquePopClientException.TLS_ERROR,
-                        "TLS handshake with " + baseUri + " failed: " + tls.getMessage(),
-                        e);
-            }
-            throw new OpaquePopClientException(
-                    0, OpaquePopClientException.NETWORK_ERROR, "no answer from " + baseUri, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OpaquePopClientException(0, OpaquePopClientException.INTERRUPTED, "interrupted", e);
-        }
-    }
-
-    private static SSLException tlsFailure(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SSLException tls) {
-                return tls;
-            }
-        }
-        return null;
-    }
-
-    private static boolean isAsciiLetters(String text) {
-        if (text.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (!(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z')) {
-                return false;
-            }
-        }
-        return true;
+        exchange.close();
     }
 
     private static void requireUsername(String username) {
@@ -541,7 +254,7 @@ public final class OpaquePopClient implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "OpaquePopClient[" + baseUri + "]";
+        return "OpaquePopClient[" + exchange.baseUri() + "]";
     }
 
     /** Configuration, validated once in {@link #build()}. */

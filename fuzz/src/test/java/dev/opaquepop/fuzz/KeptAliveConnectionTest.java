@@ -3,8 +3,8 @@ package dev.opaquepop.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.opaquepop.server.OpaquePopServer;
 import dev.opaquepop.server.ServerConfig;
+import dev.opaquepop.server.http.OpaquePopServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

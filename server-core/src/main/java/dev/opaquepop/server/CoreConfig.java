@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -123,6 +124,7 @@ public final class CoreConfig {
 
         private static final Pattern REDIS_SCHEME =
                 Pattern.compile("(rediss?|redis\\+ssl|redis\\+tls|rediss?-sentinel|redis[-+]socket)://");
+        private static final Pattern CLUSTER_SEED = Pattern.compile("rediss?://");
         // Printable ASCII without space or braces: a brace would move the Redis Cluster hash tag into the prefix.
         private static final Pattern KEY_PREFIX = Pattern.compile("[\\x21-\\x7e&&[^{}]]{1,64}");
 
@@ -137,6 +139,7 @@ public final class CoreConfig {
         int dbPoolSize = 10;
         Duration dbTimeout = Duration.ofSeconds(5);
         String redisUrl;
+        boolean redisCluster;
         Duration redisTimeout = Duration.ofSeconds(2);
         String redisKeyPrefix = "opaque-pop:";
         private Duration popWindow = Duration.ofSeconds(30);
@@ -298,6 +301,15 @@ public final class CoreConfig {
             return this;
         }
 
+        /**
+         * {@code true}: {@link #redisUrl} names seed nodes of a Redis Cluster ({@code redis://} or {@code
+         * rediss://}, separated by commas), reached through Lettuce's cluster client.
+         */
+        public Builder redisCluster(boolean redisCluster) {
+            this.redisCluster = redisCluster;
+            return this;
+        }
+
         public Builder redisTimeout(Duration redisTimeout) {
             this.redisTimeout = redisTimeout;
             return this;
@@ -414,9 +426,16 @@ public final class CoreConfig {
                     "--db-pool-size must be between 1 and 1000, got " + dbPoolSize);
             requireDuration("--db-timeout", dbTimeout, Duration.ofSeconds(1), Duration.ofMinutes(1));
             require(
-                    redisUrl == null || (REDIS_SCHEME.matcher(redisUrl).lookingAt() && parsesAsRedisUri(redisUrl)),
+                    redisCluster
+                            || redisUrl == null
+                            || (REDIS_SCHEME.matcher(redisUrl).lookingAt() && parsesAsRedisUri(redisUrl)),
                     "--redis-url must be a Redis URI such as redis://127.0.0.1:6379 (rediss:// for TLS,"
                             + " redis-sentinel:// for Sentinel)");
+            require(!redisCluster || redisUrl != null, "--redis-cluster needs --redis-url: the cluster's seed nodes");
+            require(
+                    !redisCluster || redisUrl == null || areClusterSeeds(redisUrl),
+                    "with --redis-cluster, --redis-url must list seed nodes separated by commas, such as"
+                            + " redis://10.0.0.1:6379,redis://10.0.0.2:6379 (rediss:// for TLS)");
             requireDuration("--redis-timeout", redisTimeout, Duration.ofSeconds(1), Duration.ofMinutes(1));
             require(
                     redisKeyPrefix != null && KEY_PREFIX.matcher(redisKeyPrefix).matches(),
@@ -494,6 +513,13 @@ public final class CoreConfig {
             } catch (java.sql.SQLException e) {
                 return false;
             }
+        }
+
+        /** Comma-separated {@code redis://} or {@code rediss://} URIs, as Lettuce's cluster client takes them. */
+        private static boolean areClusterSeeds(String urls) {
+            return Arrays.stream(urls.split(",", -1))
+                    .map(String::strip)
+                    .allMatch(seed -> CLUSTER_SEED.matcher(seed).lookingAt() && parsesAsRedisUri(seed));
         }
 
         private static boolean parsesAsRedisUri(String uri) {

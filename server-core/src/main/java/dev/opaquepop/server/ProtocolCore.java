@@ -3,7 +3,6 @@ package dev.opaquepop.server;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.opaquepop.opaque.OpaqueConfig;
 import dev.opaquepop.opaque.OpaqueServer;
-import dev.opaquepop.server.api.ProtocolApi;
 import dev.opaquepop.server.limit.RateLimits;
 import dev.opaquepop.server.service.AccountService;
 import dev.opaquepop.server.service.AccountStates;
@@ -23,21 +22,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The protocol core, open: storage connected and migrated, the server setup loaded (or created for a new
- * deployment), the services wired, and the {@link ProtocolApi} over them. Whatever serves HTTP opens one and
- * closes it at shutdown.
+ * deployment), the services wired, and the {@code ProtocolApi} over them. Whatever serves HTTP opens one and
+ * closes it at shutdown; {@code ProtocolApi.over} puts the protocol's HTTP face on it.
  */
 public final class ProtocolCore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolCore.class);
 
     private final Services services;
-    private final ProtocolApi api;
     private final StorageBackend storage;
     private final byte[] publicKey;
     private final String description;
 
     private ProtocolCore(Services services, StorageBackend storage, byte[] publicKey, String description) {
         this.services = services;
-        this.api = ProtocolApi.create(services);
         this.storage = storage;
         this.publicKey = publicKey;
         this.description = description;
@@ -138,12 +135,7 @@ public final class ProtocolCore implements AutoCloseable {
                 rateLimits(config, storage));
     }
 
-    /** The protocol's endpoints and PoP verification. */
-    public ProtocolApi api() {
-        return api;
-    }
-
-    /** The services, for the stand-alone server's own demo application. */
+    /** The services: what {@code ProtocolApi.over} answers with, and what an application's own endpoints may call. */
     public Services services() {
         return services;
     }

@@ -1,8 +1,22 @@
 package dev.opaquepop.server;
 
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
 /** Connection URLs as they may appear in logs: scheme, host, port and path, never credentials or parameters. */
 final class Redaction {
     private Redaction() {}
+
+    /** Each of a comma-separated list of URLs (the seeds of a Redis Cluster) as {@link #url}. */
+    static String urls(String urls) {
+        if (urls == null) {
+            return null;
+        }
+        return Arrays.stream(urls.split(",", -1))
+                .map(String::strip)
+                .map(Redaction::url)
+                .collect(Collectors.joining(","));
+    }
 
     /**
      * Drops the user information ({@code user:password@}) and everything from the first {@code ?}, {@code ;}

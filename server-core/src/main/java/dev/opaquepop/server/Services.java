@@ -7,7 +7,7 @@ import dev.opaquepop.server.service.RegistrationService;
 import dev.opaquepop.server.service.SessionService;
 import dev.opaquepop.server.service.TransferService;
 
-/** The services the HTTP layer calls, wired once by {@link OpaquePopServer}. */
+/** The services the protocol's endpoints call, wired once by {@link ProtocolCore}. */
 public record Services(
         CoreConfig config,
         RegistrationService registration,

@@ -30,6 +30,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -150,9 +151,19 @@ final class StorageBackend implements AutoCloseable {
             LimitStorage limits;
             String ephemeral;
             if (config.storage().usesRedis()) {
-                String display = Redaction.url(config.storage().redisUrl());
-                RedisConnection redis = RedisConnection.open(
-                        config.storage().redisUrl(), config.storage().redisTimeout(), display);
+                StorageConfig storage = config.storage();
+                String display;
+                RedisConnection redis;
+                if (storage.redisCluster()) {
+                    display = "cluster " + Redaction.urls(storage.redisUrl());
+                    List<String> seeds = Arrays.stream(storage.redisUrl().split(",", -1))
+                            .map(String::strip)
+                            .toList();
+                    redis = RedisConnection.openCluster(seeds, storage.redisTimeout(), display);
+                } else {
+                    display = Redaction.url(storage.redisUrl());
+                    redis = RedisConnection.open(storage.redisUrl(), storage.redisTimeout(), display);
+                }
                 resources.add(redis);
                 String prefix = config.storage().redisKeyPrefix();
                 sessions = new RedisSessionStore(redis, prefix, sealer, config.clock());
@@ -160,7 +171,8 @@ final class StorageBackend implements AutoCloseable {
                 nonces = new RedisNonceStore(redis, prefix, config.limits().callLimits(), config.clock());
                 limits = new RedisLimitStorage(
                         redis, prefix, setup, config.clock(), config.storage().redisTimeout());
-                dependencies.add(new Readiness.Dependency("sessions", "redis", redis::probe));
+                dependencies.add(new Readiness.Dependency(
+                        "sessions", storage.redisCluster() ? "redis-cluster" : "redis", redis::probe));
                 ephemeral = display + " prefix=" + prefix;
             } else {
                 Ticker ticker = Ticker.systemTicker();

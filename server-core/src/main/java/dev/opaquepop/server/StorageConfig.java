@@ -21,6 +21,7 @@ public final class StorageConfig {
     private final int dbPoolSize;
     private final Duration dbTimeout;
     private final String redisUrl;
+    private final boolean redisCluster;
     private final Duration redisTimeout;
     private final String redisKeyPrefix;
 
@@ -36,6 +37,7 @@ public final class StorageConfig {
         this.dbPoolSize = b.dbPoolSize;
         this.dbTimeout = b.dbTimeout;
         this.redisUrl = b.redisUrl;
+        this.redisCluster = b.redisCluster;
         this.redisTimeout = b.redisTimeout;
         this.redisKeyPrefix = b.redisKeyPrefix;
     }
@@ -94,6 +96,14 @@ public final class StorageConfig {
         return redisUrl;
     }
 
+    /**
+     * True with {@code --redis-cluster}: {@link #redisUrl()} is a comma-separated list of seed nodes of a Redis
+     * Cluster.
+     */
+    public boolean redisCluster() {
+        return redisCluster;
+    }
+
     /** How long a request waits for one Redis command, and for a connection to Redis. */
     public Duration redisTimeout() {
         return redisTimeout;
@@ -120,7 +130,10 @@ public final class StorageConfig {
                 + (setupValue != null ? "environment" : setupFile != null ? setupFile : "default file")
                 + ", database=" + (dbUrl == null ? "sqlite" : Redaction.url(dbUrl))
                 + (dbUrl == null ? "" : ", dbPoolSize=" + dbPoolSize + ", dbTimeout=" + dbTimeout)
-                + ", sessions=" + (redisUrl == null ? "memory" : Redaction.url(redisUrl))
+                + ", sessions="
+                + (redisUrl == null
+                        ? "memory"
+                        : redisCluster ? "cluster " + Redaction.urls(redisUrl) : Redaction.url(redisUrl))
                 + (redisUrl == null
                         ? ""
                         : ", redisTimeout=" + redisTimeout + ", redisKeyPrefix=" + redisKeyPrefix + ", sealKeys="

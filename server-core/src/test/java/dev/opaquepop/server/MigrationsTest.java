@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * in its database's SQL, so a schema version means the same tables whichever database holds them.
  */
 class MigrationsTest {
-    private static final Path MIGRATIONS = Path.of("src", "main", "resources", "db", "migration");
+    private static final Path MIGRATIONS = Path.of("src", "main", "resources", "db", "opaque-pop");
 
     @Test
     void sqliteAndPostgresql_haveTheSameHistory() throws IOException {

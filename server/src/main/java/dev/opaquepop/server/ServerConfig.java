@@ -1,7 +1,6 @@
 package dev.opaquepop.server;
 
 import dev.opaquepop.opaque.Argon2idKsf;
-import dev.opaquepop.server.gateway.GatewayConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -125,7 +124,7 @@ public final class ServerConfig {
     }
 
     /** False when the served certificate has expired or is not valid yet at {@code now}. */
-    boolean tlsCertificateValidAt(Instant now) {
+    public boolean tlsCertificateValidAt(Instant now) {
         return tls == null || tls.validAt(now);
     }
 
@@ -195,7 +194,7 @@ public final class ServerConfig {
      * Whether {@code host} is {@code localhost} or an IP literal in 127.0.0.0/8 or ::1. Any other host name counts
      * as non-loopback: it is not resolved, since what it resolves to may change.
      */
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         if (host == null) {
             return false;
         }
@@ -492,6 +491,12 @@ public final class ServerConfig {
 
         public Builder redisUrl(String redisUrl) {
             core.redisUrl(redisUrl);
+            return this;
+        }
+
+        /** See {@link CoreConfig.Builder#redisCluster}. */
+        public Builder redisCluster(boolean redisCluster) {
+            core.redisCluster(redisCluster);
             return this;
         }
 

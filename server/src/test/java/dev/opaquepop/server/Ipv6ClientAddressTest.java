@@ -2,6 +2,7 @@ package dev.opaquepop.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opaquepop.server.http.OpaquePopServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package dev.opaquepop.server;
 
+import dev.opaquepop.server.http.OpaquePopServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

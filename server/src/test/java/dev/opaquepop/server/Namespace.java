@@ -1,13 +1,17 @@
 package dev.opaquepop.server;
 
 import dev.opaquepop.opaque.ServerSetup;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -19,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -26,17 +31,31 @@ import java.util.List;
  * One test run's share of the machine's PostgreSQL and Redis: a schema {@code opaque_pop_test_<random>} and a
  * key prefix {@code opaque-pop-test:<random>:}, both removed by {@link #close()}, and the server setup every
  * instance of this run shares. Also the tests' direct view into both, to count rows and to inspect or tamper
- * with stored values.
+ * with stored values. Its Redis is the machine's one, or a Redis Cluster ({@link #inCluster}).
  */
 final class Namespace implements AutoCloseable {
     final String schema;
     final String prefix;
     final String setup;
 
-    private final RedisClient redisClient;
-    private final StatefulRedisConnection<String, byte[]> redisConnection;
+    private final String redisUrl;
+    private final boolean cluster;
+    private final AbstractRedisClient redisClient;
+    private final StatefulConnection<String, byte[]> redisConnection;
+    private final RedisClusterCommands<String, byte[]> redisCommands;
 
     Namespace() {
+        this(SharedInfrastructure.REDIS_URL, false);
+    }
+
+    /** A namespace whose ephemeral data lives in the cluster with these seeds (see {@link LocalRedisCluster}). */
+    static Namespace inCluster(String seeds) {
+        return new Namespace(seeds, true);
+    }
+
+    private Namespace(String redisUrl, boolean cluster) {
+        this.redisUrl = redisUrl;
+        this.cluster = cluster;
         SecureRandom random = new SecureRandom();
         byte[] id = new byte[8];
         random.nextBytes(id);
@@ -44,10 +63,27 @@ final class Namespace implements AutoCloseable {
         this.schema = "opaque_pop_test_" + hex;
         this.prefix = "opaque-pop-test:" + hex + ":";
         this.setup = ServerSetups.encode(ServerSetup.generate(random));
-        RedisURI uri = RedisURI.create(SharedInfrastructure.REDIS_URL);
+        RedisCodec<String, byte[]> codec = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+        if (cluster) {
+            RedisClusterClient client = RedisClusterClient.create(
+                    Arrays.stream(redisUrl.split(",")).map(Namespace::uri).toList());
+            StatefulRedisClusterConnection<String, byte[]> connection = client.connect(codec);
+            this.redisClient = client;
+            this.redisConnection = connection;
+            this.redisCommands = connection.sync();
+        } else {
+            RedisClient client = RedisClient.create(uri(redisUrl));
+            StatefulRedisConnection<String, byte[]> connection = client.connect(codec);
+            this.redisClient = client;
+            this.redisConnection = connection;
+            this.redisCommands = connection.sync();
+        }
+    }
+
+    private static RedisURI uri(String url) {
+        RedisURI uri = RedisURI.create(url);
         uri.setTimeout(Duration.ofSeconds(5));
-        this.redisClient = RedisClient.create(uri);
-        this.redisConnection = redisClient.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+        return uri;
     }
 
     /** The database URL of this namespace: the shared database, this schema. */
@@ -61,7 +97,7 @@ final class Namespace implements AutoCloseable {
 
     /** Points a server at this namespace with its shared setup. */
     void configure(ServerConfig.Builder builder) {
-        configure(builder, SharedInfrastructure.DB_URL, SharedInfrastructure.REDIS_URL);
+        configure(builder, SharedInfrastructure.DB_URL, redisUrl);
     }
 
     /** Points a server at this namespace through other addresses (proxies) for PostgreSQL and Redis. */
@@ -70,6 +106,7 @@ final class Namespace implements AutoCloseable {
                 .dbUser(SharedInfrastructure.DB_USER)
                 .dbPassword(SharedInfrastructure.DB_PASSWORD)
                 .redisUrl(redisUrl)
+                .redisCluster(cluster)
                 .redisKeyPrefix(prefix)
                 .setupValue(setup);
     }
@@ -88,9 +125,12 @@ final class Namespace implements AutoCloseable {
         }
     }
 
-    /** Direct Redis access (string keys, byte values). */
-    RedisCommands<String, byte[]> redis() {
-        return redisConnection.sync();
+    /**
+     * Direct Redis access (string keys, byte values). In a cluster each command goes to the primary of its key's
+     * slot, and a scan visits every primary.
+     */
+    RedisClusterCommands<String, byte[]> redis() {
+        return redisCommands;
     }
 
     /** Every key of this namespace matching {@code pattern} (after the prefix). */
@@ -109,7 +149,8 @@ final class Namespace implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         try {
-            List<String> keys = keys("*");
+            // A cluster is thrown away with its keys (and may hold a dead node a scan cannot visit).
+            List<String> keys = cluster ? List.of() : keys("*");
             if (!keys.isEmpty()) {
                 redis().del(keys.toArray(String[]::new));
             }

@@ -199,6 +199,39 @@ class ServerConfigTest {
                 .doesNotContain(SETUP);
     }
 
+    @Test
+    void redisCluster_takesSeedsSeparatedByCommas_andShowsThemWithoutCredentials() {
+        ServerConfig config = ServerConfig.builder()
+                .setupValue(SETUP)
+                .redisCluster(true)
+                .redisUrl("redis://:seed-secret@10.0.0.1:6379, rediss://:seed-secret@10.0.0.2:6380")
+                .build();
+        assertThat(config.core().storage().redisCluster()).isTrue();
+        assertThat(config.toString())
+                .contains("cluster redis://10.0.0.1:6379,rediss://10.0.0.2:6380")
+                .doesNotContain("secret");
+        assertThat(ServerConfig.builder().build().core().storage().redisCluster())
+                .isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            nullValues = "none",
+            value = {
+                "none                                        | --redis-cluster needs --redis-url",
+                "redis-sentinel://10.0.0.1:26379/0#primary   | with --redis-cluster, --redis-url must list seed nodes",
+                "redis://10.0.0.1:6379,http://10.0.0.2:6379  | with --redis-cluster, --redis-url must list seed nodes",
+                "redis://10.0.0.1:6379,                      | with --redis-cluster, --redis-url must list seed nodes",
+            })
+    void redisCluster_withoutProperSeeds_isRefused(String url, String message) {
+        ServerConfig.Builder builder =
+                ServerConfig.builder().setupValue(SETUP).redisCluster(true).redisUrl(url);
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',

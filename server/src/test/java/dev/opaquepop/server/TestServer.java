@@ -2,6 +2,7 @@ package dev.opaquepop.server;
 
 import dev.opaquepop.client.KsfPolicy;
 import dev.opaquepop.opaque.Argon2idKsf;
+import dev.opaquepop.server.http.OpaquePopServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

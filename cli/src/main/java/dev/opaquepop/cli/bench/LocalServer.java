@@ -2,8 +2,8 @@ package dev.opaquepop.cli.bench;
 
 import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.opaque.OpaqueException;
-import dev.opaquepop.server.OpaquePopServer;
 import dev.opaquepop.server.ServerConfig;
+import dev.opaquepop.server.http.OpaquePopServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;

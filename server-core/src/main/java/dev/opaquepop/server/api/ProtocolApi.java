@@ -6,6 +6,7 @@ import dev.opaquepop.pop.IncomingRequest;
 import dev.opaquepop.pop.PopFailure;
 import dev.opaquepop.pop.PopHeaders;
 import dev.opaquepop.pop.PopVerificationException;
+import dev.opaquepop.server.ProtocolCore;
 import dev.opaquepop.server.Readiness;
 import dev.opaquepop.server.Services;
 import dev.opaquepop.server.address.ClientAddresses;
@@ -46,8 +47,9 @@ public final class ProtocolApi {
         this.failures = new Failures(services.metrics());
     }
 
-    public static ProtocolApi create(Services services) {
-        return new ProtocolApi(services);
+    /** The protocol over an open core; adapters share one (its 503 log is throttled across requests). */
+    public static ProtocolApi over(ProtocolCore core) {
+        return new ProtocolApi(core.services());
     }
 
     /** The protocol's own endpoints, for an adapter that routes them itself (then {@link #serve} answers each). */

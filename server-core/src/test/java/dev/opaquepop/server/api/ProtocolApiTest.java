@@ -59,7 +59,7 @@ class ProtocolApiTest {
     void open() throws Exception {
         core = ProtocolCore.open(
                 CoreConfig.builder().dataDirectory(data.resolve("data")).build());
-        api = core.api();
+        api = ProtocolApi.over(core);
     }
 
     @AfterEach
@@ -127,7 +127,7 @@ class ProtocolApiTest {
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(json(notJson).get("detail").asText()).isEqualTo("the body is not valid JSON");
 
-        byte[] large = new byte[core.api().bodies().maxBytes() + 1];
+        byte[] large = new byte[api.bodies().maxBytes() + 1];
         ApiResponse tooLarge = handled(new FakeRequest("POST", "/register/start", large, Map.of()));
         assertThat(tooLarge.status()).isEqualTo(413);
 

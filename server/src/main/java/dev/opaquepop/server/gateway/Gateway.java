@@ -1,6 +1,7 @@
 package dev.opaquepop.server.gateway;
 
 import dev.opaquepop.server.CoreConfig;
+import dev.opaquepop.server.GatewayConfig;
 import dev.opaquepop.server.Metrics;
 import dev.opaquepop.server.address.ClientAddresses;
 import dev.opaquepop.server.api.ApiProblem;

@@ -1,5 +1,6 @@
 package dev.opaquepop.server.gateway;
 
+import dev.opaquepop.server.GatewayConfig;
 import dev.opaquepop.server.address.ClientAddresses;
 import dev.opaquepop.server.api.ApiProblem;
 import dev.opaquepop.server.api.ApiRequest;

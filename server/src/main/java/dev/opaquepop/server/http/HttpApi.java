@@ -79,7 +79,7 @@ public final class HttpApi {
     private HttpApi(ProtocolCore core, ServerConfig config) throws IOException {
         this.config = config;
         this.services = core.services();
-        this.api = core.api();
+        this.api = ProtocolApi.over(core);
         this.metrics = core.metrics();
         this.openApi = loadOpenApi();
         this.webPage = config.web() ? WebPage.load() : null;

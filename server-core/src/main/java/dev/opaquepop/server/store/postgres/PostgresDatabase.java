@@ -22,7 +22,7 @@ import org.flywaydb.core.api.FlywayException;
  * unreachable database costs a request at most about 2.5 timeouts and then a 503, never a hang. The pool replaces broken connections by itself, so the instance
  * serves again as soon as the database is back.
  *
- * <p>The schema comes from the Flyway migrations in {@code db/migration/postgresql}, the same history as
+ * <p>The schema comes from the Flyway migrations in {@code db/opaque-pop/postgresql}, the same history as
  * SQLite's. A {@code currentSchema} URL parameter names the schema to migrate and use (created if missing), so
  * deployments, and test runs, can share one database.
  */
@@ -41,8 +41,9 @@ public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
 
     /**
      * Migrates and uses the schema {@code schema} (created if missing) of an application's own pool, which it
-     * keeps owning: {@link #close()} leaves it open. Each connection borrowed is switched to the schema, and
-     * HikariCP (Spring Boot's pool) switches it back when it is returned. The schema's own Flyway history table
+     * keeps owning: {@link #close()} leaves it open. Each connection borrowed is switched to the schema, and switched
+     * back before it is returned (a pool resets the schema only when it was configured with one, which Spring
+     * Boot's is not: the application's next query would look in our schema). The schema's own Flyway history table
      * keeps these migrations apart from the application's.
      *
      * @throws StoreException naming {@code displayUrl} when the database cannot be reached or migrated
@@ -51,7 +52,7 @@ public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
         try {
             Flyway.configure()
                     .dataSource(dataSource)
-                    .locations("classpath:db/migration/postgresql")
+                    .locations("classpath:db/opaque-pop/postgresql")
                     .schemas(schema)
                     .createSchemas(true)
                     .connectRetries(0)
@@ -119,7 +120,7 @@ public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
         String schemas = urlProperty(url, "currentSchema");
         var flyway = Flyway.configure()
                 .dataSource(url, user, password)
-                .locations("classpath:db/migration/postgresql")
+                .locations("classpath:db/opaque-pop/postgresql")
                 .connectRetries(0);
         if (schemas != null && !schemas.isBlank()) {
             int comma = schemas.indexOf(',');
@@ -159,15 +160,17 @@ public final class PostgresDatabase implements AutoCloseable, ConnectionSource {
     @Override
     public Connection connect() throws SQLException {
         Connection connection = dataSource.getConnection();
-        if (schema != null) {
-            try {
-                connection.setSchema(schema);
-            } catch (SQLException e) {
-                connection.close();
-                throw e;
-            }
+        if (schema == null) {
+            return connection;
         }
-        return connection;
+        try {
+            String previous = connection.getSchema();
+            connection.setSchema(schema);
+            return SchemaRestoringConnection.wrap(connection, previous);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
     }
 
     @Override

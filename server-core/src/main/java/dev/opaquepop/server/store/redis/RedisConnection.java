@@ -1,24 +1,14 @@
 package dev.opaquepop.server.store.redis;
 
 import dev.opaquepop.server.store.StoreException;
-import io.lettuce.core.ClientOptions;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.LettuceFutures;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,35 +26,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One multiplexed Lettuce connection to Redis (thread-safe, shared by all requests), with every failure turned
- * into a {@link StoreException} at this boundary, so callers answer 503 and never 500.
+ * into a {@link StoreException} at this boundary, so callers answer 503 and never 500. The Redis is one server
+ * ({@link #open}) or a Redis Cluster ({@link #openCluster}); the stores cannot tell which, since every command
+ * they send names keys of one hash slot (see {@link RedisKeys}).
  *
- * <p>Nothing waits longer than the configured timeout: commands time out, and while the connection is down
- * commands are rejected at once rather than queued. A closed connection is reopened in the background with
- * jittered back-off capped at two seconds. A connection that stops answering without closing (a peer that
+ * <p>Nothing waits longer than the configured timeout: commands time out, and while the connection to one server
+ * is down commands are rejected at once rather than queued (see {@link RedisClients} for a cluster). A closed
+ * connection is reopened in the background with jittered back-off capped at two seconds. A connection that stops answering without closing (a peer that
  * vanished, a partition without a reset) is replaced as soon as one of its commands times out.
  */
 public final class RedisConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
-    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final ClientResources resources;
-    private final RedisClient client;
-    private final RedisURI uri;
+    private final AbstractRedisClient client;
+    private final Supplier<RedisLink> connector;
+    private final Runnable troubled;
     private final String displayUrl;
-    private final AtomicReference<StatefulRedisConnection<String, byte[]>> current;
+    private final AtomicReference<RedisLink> current;
     private final AtomicBoolean replacing = new AtomicBoolean();
 
-    private RedisConnection(
-            ClientResources resources,
-            RedisClient client,
-            RedisURI uri,
-            String displayUrl,
-            StatefulRedisConnection<String, byte[]> connection) {
-        this.resources = resources;
-        this.client = client;
-        this.uri = uri;
+    private RedisConnection(RedisClients clients, String displayUrl, RedisLink link) {
+        this.resources = clients.resources();
+        this.client = clients.client();
+        this.connector = clients.connector();
+        this.troubled = clients.troubled();
         this.displayUrl = displayUrl;
-        this.current = new AtomicReference<>(connection);
+        this.current = new AtomicReference<>(link);
     }
 
     /**
@@ -75,29 +63,29 @@ public final class RedisConnection implements AutoCloseable {
      * @throws StoreException naming {@code displayUrl} when Redis cannot be reached
      */
     public static RedisConnection open(String url, Duration timeout, String displayUrl) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(timeout);
-        ClientResources resources = DefaultClientResources.builder()
-                .reconnectDelay(
-                        Delay.fullJitter(Duration.ofMillis(20), Duration.ofSeconds(2), 100, TimeUnit.MILLISECONDS))
-                .build();
-        RedisClient client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(timeout)
-                        .keepAlive(true)
-                        .build())
-                .build());
+        return connect(RedisClients.standalone(url, timeout), displayUrl);
+    }
+
+    /**
+     * Connects to a Redis Cluster, or fails at once. The cluster's layout is learnt from the first seed that
+     * answers, and followed afterwards (see {@link RedisClients#cluster}): a failover needs no restart.
+     *
+     * @param seeds URIs of some of the cluster's nodes; may hold a password, so they never appear in a message
+     * @param displayUrl the seeds without credentials, for messages
+     * @throws StoreException naming {@code displayUrl} when no seed can be reached
+     */
+    public static RedisConnection openCluster(List<String> seeds, Duration timeout, String displayUrl) {
+        return connect(RedisClients.cluster(seeds, timeout), displayUrl);
+    }
+
+    private static RedisConnection connect(RedisClients clients, String displayUrl) {
         try {
             RedisConnection connection =
-                    new RedisConnection(resources, client, uri, displayUrl, client.connect(CODEC, uri));
+                    new RedisConnection(clients, displayUrl, clients.connector().get());
             connection.warnUnlessNoEviction();
             return connection;
         } catch (RedisException e) {
-            shutdown(client, resources);
+            shutdown(clients.client(), clients.resources());
             throw new StoreException("cannot connect to Redis at " + displayUrl + ": " + e.getMessage(), e);
         }
     }
@@ -108,14 +96,15 @@ public final class RedisConnection implements AutoCloseable {
      * @param operation what it does, for messages ("claim nonce")
      * @throws StoreException when Redis is unreachable, too slow, or refuses the command (e.g. out of memory)
      */
-    <T> T call(String operation, Function<RedisCommands<String, byte[]>, T> command) {
-        StatefulRedisConnection<String, byte[]> connection = current.get();
+    <T> T call(String operation, Function<RedisClusterCommands<String, byte[]>, T> command) {
+        RedisLink connection = current.get();
         try {
             return command.apply(connection.sync());
         } catch (RedisCommandTimeoutException e) {
             replace(connection);
             throw new StoreException("redis: " + operation + " timed out", e);
         } catch (RedisException e) {
+            troubled.run();
             throw new StoreException("redis: " + operation + " failed", e);
         }
     }
@@ -131,14 +120,14 @@ public final class RedisConnection implements AutoCloseable {
     <I, T> List<T> callEach(
             String operation,
             List<I> items,
-            BiFunction<RedisAsyncCommands<String, byte[]>, I, RedisFuture<T>> command) {
+            BiFunction<RedisClusterAsyncCommands<String, byte[]>, I, RedisFuture<T>> command) {
         if (items.isEmpty()) {
             return List.of();
         }
-        StatefulRedisConnection<String, byte[]> connection = current.get();
-        long deadline = System.nanoTime() + connection.getTimeout().toNanos();
+        RedisLink connection = current.get();
+        long deadline = System.nanoTime() + connection.timeout().toNanos();
         try {
-            RedisAsyncCommands<String, byte[]> async = connection.async();
+            RedisClusterAsyncCommands<String, byte[]> async = connection.async();
             List<RedisFuture<T>> sent = new ArrayList<>(items.size());
             for (I item : items) {
                 sent.add(command.apply(async, item));
@@ -153,6 +142,7 @@ public final class RedisConnection implements AutoCloseable {
             replace(connection);
             throw new StoreException("redis: " + operation + " timed out", e);
         } catch (RedisException e) {
+            troubled.run();
             throw new StoreException("redis: " + operation + " failed", e);
         }
     }
@@ -161,7 +151,7 @@ public final class RedisConnection implements AutoCloseable {
      * The current connection's asynchronous commands, for a library that sends its own commands and waits for
      * them (Bucket4j); run it inside {@link #guard}.
      */
-    RedisAsyncCommands<String, byte[]> async() {
+    RedisClusterAsyncCommands<String, byte[]> async() {
         return current.get().async();
     }
 
@@ -171,34 +161,37 @@ public final class RedisConnection implements AutoCloseable {
      * StoreException}, and a timeout replaces the connection.
      */
     <T> T guard(String operation, Supplier<T> action) {
-        StatefulRedisConnection<String, byte[]> connection = current.get();
+        RedisLink connection = current.get();
         try {
             return action.get();
         } catch (RedisCommandTimeoutException | io.github.bucket4j.TimeoutException e) {
             replace(connection);
             throw new StoreException("redis: " + operation + " timed out", e);
         } catch (RedisException | io.github.bucket4j.BucketExceptions.BucketExecutionException e) {
+            troubled.run();
             throw new StoreException("redis: " + operation + " failed", e);
         }
     }
 
     /** Throws {@link StoreException} unless Redis answers a PING within the timeout. */
     public void probe() {
-        call("ping", RedisCommands::ping);
+        call("ping", RedisClusterCommands::ping);
     }
 
     /**
      * Opens a fresh connection in the background to stand in for one whose command timed out; the old one is
-     * closed once the new one is up. One replacement at a time.
+     * closed once the new one is up. One replacement at a time. (A cluster's layout is re-read too: the node may
+     * be gone.)
      */
-    private void replace(StatefulRedisConnection<String, byte[]> stale) {
+    private void replace(RedisLink stale) {
+        troubled.run();
         if (!replacing.compareAndSet(false, true)) {
             return;
         }
         LOG.warn("redis: a command timed out on {}; opening a new connection", displayUrl);
         Thread.ofVirtual().name("opaque-pop-redis-replace").start(() -> {
             try {
-                StatefulRedisConnection<String, byte[]> fresh = client.connect(CODEC, uri);
+                RedisLink fresh = connector.get();
                 if (current.compareAndSet(stale, fresh)) {
                     stale.close();
                 } else {
@@ -236,12 +229,12 @@ public final class RedisConnection implements AutoCloseable {
 
     @Override
     public void close() {
-        StatefulRedisConnection<String, byte[]> connection = current.get();
+        RedisLink connection = current.get();
         connection.close();
         shutdown(client, resources);
     }
 
-    private static void shutdown(RedisClient client, ClientResources resources) {
+    static void shutdown(AbstractRedisClient client, ClientResources resources) {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         try {
             resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);

@@ -50,7 +50,7 @@ public final class SqliteDatabase implements ConnectionSource, AutoCloseable {
         dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration/sqlite")
+                .locations("classpath:db/opaque-pop/sqlite")
                 .load()
                 .migrate();
         restrictPermissions(file);

@@ -1,7 +1,8 @@
-package dev.opaquepop.server;
+package dev.opaquepop.server.http;
 
-import dev.opaquepop.server.http.HttpApi;
-import dev.opaquepop.server.http.MetricsServer;
+import dev.opaquepop.server.Metrics;
+import dev.opaquepop.server.ProtocolCore;
+import dev.opaquepop.server.ServerConfig;
 import io.javalin.Javalin;
 import java.io.IOException;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package dev.opaquepop.server.gateway;
+package dev.opaquepop.server;
 
 import java.util.List;
 import java.util.regex.Pattern;

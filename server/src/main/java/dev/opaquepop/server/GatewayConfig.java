@@ -1,7 +1,5 @@
-package dev.opaquepop.server.gateway;
+package dev.opaquepop.server;
 
-import dev.opaquepop.server.CoreConfig;
-import dev.opaquepop.server.SecretFiles;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
