@@ -6,6 +6,7 @@ import dev.opaquepop.server.http.OpaquePopServer;
 import dev.opaquepop.server.store.StoreException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -369,6 +370,40 @@ final class ServerCommand implements Callable<Integer> {
                     + " OPAQUE_POP_MAX_CONNECTIONS; default ${DEFAULT-VALUE}).")
     int maxConnections;
 
+    // ---- the gateway (docs/gateway.md)
+
+    @Option(
+            names = "--upstream",
+            defaultValue = "${env:OPAQUE_POP_UPSTREAM}",
+            description = "Run as a gateway in front of this HTTP API, e.g. http://127.0.0.1:9000: every request"
+                    + " but the protocol's own, health and metrics must be PoP-signed and is then forwarded there with"
+                    + " X-Forwarded-User and a signed X-Opaque-Pop-Assertion (env OPAQUE_POP_UPSTREAM). The demo bank"
+                    + " is not served then.")
+    String upstream;
+
+    @Option(
+            names = "--public-path",
+            split = ",",
+            description = "With --upstream: path patterns forwarded without a signature, e.g. /static/** or"
+                    + " /favicon.ico (* within a segment, a final /** for everything below); repeat or separate"
+                    + " with commas (env OPAQUE_POP_PUBLIC_PATHS, comma-separated).")
+    List<String> publicPaths;
+
+    @Option(
+            names = "--upstream-timeout",
+            defaultValue = "${env:OPAQUE_POP_UPSTREAM_TIMEOUT:-30}",
+            description = "With --upstream: seconds to wait for the upstream's answer to begin before answering 504"
+                    + " (env OPAQUE_POP_UPSTREAM_TIMEOUT; default ${DEFAULT-VALUE}).")
+    long upstreamTimeoutSeconds;
+
+    @Option(
+            names = "--gateway-key-file",
+            defaultValue = "${env:OPAQUE_POP_GATEWAY_KEY_FILE}",
+            description = "With --upstream: the gateway's Ed25519 signing key (a private JWK, mode 0600), created on"
+                    + " first start; its public key is served at /.well-known/jwks.json (env"
+                    + " OPAQUE_POP_GATEWAY_KEY_FILE; default <data>-secrets/gateway-key.jwk).")
+    Path gatewayKeyFile;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
@@ -424,6 +459,13 @@ final class ServerCommand implements Callable<Integer> {
                     .connectionRequestRate(connectionRequestRate)
                     .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
                     .maxConnections(maxConnections)
+                    .upstream(upstream)
+                    .publicPaths(
+                            publicPaths == null
+                                    ? System.getenv("OPAQUE_POP_PUBLIC_PATHS")
+                                    : String.join(",", publicPaths))
+                    .upstreamTimeout(Duration.ofSeconds(upstreamTimeoutSeconds))
+                    .gatewayKeyFile(gatewayKeyFile)
                     .build();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("opaque-pop server: " + e.getMessage());

@@ -16,7 +16,7 @@ import java.util.Set;
  * can read or change them, written with mode 0600 in one atomic step. On a file system without POSIX permissions
  * (Windows) nothing can be checked: the file's ACL is the operator's to set.
  */
-final class SecretFiles {
+public final class SecretFiles {
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
             PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE,
@@ -31,7 +31,7 @@ final class SecretFiles {
      *
      * @param what the file's role in messages, e.g. "server setup file"
      */
-    static void requireOwnerOnly(Path file, String what) throws IOException {
+    public static void requireOwnerOnly(Path file, String what) throws IOException {
         if (!Files.getFileStore(file).supportsFileAttributeView("posix")) {
             return;
         }
@@ -46,8 +46,24 @@ final class SecretFiles {
         }
     }
 
+    /**
+     * {@code <data>-secrets}: the directory beside (not inside) the data directory where secrets are kept by
+     * default, so that a copy of the data directory holds none of them.
+     *
+     * @throws IllegalArgumentException when the data directory has no parent; {@code option} names what to give
+     *     instead
+     */
+    public static Path besideData(Path dataDirectory, String fileName, String option) {
+        Path absolute = dataDirectory.toAbsolutePath().normalize();
+        if (absolute.getParent() == null || absolute.getFileName() == null) {
+            throw new IllegalArgumentException("the data directory " + dataDirectory + " has no parent, so the "
+                    + fileName + " file has no default place beside it: give " + option);
+        }
+        return absolute.resolveSibling(absolute.getFileName() + "-secrets").resolve(fileName);
+    }
+
     /** Creates a directory for secrets (mode 0700 where POSIX permissions exist), with its missing parents. */
-    static void createPrivateDirectory(Path directory) throws IOException {
+    public static void createPrivateDirectory(Path directory) throws IOException {
         if (Files.isDirectory(directory)) {
             return;
         }
@@ -69,7 +85,7 @@ final class SecretFiles {
      *
      * @throws FileAlreadyExistsException when {@code file} appeared meanwhile (it is not overwritten)
      */
-    static void writeOwnerOnly(Path file, String text) throws IOException {
+    public static void writeOwnerOnly(Path file, String text) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         if (directory == null) {
             throw new IOException("cannot write " + file + ": it has no parent directory");

@@ -84,12 +84,7 @@ public final class ServerSetups {
 
     /** {@code <data>-secrets/server-setup}: a sibling of the data directory, so not in a copy of it. */
     static Path defaultFile(Path dataDirectory) {
-        Path absolute = dataDirectory.toAbsolutePath().normalize();
-        if (absolute.getParent() == null || absolute.getFileName() == null) {
-            throw new IllegalArgumentException("the data directory " + dataDirectory + " has no parent, so the server"
-                    + " setup has no default place beside it: give --setup-file");
-        }
-        return absolute.resolveSibling(absolute.getFileName() + "-secrets").resolve(FILE_NAME);
+        return SecretFiles.besideData(dataDirectory, FILE_NAME, "--setup-file");
     }
 
     /**

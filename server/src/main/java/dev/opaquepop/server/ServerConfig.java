@@ -41,8 +41,9 @@ public final class ServerConfig {
     private final int connectionRequestRate;
     private final Duration idleTimeout;
     private final int maxConnections;
+    private final GatewayConfig gateway;
 
-    private ServerConfig(Builder b, CoreConfig core) {
+    private ServerConfig(Builder b, CoreConfig core, GatewayConfig gateway) {
         this.core = core;
         this.bind = b.bind;
         this.port = b.port;
@@ -59,6 +60,7 @@ public final class ServerConfig {
         this.connectionRequestRate = core.limits().rateLimit() ? b.connectionRequestRate : 0;
         this.idleTimeout = b.idleTimeout;
         this.maxConnections = b.maxConnections;
+        this.gateway = gateway;
     }
 
     public static Builder builder() {
@@ -169,6 +171,11 @@ public final class ServerConfig {
         return maxConnections;
     }
 
+    /** The gateway's options when the server fronts an upstream ({@code --upstream}); empty otherwise. */
+    public Optional<GatewayConfig> gateway() {
+        return Optional.ofNullable(gateway);
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[bind=" + bind + ", port=" + port
@@ -179,6 +186,7 @@ public final class ServerConfig {
                 + ", connectionRequestRate=" + connectionRequestRate + ", idleTimeout=" + idleTimeout
                 + ", maxConnections=" + maxConnections
                 + ", web=" + web
+                + (gateway == null ? "" : ", " + gateway)
                 + "]";
     }
 
@@ -253,8 +261,35 @@ public final class ServerConfig {
         private Duration tlsReloadInterval = Duration.ofSeconds(60);
         private TlsKeystore.Loaded tls;
         private TlsReload tlsReload;
+        private final GatewayConfig.Builder gateway = GatewayConfig.builder();
 
         private Builder() {}
+
+        // ---- the gateway (docs/gateway.md): only with an upstream
+
+        /** {@code --upstream}: run as a gateway in front of this URL; {@code null}: serve the demo bank. */
+        public Builder upstream(String upstream) {
+            gateway.upstream(upstream);
+            return this;
+        }
+
+        /** {@code --public-path}: patterns forwarded without a signature (comma-separated; may repeat). */
+        public Builder publicPaths(String patterns) {
+            gateway.publicPaths(patterns);
+            return this;
+        }
+
+        public Builder upstreamTimeout(Duration upstreamTimeout) {
+            gateway.upstreamTimeout(upstreamTimeout);
+            return this;
+        }
+
+        public Builder gatewayKeyFile(Path gatewayKeyFile) {
+            gateway.keyFile(gatewayKeyFile);
+            return this;
+        }
+
+        // ---- transport
 
         public Builder bind(String bind) {
             this.bind = bind;
@@ -591,10 +626,15 @@ public final class ServerConfig {
                                             && tlsReloadInterval.compareTo(Duration.ofDays(1)) <= 0)),
                     "--tls-reload-interval must be 0 (off) or between 1 and 86400 seconds, got "
                             + (tlsReloadInterval == null ? "none" : tlsReloadInterval.toSeconds()));
+            require(
+                    !web || !gateway.enabled(),
+                    "--web serves the demo bank's page, which a gateway (--upstream) does not serve: give one of them");
+            GatewayConfig gatewayConfig =
+                    gateway.enabled() ? gateway.build(built.storage().dataDirectory()) : null;
             if (tlsKeystore != null) {
                 loadTls();
             }
-            return new ServerConfig(this, built);
+            return new ServerConfig(this, built, gatewayConfig);
         }
 
         private void loadTls() {

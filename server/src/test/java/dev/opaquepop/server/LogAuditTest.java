@@ -18,13 +18,15 @@ import org.junit.jupiter.api.Test;
  * lines they produced for secrets. The values themselves are unknown here, so it looks for their shapes: any
  * run of 40 or more base64url characters (a session id, PoP key, session or export key, setup, record or
  * protocol message) or of 64 or more hex digits, and the passwords the tests use. The one long token allowed
- * is the server's public key in the start-up line.
+ * are public values in start-up lines: the server's public key and the gateway key's id (its public key's
+ * thumbprint).
  */
 class LogAuditTest {
     private static final Path LOG = Path.of("target", "test-logs", "server-tests.log");
     private static final Pattern LONG_BASE64URL = Pattern.compile("[A-Za-z0-9_-]{40,}={0,2}");
     private static final Pattern LONG_HEX = Pattern.compile("[0-9a-fA-F]{64,}");
-    private static final Pattern PUBLIC_KEY = Pattern.compile("server_public_key=[A-Za-z0-9_-]{43}");
+    private static final Pattern PUBLIC_KEY =
+            Pattern.compile("(server_public_key|gateway_key_id)=[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])");
     private static final List<String> PASSWORDS = List.of("correct horse battery staple", "password-", "pw-");
 
     @Test
@@ -39,7 +41,7 @@ class LogAuditTest {
 
         List<String> leaks = new ArrayList<>();
         for (String line : lines) {
-            String scanned = PUBLIC_KEY.matcher(line).replaceAll("server_public_key=<public>");
+            String scanned = PUBLIC_KEY.matcher(line).replaceAll("$1=<public>");
             Matcher base64 = LONG_BASE64URL.matcher(scanned);
             Matcher hex = LONG_HEX.matcher(scanned);
             boolean password = PASSWORDS.stream().anyMatch(scanned::contains);

@@ -145,6 +145,15 @@ public final class ClientAddresses {
         return Optional.of(format(prefix) + "/" + IPV6_BLOCK_BITS);
     }
 
+    /**
+     * True when the socket peer is one of the trusted proxies, so that what it says of the request's earlier hops
+     * ({@code X-Forwarded-Proto}, {@code X-Forwarded-Host}) may be passed on.
+     */
+    public boolean trustsPeer(String socketPeer) {
+        Optional<byte[]> peer = parse(stripBrackets(socketPeer));
+        return peer.isPresent() && isTrusted(peer.get());
+    }
+
     private boolean isTrusted(byte[] address) {
         for (Cidr cidr : trusted) {
             if (cidr.contains(address)) {

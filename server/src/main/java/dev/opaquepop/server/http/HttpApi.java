@@ -18,6 +18,8 @@ import dev.opaquepop.server.api.RequestBodies;
 import dev.opaquepop.server.api.Route;
 import dev.opaquepop.server.api.ServletApi;
 import dev.opaquepop.server.api.Verified;
+import dev.opaquepop.server.gateway.Forwarded;
+import dev.opaquepop.server.gateway.Gateway;
 import dev.opaquepop.server.service.Amounts;
 import dev.opaquepop.server.service.InvalidInputException;
 import dev.opaquepop.server.service.RegistrationEndedException;
@@ -33,7 +35,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -57,6 +65,7 @@ public final class HttpApi {
 
     private static final String VERIFIED_ATTRIBUTE = "opaque-pop.verified";
     private static final String STARTED_ATTRIBUTE = "opaque-pop.started";
+    private static final String FORWARDED_ATTRIBUTE = "opaque-pop.forwarded";
 
     private final ServerConfig config;
     private final Services services;
@@ -65,20 +74,34 @@ public final class HttpApi {
     private final ObjectMapper json = new ObjectMapper();
     private final byte[] openApi;
     private final WebPage webPage;
+    private final Gateway gateway;
 
-    private HttpApi(ProtocolCore core, ServerConfig config) {
+    private HttpApi(ProtocolCore core, ServerConfig config) throws IOException {
         this.config = config;
         this.services = core.services();
         this.api = ProtocolApi.over(core);
         this.metrics = core.metrics();
         this.openApi = loadOpenApi();
         this.webPage = config.web() ? WebPage.load() : null;
+        this.gateway = config.gateway().isPresent() ? openGateway(config, api, metrics) : null;
     }
 
-    /** Builds (does not start) the Javalin app. */
-    public static Javalin create(ProtocolCore core, ServerConfig config) {
+    /**
+     * Builds (does not start) the Javalin app; with {@code --upstream} it is a gateway (docs/gateway.md), whose
+     * connection pool closes when the app stops.
+     */
+    public static Javalin create(ProtocolCore core, ServerConfig config) throws IOException {
         HttpApi http = new HttpApi(core, config);
         return Javalin.create(http::configure);
+    }
+
+    /** The gateway, answering health and metrics here like the protocol's endpoints. */
+    private static Gateway openGateway(ServerConfig config, ProtocolApi api, Metrics metrics) throws IOException {
+        Set<String> local = new TreeSet<>(List.of("/healthz", "/healthz/ready", "/healthz/live"));
+        if (!config.metricsOnSeparatePort()) {
+            local.add("/metrics");
+        }
+        return Gateway.open(config.gateway().orElseThrow(), config.core(), api, metrics, local);
     }
 
     private void configure(JavalinConfig javalin) {
@@ -89,6 +112,12 @@ public final class HttpApi {
         Transport.configure(javalin, config, metrics);
 
         javalin.routes.before(ctx -> ctx.attribute(STARTED_ATTRIBUTE, System.nanoTime()));
+        if (gateway != null) {
+            // First: what the gateway forwards is verified there and never routed here.
+            javalin.routes.before(this::forwardUpstream);
+            javalin.routes.get(Gateway.JWKS_PATH, ctx -> write(ctx, gateway.jwks()));
+            javalin.events.serverStopped(gateway::close);
+        }
         // Every signed path, the protocol's and the bank's alike, is verified before routing: an unsigned request
         // learns nothing, not even which methods a path has.
         javalin.routes.before("/api/*", this::requirePop);
@@ -98,8 +127,11 @@ public final class HttpApi {
         javalin.routes.get("/healthz/ready", ctx -> write(ctx, api.readiness()));
         javalin.routes.get(
                 "/healthz/live", ctx -> ctx.json(json.createObjectNode().put("status", "ok")));
-        javalin.routes.get(
-                "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+        if (gateway == null) {
+            // It describes the demo bank, which a gateway does not serve (its upstream may have its own).
+            javalin.routes.get(
+                    "/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
+        }
         if (!config.metricsOnSeparatePort()) {
             javalin.routes.get(
                     "/metrics",
@@ -114,9 +146,11 @@ public final class HttpApi {
                 write(ctx, api.serve(route, request(ctx), ctx.attribute(VERIFIED_ATTRIBUTE), parameter));
             });
         }
-        javalin.routes.post("/api/transfer", this::transfer);
-        javalin.routes.get("/api/transfers", this::transfers);
-        javalin.routes.get("/api/me", this::me);
+        if (gateway == null) {
+            javalin.routes.post("/api/transfer", this::transfer);
+            javalin.routes.get("/api/transfers", this::transfers);
+            javalin.routes.get("/api/me", this::me);
+        }
 
         javalin.routes.exception(ApiProblem.class, (e, ctx) -> write(ctx, e.response()));
         javalin.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e)));
@@ -130,6 +164,58 @@ public final class HttpApi {
 
     private void requirePop(Context ctx) throws ApiProblem {
         ctx.attribute(VERIFIED_ATTRIBUTE, api.verify(request(ctx)));
+    }
+
+    // ---- the gateway
+
+    /** Sends a request the server does not answer itself upstream, and the upstream's answer back as it comes. */
+    private void forwardUpstream(Context ctx) throws ApiProblem {
+        if (!gateway.forwards(ctx.path())) {
+            return;
+        }
+        Forwarded answer = gateway.forward(
+                request(ctx), headerNames(ctx), decodedPath(ctx), ctx.req().isSecure());
+        ctx.attribute(FORWARDED_ATTRIBUTE, true);
+        ctx.status(answer.status());
+        if (answer.contentType() != null) {
+            ctx.contentType(answer.contentType());
+        }
+        answer.headers().forEach((name, values) -> {
+            for (int i = 0; i < values.size(); i++) {
+                if (i == 0) {
+                    ctx.res().setHeader(name, values.get(i));
+                } else {
+                    ctx.res().addHeader(name, values.get(i));
+                }
+            }
+        });
+        ctx.result(answer.body());
+        // Skipping the rest skips the after-handlers too: count and log here, with the time to the upstream's
+        // headers (the body streams on after).
+        finish(ctx);
+        ctx.skipRemainingHandlers();
+    }
+
+    /** Each header name once (names are case-insensitive). */
+    private static List<String> headerNames(Context ctx) {
+        Set<String> seen = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        List<String> names = new ArrayList<>();
+        for (String name : Collections.list(ctx.req().getHeaderNames())) {
+            if (seen.add(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /** The path as Jetty decoded and normalised it, which public-path patterns are matched on. */
+    private static String decodedPath(Context ctx) throws ApiProblem {
+        try {
+            return ctx.req().getServletPath() + Objects.toString(ctx.req().getPathInfo(), "");
+        } catch (IllegalArgumentException e) {
+            // Jetty's answer for an ambiguous encoding (%2e%2e, %2f): which path is meant depends on who decodes.
+            throw ApiProblem.badRequest("the request path is ambiguously encoded");
+        }
     }
 
     private static Verified verified(Context ctx) {
@@ -226,16 +312,18 @@ public final class HttpApi {
     }
 
     private void finish(Context ctx) {
-        // The headers of every core answer, on whatever answered; the web page keeps its own policy.
+        // The headers of every core answer, on whatever answered; the web page keeps its own policy, and the
+        // upstream's answers theirs.
+        boolean forwarded = ctx.attribute(FORWARDED_ATTRIBUTE) != null;
         boolean page = ctx.res().containsHeader(WebPage.CSP_HEADER);
         ApiResponse.SECURITY_HEADERS.forEach((name, value) -> {
-            if (!page || !name.equals(WebPage.CSP_HEADER)) {
+            if (!forwarded && (!page || !name.equals(WebPage.CSP_HEADER))) {
                 ctx.header(name, value);
             }
         });
         Long started = ctx.attribute(STARTED_ATTRIBUTE);
         Duration elapsed = Duration.ofNanos(started == null ? 0 : System.nanoTime() - started);
-        String route = routeOf(ctx);
+        String route = forwarded ? "upstream" : routeOf(ctx);
         metrics.request(ctx.method().name(), route, ctx.statusCode(), elapsed);
         ACCESS.atLevel(ctx.statusCode() >= 400 ? Level.INFO : Level.DEBUG)
                 .log(

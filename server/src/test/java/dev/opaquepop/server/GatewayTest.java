@@ -1,0 +1,303 @@
+package dev.opaquepop.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.opaquepop.client.ClientSession;
+import dev.opaquepop.client.OpaquePopClient;
+import dev.opaquepop.pop.PopSigner;
+import dev.opaquepop.pop.SignedRequest;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway ({@code --upstream}) between real HTTP clients and a real upstream server that records what reaches
+ * it: signed calls arrive with the user and a valid assertion and without PoP credentials; every refused request
+ * never arrives; bodies cross intact both ways; an upstream down or slow is 502 or 504 while logins go on; and
+ * malformed framing never reaches the upstream's connection.
+ */
+class GatewayTest {
+    private static final byte[] PASSWORD = "correct horse battery staple".getBytes(UTF_8);
+
+    @TempDir
+    Path data;
+
+    private RecordingUpstream upstream;
+    private TestServer gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = new RecordingUpstream();
+        gateway = TestServer.start(
+                data,
+                b -> b.upstream(upstream.uri().toString())
+                        .publicPaths("/static/**,/favicon.ico")
+                        .upstreamTimeout(Duration.ofSeconds(2))
+                        .maxBodyBytes(16 * 1024 * 1024));
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    private Requests.LoggedIn login(String user) throws Exception {
+        Requests.register(gateway.uri(), user, PASSWORD);
+        return Requests.login(gateway.uri(), gateway.uri(), user, PASSWORD);
+    }
+
+    @Test
+    void signedCall_arrivesWithUserAndValidAssertion_withoutPopHeaders() throws Exception {
+        Requests.LoggedIn alice = login("alice");
+        HttpResponse<String> answer =
+                Requests.signed(gateway.uri(), alice, "POST", "/orders?id=7&x=%2F", "{\"item\":\"book\"}");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"upstream\":\"ok\"");
+        // The upstream's own headers come back, hop-by-hop ones do not; the gateway's API headers are not added.
+        assertThat(answer.headers().allValues("Set-Cookie")).containsExactly("a=1", "b=2");
+        assertThat(answer.headers().firstValue("X-Upstream-Private")).isEmpty();
+        assertThat(answer.headers().firstValue("Content-Security-Policy")).isEmpty();
+
+        assertThat(upstream.received()).hasSize(1);
+        RecordingUpstream.Received received = upstream.received().get(0);
+        assertThat(received.method()).isEqualTo("POST");
+        assertThat(received.target()).isEqualTo("/orders?id=7&x=%2F");
+        assertThat(new String(received.body(), UTF_8)).isEqualTo("{\"item\":\"book\"}");
+        assertThat(received.headers().get("X-Forwarded-User")).containsExactly("alice");
+        assertThat(received.header("X-Forwarded-For")).isEqualTo("127.0.0.1");
+        assertThat(received.header("X-Forwarded-Proto")).isEqualTo("http");
+        assertThat(received.header("X-Forwarded-Host")).isEqualTo("127.0.0.1:" + gateway.port());
+        for (String pop : List.of("Authorization", "X-TS", "X-NONCE", "X-POP")) {
+            assertThat(received.headers().containsKey(pop)).as(pop).isFalse();
+        }
+
+        JWTClaimsSet claims = verifiedAssertion(received.header("X-Opaque-Pop-Assertion"));
+        assertThat(claims.getSubject()).isEqualTo("alice");
+        assertThat(claims.getAudience()).containsExactly(upstream.uri().toString());
+        assertThat(claims.getIssuer()).isEqualTo("opaque-pop-gateway");
+        assertThat(claims.getStringClaim("htm")).isEqualTo("POST");
+        assertThat(claims.getStringClaim("htu")).isEqualTo("/orders?id=7&x=%2F");
+        assertThat(claims.getJWTID()).hasSize(22);
+        Instant issued = claims.getIssueTime().toInstant();
+        assertThat(Duration.between(issued, claims.getExpirationTime().toInstant()))
+                .isEqualTo(Duration.ofSeconds(60));
+        assertThat(issued)
+                .isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(1));
+    }
+
+    /** Verifies the JWS with Nimbus against the key set the gateway serves; fails on any other key or a flip. */
+    private JWTClaimsSet verifiedAssertion(String assertion) throws Exception {
+        HttpResponse<String> jwks = Requests.get(gateway.uri(), "/.well-known/jwks.json");
+        assertThat(jwks.statusCode()).isEqualTo(200);
+        assertThat(jwks.body()).doesNotContain("\"d\"");
+        OctetKeyPair key = (OctetKeyPair) JWKSet.parse(jwks.body()).getKeys().get(0);
+        SignedJWT jwt = SignedJWT.parse(assertion);
+        assertThat(jwt.getHeader().getKeyID()).isEqualTo(key.getKeyID());
+        assertThat(jwt.verify(new Ed25519Verifier(key))).isTrue();
+        // The same assertion with one claim changed does not verify.
+        String[] parts = assertion.split("\\.", -1);
+        String flipped = parts[0] + "." + parts[1].substring(0, parts[1].length() - 2)
+                + (parts[1].endsWith("A") ? "B" : "A") + parts[1].charAt(parts[1].length() - 1) + "." + parts[2];
+        assertThat(SignedJWT.parse(flipped).verify(new Ed25519Verifier(key))).isFalse();
+        return jwt.getJWTClaimsSet();
+    }
+
+    @Test
+    void attacks_neverReachTheUpstream() throws Exception {
+        Requests.LoggedIn alice = login("alice");
+        Requests.LoggedIn other = Requests.login(gateway.uri(), gateway.uri(), "alice", PASSWORD);
+        String body = "{\"to\":\"mallory\",\"amount\":\"100.00\"}";
+
+        // Unsigned.
+        Requests.assertProblem(Requests.postJson(gateway.uri(), "/transfer", body), 401, "missing_credentials");
+        // Replay: the first copy arrives, the second does not.
+        SignedRequest signed = Requests.sign(alice, "POST", "/transfer", body);
+        assertThat(Requests.send(gateway.uri(), signed, "POST", "/transfer", body)
+                        .statusCode())
+                .isEqualTo(200);
+        Requests.assertProblem(Requests.send(gateway.uri(), signed, "POST", "/transfer", body), 401, "replayed_nonce");
+        // Tampered body.
+        SignedRequest forBody = Requests.sign(alice, "POST", "/transfer", body);
+        Requests.assertProblem(
+                Requests.send(gateway.uri(), forBody, "POST", "/transfer", body.replace("100", "900")),
+                401,
+                "invalid_signature");
+        // Stolen session id: signed with another session's key.
+        Requests.assertProblem(
+                Requests.signed(
+                        gateway.uri(), new Requests.LoggedIn(alice.sessionId(), other.popKey()), "GET", "/me", ""),
+                401,
+                "invalid_signature");
+        // Stale: signed five minutes ago.
+        SignedRequest stale = new PopSigner(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-5)), Requests.RANDOM)
+                .sign(alice.sessionId(), alice.popKey(), "GET", "/me", new byte[0]);
+        Requests.assertProblem(Requests.send(gateway.uri(), stale, "GET", "/me", ""), 401, "stale_timestamp");
+        // A public-looking path that is not one.
+        Requests.assertProblem(Requests.get(gateway.uri(), "/staticfiles/x.js"), 401, "missing_credentials");
+
+        assertThat(upstream.targets()).containsExactly("/transfer");
+    }
+
+    @Test
+    void clientSentIdentityHeaders_areReplaced() throws Exception {
+        Requests.LoggedIn alice = login("alice");
+        SignedRequest signed = Requests.sign(alice, "GET", "/me", "");
+        StringBuilder request = new StringBuilder("GET /me HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        for (String line : List.of(
+                "X-Forwarded-User: admin",
+                "X-Opaque-Pop-Assertion: forged",
+                "X-Forwarded-For: 10.9.9.9",
+                "Forwarded: for=10.9.9.9",
+                "Connection: X-Secret-Hop",
+                "X-Secret-Hop: not for upstream",
+                "X-Custom: kept")) {
+            request.append(line).append("\r\n");
+        }
+        signed.headers()
+                .forEach((name, value) ->
+                        request.append(name).append(": ").append(value).append("\r\n"));
+        try (RawHttp raw = new RawHttp(gateway.port())) {
+            raw.send(request.append("\r\n").toString());
+            RawHttp.Response answer = raw.read();
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        }
+
+        RecordingUpstream.Received received = upstream.received().get(0);
+        assertThat(received.headers().get("X-Forwarded-User")).containsExactly("alice");
+        assertThat(received.headers().get("X-Opaque-Pop-Assertion")).hasSize(1);
+        assertThat(verifiedAssertion(received.header("X-Opaque-Pop-Assertion")).getSubject())
+                .isEqualTo("alice");
+        assertThat(received.headers().get("X-Forwarded-For")).containsExactly("127.0.0.1");
+        assertThat(received.headers().containsKey("Forwarded")).isFalse();
+        assertThat(received.headers().containsKey("X-secret-hop")).isFalse();
+        assertThat(received.header("X-Custom")).isEqualTo("kept");
+    }
+
+    @Test
+    void publicPaths_goWithoutIdentity_localPathsStayLocal() throws Exception {
+        HttpResponse<String> asset = Requests.get(gateway.uri(), "/static/app.js?v=2");
+        assertThat(asset.statusCode()).isEqualTo(200);
+        RecordingUpstream.Received received = upstream.received().get(0);
+        assertThat(received.target()).isEqualTo("/static/app.js?v=2");
+        assertThat(received.headers().containsKey("X-Forwarded-User")).isFalse();
+        assertThat(received.headers().containsKey("X-Opaque-Pop-Assertion")).isFalse();
+        // Jetty refuses encoded dot segments, so no public prefix can be walked out of.
+        assertThat(Requests.get(gateway.uri(), "/static/%2e%2e/secret").statusCode())
+                .isEqualTo(400);
+
+        // The protocol's endpoints, health and metrics are the gateway's own.
+        Requests.LoggedIn alice = login("alice");
+        assertThat(Requests.signed(gateway.uri(), alice, "GET", "/api/sessions", "")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(Requests.get(gateway.uri(), "/healthz").statusCode()).isEqualTo(200);
+        assertThat(Requests.get(gateway.uri(), "/metrics").body()).contains("route=\"upstream\"");
+        assertThat(upstream.targets()).containsExactly("/static/app.js?v=2");
+    }
+
+    @Test
+    void largeBodies_crossIntactBothWays_throughTheSdk() throws Exception {
+        try (OpaquePopClient client = OpaquePopClient.builder(gateway.uri())
+                .ksfPolicy(TestServer.CLIENT_POLICY)
+                .build()) {
+            client.register("alice", PASSWORD);
+            ClientSession session = client.login("alice", PASSWORD);
+            byte[] upload = new byte[10 * 1024 * 1024];
+            Requests.RANDOM.nextBytes(upload);
+            HttpResponse<byte[]> sent = client.send(session, "PUT", "/upload", upload);
+            assertThat(sent.statusCode()).isEqualTo(200);
+            byte[] arrived = upstream.received().get(0).body();
+            assertThat(MessageDigest.isEqual(arrived, upload)).isTrue();
+
+            HttpResponse<byte[]> big = client.send(session, "GET", "/big", null);
+            assertThat(big.statusCode()).isEqualTo(200);
+            assertThat(Arrays.equals(big.body(), RecordingUpstream.bigAnswer())).isTrue();
+        }
+    }
+
+    @Test
+    void slowUpstream_is504_downUpstream_is502_andLoginsGoOn() throws Exception {
+        Requests.LoggedIn alice = login("alice");
+        Requests.assertProblem(Requests.signed(gateway.uri(), alice, "GET", "/slow", ""), 504, "upstream_timeout");
+        assertThat(Requests.get(gateway.uri(), "/metrics").body())
+                .contains("opaque_pop_gateway_upstream_failures_total{reason=\"timeout\"} 1.0");
+
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        gateway.close();
+        gateway = TestServer.start(data, b -> b.upstream("http://127.0.0.1:" + closedPort));
+        Requests.LoggedIn again = Requests.login(gateway.uri(), gateway.uri(), "alice", PASSWORD);
+        HttpResponse<String> down = Requests.signed(gateway.uri(), again, "GET", "/anything", "");
+        Requests.assertProblem(down, 502, "upstream_unreachable");
+        assertThat(Requests.get(gateway.uri(), "/metrics").body())
+                .contains("opaque_pop_gateway_upstream_failures_total{reason=\"unreachable\"} 1.0");
+        // The gateway's own endpoints do not depend on the upstream.
+        assertThat(Requests.login(gateway.uri(), gateway.uri(), "alice", PASSWORD)
+                        .sessionId())
+                .hasSize(43);
+    }
+
+    @Test
+    void smugglingAttempts_areRefused_andTheUpstreamSeesOnlyWhatWasSigned() throws Exception {
+        Requests.LoggedIn alice = login("alice");
+        String smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+        Map<String, String> attempts = Map.of(
+                "both lengths",
+                "POST /public-not HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "0\r\n\r\n" + smuggled,
+                "duplicate length",
+                "POST /static/x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nContent-Length: 40\r\n\r\n" + smuggled,
+                "obs-fold",
+                "GET /static/x HTTP/1.1\r\nHost: a\r\nX-Folded: a\r\n b\r\n\r\n" + smuggled,
+                "chunked public body",
+                "POST /static/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+        for (Map.Entry<String, String> attempt : attempts.entrySet()) {
+            try (RawHttp raw = new RawHttp(gateway.port())) {
+                raw.send(attempt.getValue());
+                RawHttp.Response response = raw.read();
+                if (attempt.getKey().equals("chunked public body")) {
+                    assertThat(response.status()).as(attempt.getKey()).isEqualTo(200);
+                } else {
+                    assertThat(response.status()).as(attempt.getKey()).isEqualTo(400);
+                }
+            }
+        }
+        // Signed calls after them arrive whole and in order, on the pooled upstream connection.
+        for (int i = 0; i < 3; i++) {
+            assertThat(Requests.signed(gateway.uri(), alice, "POST", "/after/" + i, "{\"n\":" + i + "}")
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+        assertThat(upstream.targets()).containsExactly("/static/x", "/after/0", "/after/1", "/after/2");
+        RecordingUpstream.Received chunked = upstream.received().get(0);
+        assertThat(new String(chunked.body(), UTF_8)).isEqualTo("abc");
+        assertThat(chunked.header("Content-Length")).isEqualTo("3");
+        assertThat(chunked.headers().containsKey("Transfer-Encoding")).isFalse();
+        assertThat(new String(upstream.received().get(3).body(), UTF_8)).isEqualTo("{\"n\":2}");
+    }
+}
