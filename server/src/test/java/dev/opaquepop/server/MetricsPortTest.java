@@ -41,7 +41,11 @@ class MetricsPortTest {
             // The API's requests are counted, including the refused /metrics on the API port.
             assertThat(scrape.body())
                     .contains("opaque_pop_registrations_total{outcome=\"created\"} 1.0")
-                    .contains("route=\"unmatched\"");
+                    .contains("route=\"unmatched\"")
+                    // Each answered request under the pattern of the route that answered it.
+                    .contains("method=\"POST\",route=\"/register/start\",status=\"200\"")
+                    .contains("method=\"POST\",route=\"/register/finish\",status=\"201\"")
+                    .doesNotContain("route=\"*\"");
 
             // Nothing else is served there: the API stays on its own port.
             assertThat(Requests.get(metrics, "/healthz/live").statusCode()).isEqualTo(404);

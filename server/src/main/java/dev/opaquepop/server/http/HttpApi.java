@@ -31,6 +31,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.router.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -339,8 +340,10 @@ public final class HttpApi {
         if (ctx.statusCode() == 404 || ctx.statusCode() == 405) {
             return "unmatched";
         }
+        // Not ctx.endpoint(): in an after-handler that is the after-handler itself, whose path is "*".
         try {
-            return ctx.endpoint().path;
+            Endpoint matched = ctx.endpoints().lastHttpEndpoint();
+            return matched == null ? "unmatched" : matched.path;
         } catch (RuntimeException e) {
             return "unmatched";
         }
