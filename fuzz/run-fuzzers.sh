@@ -23,11 +23,17 @@ fi
 echo "fuzzing ${#targets[@]} targets"
 for target in "${targets[@]}"; do
   echo "fuzz: $target"
-  if ! JAZZER_FUZZ=1 ./mvnw -B -q test -pl opaque,pop,client,server,fuzz -Dtest="$target" \
+  if ! JAZZER_FUZZ=1 ./mvnw -B -q test -pl fuzz -am -Dtest="$target" \
       -Dsurefire.failIfNoSpecifiedTests=false -Dopaquepop.failIfNoTests=false \
       -Dspotbugs.skip=true -Dspotless.check.skip=true > "fuzz/target/fuzz-${target//#/-}.log" 2>&1; then
     echo "fuzz: FINDING or failure in $target; see fuzz/target/fuzz-${target//#/-}.log" >&2
     tail -40 "fuzz/target/fuzz-${target//#/-}.log" >&2
+    # A hang leaves a dump of every thread (HttpHandlerFuzzTest): show where the server's threads stood.
+    for dump in fuzz/target/hung-server-*.json; do
+      [ -f "$dump" ] || continue
+      echo "fuzz: threads of the hung server ($dump), condensed:" >&2
+      grep -E '"(tid|name)"|dev\.opaquepop|sqlite|jetty|Lock|park' "$dump" | head -200 >&2
+    done
     exit 1
   fi
   grep -h 'DONE' "fuzz/target/fuzz-${target//#/-}.log" | tail -1 || true

@@ -25,7 +25,13 @@ import java.util.Map;
  * to be one), every 4xx is problem+json naming its status, and the server still answers {@code /healthz/live}.
  */
 class HttpHandlerFuzzTest {
-    private static final int TIMEOUT_MILLIS = 10_000;
+    /**
+     * How long an answer may take, in time this JVM ran, before the server counts as hung. Above the longest
+     * wait the server itself allows before answering 503: SQLite's busy timeout (10 s) and then the pool's
+     * connection timeout (10 s), as a request behind the write lock can meet both.
+     */
+    private static final int TIMEOUT_MILLIS = 60_000;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final PopSigner SIGNER = new PopSigner(Clock.systemUTC(), new SecureRandom());
     private static final byte[] HEALTH =
@@ -44,8 +50,7 @@ class HttpHandlerFuzzTest {
             FuzzedRequest request = FuzzedRequest.parse(data);
             List<String[]> signature = request.sign() ? sign(server.session(), request) : List.of();
             byte[] wire = request.encode("127.0.0.1:" + server.port(), signature);
-            RawConnection.Response response =
-                    send(server, wire, request.method().equals("HEAD"));
+            RawConnection.Response response = send(server, wire, request);
             if (response != null) {
                 check(request, response);
                 if (endedTheSession(request, response)) {
@@ -84,15 +89,20 @@ class HttpHandlerFuzzTest {
      * The response, or null when the server closed the connection without one (malformed framing may end a
      * connection at any point, so here a dropped connection is not a finding; the health check that follows is).
      */
-    private static RawConnection.Response send(InProcessServer server, byte[] wire, boolean head) throws IOException {
+    private static RawConnection.Response send(InProcessServer server, byte[] wire, FuzzedRequest request)
+            throws IOException {
         if (connection == null) {
             connection = server.connect(TIMEOUT_MILLIS);
         }
         try {
-            return connection.exchange(wire, head);
+            return connection.exchange(wire, request.method().equals("HEAD"));
         } catch (SocketTimeoutException e) {
             connection.close();
-            throw new AssertionError("no answer within " + TIMEOUT_MILLIS + " ms (time this JVM ran)", e);
+            throw new AssertionError(
+                    "no answer within " + TIMEOUT_MILLIS + " ms (time this JVM ran) to " + describe(request)
+                            + " (" + wire.length + " bytes on the wire); threads at that moment: "
+                            + ThreadDump.write("hung-server"),
+                    e);
         } catch (IOException e) {
             return null;
         }

@@ -130,6 +130,29 @@ class BadInputTest {
     }
 
     /**
+     * A request asking to be handled as another method is refused before routing, signed or not: Javalin routes
+     * by {@code X-HTTP-Method-Override}, so a {@code GET} would otherwise reach the {@code POST} handler (here
+     * {@code login/start}, which answers a 400 of its own for the empty body).
+     */
+    @Test
+    void methodOverride_isRefusedBeforeRouting() throws Exception {
+        for (String name : List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")) {
+            for (String path : List.of("/login/start", "/api/me", "/healthz")) {
+                HttpResponse<String> response = HTTP.send(
+                        HttpRequest.newBuilder(server.uri(path))
+                                .header(name, "POST")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertProblem(response, 400, "method_override");
+            }
+        }
+        // Without the header the same GET is a plain wrong method.
+        HttpResponse<String> plain = HTTP.send(
+                HttpRequest.newBuilder(server.uri("/login/start")).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(plain, 405, "method_not_allowed");
+    }
+
+    /**
      * A field given twice is refused: Jackson by default keeps the last copy, other parsers (a proxy's, an audit
      * log's) the first, so one body must not mean two requests.
      */

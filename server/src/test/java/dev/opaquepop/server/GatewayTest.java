@@ -13,6 +13,8 @@ import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.SignedRequest;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -157,6 +159,14 @@ class GatewayTest {
         Requests.assertProblem(Requests.send(gateway.uri(), stale, "GET", "/me", ""), 401, "stale_timestamp");
         // A public-looking path that is not one.
         Requests.assertProblem(Requests.get(gateway.uri(), "/staticfiles/x.js"), 401, "missing_credentials");
+        // A signed GET asking the upstream to run it as a DELETE (frameworks honour X-HTTP-Method-Override).
+        HttpRequest.Builder override =
+                HttpRequest.newBuilder(gateway.uri().resolve("/me")).header("X-HTTP-Method-Override", "DELETE");
+        Requests.sign(alice, "GET", "/me", "").headers().forEach(override::header);
+        Requests.assertProblem(
+                HttpClient.newHttpClient().send(override.build(), HttpResponse.BodyHandlers.ofString()),
+                400,
+                "method_override");
 
         assertThat(upstream.targets()).containsExactly("/transfer");
     }

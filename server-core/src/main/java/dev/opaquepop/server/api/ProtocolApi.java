@@ -36,6 +36,10 @@ public final class ProtocolApi {
     private final ProtocolEndpoints endpoints;
     private final List<Route> routes;
     private final Failures failures;
+    /** Headers with which some frameworks let a request name the method it is to be handled as. */
+    private static final List<String> METHOD_OVERRIDE_HEADERS =
+            List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
+
     private final ObjectMapper json = new ObjectMapper();
 
     private ProtocolApi(Services services) {
@@ -79,6 +83,7 @@ public final class ProtocolApi {
             return Optional.empty();
         }
         try {
+            refuseMethodOverride(request);
             Verified verified = matching.get(0).signed() ? verify(request) : null;
             for (Route route : matching) {
                 if (route.method().equals(request.method())) {
@@ -115,6 +120,7 @@ public final class ProtocolApi {
      *     429)
      */
     public Verified verify(ApiRequest request) throws ApiProblem {
+        refuseMethodOverride(request);
         if (anyRepeated(request)) {
             // Which copy would count? This server would take the first, another hop maybe the last: refuse both.
             services.metrics().popRejected(PopFailure.MALFORMED_CREDENTIALS.code());
@@ -168,6 +174,25 @@ public final class ProtocolApi {
         return report.ready()
                 ? ApiResponse.json(200, body)
                 : ApiResponse.json(503, body).withHeader("Retry-After", "5");
+    }
+
+    /**
+     * Refuses a request that asks to be handled as another method than the one it was sent (and signed) with:
+     * {@code X-HTTP-Method-Override} and its kin. Some frameworks honour them (Javalin routes by it; an upstream
+     * behind the gateway may too), which would run a signed {@code GET} as an unsigned {@code DELETE}.
+     *
+     * @throws ApiProblem 400 {@code method_override}
+     */
+    public static void refuseMethodOverride(ApiRequest request) throws ApiProblem {
+        for (String name : METHOD_OVERRIDE_HEADERS) {
+            if (!request.headers(name).isEmpty()) {
+                throw new ApiProblem(
+                        400,
+                        "method_override",
+                        "Method override headers are not accepted",
+                        "send the request with the method it is meant to have");
+            }
+        }
     }
 
     /** The answer for a protocol endpoint asked with another method. */

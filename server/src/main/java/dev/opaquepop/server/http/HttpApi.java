@@ -113,6 +113,8 @@ public final class HttpApi {
         Transport.configure(javalin, config, metrics);
 
         javalin.routes.before(ctx -> ctx.attribute(STARTED_ATTRIBUTE, System.nanoTime()));
+        // Javalin routes by X-HTTP-Method-Override: refused before it can pick a handler the method was not for.
+        javalin.routes.before(ctx -> ProtocolApi.refuseMethodOverride(request(ctx)));
         if (gateway != null) {
             // First: what the gateway forwards is verified there and never routed here.
             javalin.routes.before(this::forwardUpstream);
