@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.opaquepop.opaque.ServerSetup;
 import dev.opaquepop.pop.NonceStore;
 import dev.opaquepop.server.limit.LimitStorage;
+import dev.opaquepop.server.service.SessionPolicy;
 import dev.opaquepop.server.store.PendingLoginStore;
 import dev.opaquepop.server.store.SessionStore;
 import dev.opaquepop.server.store.StoreException;
@@ -166,7 +167,9 @@ final class StorageBackend implements AutoCloseable {
                 }
                 resources.add(redis);
                 String prefix = config.storage().redisKeyPrefix();
-                sessions = new RedisSessionStore(redis, prefix, sealer, config.clock());
+                // Signed calls read sessions through a per-instance cache no older than the resolution at which
+                // uses are recorded anyway; the nonce claim checks each one still exists (RedisNonceStore).
+                sessions = new RedisSessionStore(redis, prefix, sealer, config.clock(), SessionPolicy.USE_RESOLUTION);
                 pendingLogins = new RedisPendingLoginStore(redis, prefix, sealer, config.clock());
                 nonces = new RedisNonceStore(redis, prefix, config.limits().callLimits(), config.clock());
                 limits = new RedisLimitStorage(

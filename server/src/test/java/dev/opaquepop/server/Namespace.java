@@ -1,12 +1,14 @@
 package dev.opaquepop.server;
 
 import dev.opaquepop.opaque.ServerSetup;
+import dev.opaquepop.server.store.SessionIds;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -131,6 +133,17 @@ final class Namespace implements AutoCloseable {
      */
     RedisClusterCommands<String, byte[]> redis() {
         return redisCommands;
+    }
+
+    /**
+     * Stands in for a live session's key (a Redis nonce claim checks it exists), for tests of the nonce store
+     * alone; expires in ten minutes.
+     */
+    void liveSession(String sessionId) {
+        redisCommands.set(
+                prefix + "{s:" + SessionIds.hash(sessionId) + "}:session",
+                new byte[] {'x'},
+                SetArgs.Builder.px(600_000));
     }
 
     /** Every key of this namespace matching {@code pattern} (after the prefix). */

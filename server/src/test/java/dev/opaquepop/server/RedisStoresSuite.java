@@ -1,10 +1,12 @@
 package dev.opaquepop.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopKey;
+import dev.opaquepop.server.limit.CallLimits;
 import dev.opaquepop.server.limit.KnownAddresses;
 import dev.opaquepop.server.limit.LimitSpec;
 import dev.opaquepop.server.limit.TokenBuckets;
@@ -12,6 +14,7 @@ import dev.opaquepop.server.store.PendingLogin;
 import dev.opaquepop.server.store.PendingLoginLimitException;
 import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.Session;
+import dev.opaquepop.server.store.SessionEndedException;
 import dev.opaquepop.server.store.SessionSummary;
 import dev.opaquepop.server.store.redis.RedisConnection;
 import dev.opaquepop.server.store.redis.RedisLimitStorage;
@@ -88,14 +91,19 @@ abstract class RedisStoresSuite {
 
     @Test
     void nonceClaimedByManyThreadsAtOnce_isWonExactlyOnce() throws Exception {
+        RedisSessionStore sessions = new RedisSessionStore(redis, namespace.prefix, sealer, CLOCK, Duration.ZERO);
         RedisNonceStore nonces = new RedisNonceStore(redis, namespace.prefix);
-        String sessionId = randomId();
+        Session session = session("racer", CLOCK.instant());
+        sessions.create(session, 16);
+        String sessionId = session.sessionId();
         for (int round = 0; round < 100; round++) {
             String nonce = "nonce-round-" + String.format("%05d", round);
             List<Boolean> wins = race(32, () -> nonces.claim(sessionId, nonce, Duration.ofSeconds(60)));
             assertThat(wins.stream().filter(won -> won)).as("round %d", round).hasSize(1);
         }
-        assertThat(nonces.claim(randomId(), "nonce-round-00000", Duration.ofSeconds(60)))
+        Session other = session("racer", CLOCK.instant());
+        sessions.create(other, 16);
+        assertThat(nonces.claim(other.sessionId(), "nonce-round-00000", Duration.ofSeconds(60)))
                 .as("the same nonce in another session")
                 .isTrue();
     }
@@ -115,7 +123,7 @@ abstract class RedisStoresSuite {
 
     @Test
     void roundTrips_andEveryKeyExpires() throws Exception {
-        RedisSessionStore sessions = new RedisSessionStore(redis, namespace.prefix, sealer, CLOCK);
+        RedisSessionStore sessions = new RedisSessionStore(redis, namespace.prefix, sealer, CLOCK, Duration.ZERO);
         RedisPendingLoginStore logins = new RedisPendingLoginStore(redis, namespace.prefix, sealer, CLOCK);
         RedisNonceStore nonces = new RedisNonceStore(redis, namespace.prefix);
 
@@ -232,7 +240,7 @@ abstract class RedisStoresSuite {
     /** Over the per-user cap the oldest sessions end; members of sessions that vanished are not counted. */
     @Test
     void sessionCap_endsTheOldest_andIgnoresVanishedSessions() throws Exception {
-        RedisSessionStore sessions = new RedisSessionStore(redis, namespace.prefix, sealer, CLOCK);
+        RedisSessionStore sessions = new RedisSessionStore(redis, namespace.prefix, sealer, CLOCK, Duration.ZERO);
         String user = "capped";
         Instant start = CLOCK.instant();
         List<Session> created = new ArrayList<>();
@@ -263,10 +271,50 @@ abstract class RedisStoresSuite {
         assertThat(sessions.list(user)).isEmpty();
     }
 
+    /**
+     * Signed calls may read a session from the instance's cache: a session ended through another instance (here:
+     * another store object, and a key deleted behind both) is still found there, and refused by the claim, which
+     * checks the session's key in the same script, with or without call limits. The instance's own ending drops
+     * its cache entry at once.
+     */
+    @Test
+    void cachedSession_endedElsewhere_isRefusedAtTheClaim() {
+        RedisSessionStore here = new RedisSessionStore(redis, namespace.prefix, sealer, CLOCK, Duration.ofMinutes(1));
+        RedisSessionStore there = new RedisSessionStore(redis, namespace.prefix, sealer, CLOCK, Duration.ZERO);
+        RedisNonceStore plain = new RedisNonceStore(redis, namespace.prefix);
+        RedisNonceStore counted = new RedisNonceStore(
+                redis, namespace.prefix, new CallLimits(1000, 2000, 100_000, Duration.ofSeconds(66)), CLOCK);
+        Session session = session("cached", CLOCK.instant());
+        here.create(session, 16);
+        assertThat(here.findForCall(session.sessionId())).isPresent();
+        assertThat(plain.claim(session.sessionId(), "cached-nonce-00001", Duration.ofSeconds(60)))
+                .isTrue();
+        assertThat(counted.claim(session.sessionId(), "cached-nonce-00002", Duration.ofSeconds(60)))
+                .isTrue();
+
+        assertThat(there.remove("cached", session.idHash())).isTrue();
+        assertThat(here.findForCall(session.sessionId()))
+                .as("still cached here")
+                .isPresent();
+        for (RedisNonceStore nonces : List.of(plain, counted)) {
+            assertThatThrownBy(() -> nonces.claim(session.sessionId(), "cached-nonce-00003", Duration.ofSeconds(60)))
+                    .isInstanceOf(SessionEndedException.class);
+        }
+        assertThat(namespace.keys("*cached-nonce-00003")).as("nothing claimed").isEmpty();
+
+        Session mine = session("cached", CLOCK.instant());
+        here.create(mine, 16);
+        assertThat(here.findForCall(mine.sessionId())).isPresent();
+        here.remove("cached", mine.idHash());
+        assertThat(here.findForCall(mine.sessionId()))
+                .as("ended here: not cached")
+                .isEmpty();
+    }
+
     /** A recorded use never brings back a session that ended meanwhile. */
     @Test
     void updateOfAnEndedSession_doesNotResurrectIt() {
-        RedisSessionStore sessions = new RedisSessionStore(redis, namespace.prefix, sealer, CLOCK);
+        RedisSessionStore sessions = new RedisSessionStore(redis, namespace.prefix, sealer, CLOCK, Duration.ZERO);
         Session session = session("updater", CLOCK.instant());
         sessions.create(session, 16);
         Session used = session.usedAt(CLOCK.instant().plusSeconds(30), "192.0.2.7", Duration.ofMinutes(15));

@@ -48,6 +48,8 @@ class SignedCallLimitsTest {
     @Test
     void inRedis_sessionRateAndNonceQuota() throws Exception {
         SharedInfrastructure.withRedis((namespace, redis) -> {
+            namespace.liveSession(SESSION);
+            namespace.liveSession(OTHER);
             sessionScenario(new RedisNonceStore(redis, namespace.prefix, LIMITS, time.clock()));
             assertThat(namespace.keys("*").stream().map(k -> namespace.redis().pttl(k)))
                     .as("every key expires")

@@ -3,12 +3,14 @@ package dev.opaquepop.server.service;
 import dev.opaquepop.pop.IncomingRequest;
 import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.NonceStore;
+import dev.opaquepop.pop.PopFailure;
 import dev.opaquepop.pop.PopSession;
 import dev.opaquepop.pop.PopVerificationException;
 import dev.opaquepop.pop.PopVerifier;
 import dev.opaquepop.server.address.ClientAddresses;
 import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.Session;
+import dev.opaquepop.server.store.SessionEndedException;
 import dev.opaquepop.server.store.SessionIds;
 import dev.opaquepop.server.store.SessionStore;
 import dev.opaquepop.server.store.SessionSummary;
@@ -70,14 +72,21 @@ public final class SessionService {
     public Session authenticate(IncomingRequest request, String clientAddress) throws PopVerificationException {
         AtomicReference<Session> loaded = new AtomicReference<>();
         PopVerifier verifier = new PopVerifier(
-                id -> sessions.find(id).filter(this::ofCurrentRegistration).map(s -> {
-                    loaded.set(s);
-                    return new PopSession(s.sessionId(), s.username(), s.popKey(), s.endsAt());
-                }),
+                id -> sessions.findForCall(id)
+                        .filter(this::ofCurrentRegistration)
+                        .map(s -> {
+                            loaded.set(s);
+                            return new PopSession(s.sessionId(), s.username(), s.popKey(), s.endsAt());
+                        }),
                 nonces,
                 clock,
                 popWindow);
-        verifier.verify(request);
+        try {
+            verifier.verify(request);
+        } catch (SessionEndedException e) {
+            // Read (perhaps from a cache) while live, ended before its nonce could be claimed.
+            throw new PopVerificationException(PopFailure.UNKNOWN_SESSION);
+        }
         Session session = loaded.get();
         String address = ClientAddresses.normalize(clientAddress);
         Instant now = clock.instant();

@@ -22,6 +22,16 @@ public interface SessionStore {
     Optional<Session> find(String sessionId);
 
     /**
+     * The session with this id for verifying one signed call. A store may answer from a short-lived cache when
+     * its {@link dev.opaquepop.pop.NonceStore} checks, in the claim that accepts the call, that the session still
+     * exists (throwing {@link SessionEndedException} when it does not): a session ended elsewhere is then refused
+     * at the claim. Its use fields may lag the stored ones by the cache's lifetime.
+     */
+    default Optional<Session> findForCall(String sessionId) {
+        return find(sessionId);
+    }
+
+    /**
      * Records a use: replaces the stored session's use fields (last use, idle deadline, client address) and its
      * expiry. Does nothing when the session has ended meanwhile: an update never brings a session back.
      */

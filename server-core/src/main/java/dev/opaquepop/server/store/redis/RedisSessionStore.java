@@ -1,5 +1,7 @@
 package dev.opaquepop.server.store.redis;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.opaquepop.server.store.Session;
 import dev.opaquepop.server.store.SessionIds;
 import dev.opaquepop.server.store.SessionStore;
@@ -59,16 +61,31 @@ public final class RedisSessionStore implements SessionStore {
             return ended
             """;
 
+    /** Sessions cached per instance for signed calls; each ~0.5 KiB on the heap. */
+    private static final long CACHED_SESSIONS = 50_000;
+
     private final RedisConnection redis;
     private final RedisKeys keys;
     private final Sealer sealer;
     private final Clock clock;
+    // Session key -> session, for findForCall only. Safe because RedisNonceStore's claim checks the session key
+    // exists in the same script that claims the nonce; this instance's own changes update or drop entries at once.
+    private final Cache<String, Session> forCalls;
 
-    public RedisSessionStore(RedisConnection redis, String keyPrefix, Sealer sealer, Clock clock) {
+    /**
+     * A store whose signed calls read sessions through a per-instance cache kept {@code cacheTtl} (zero: no
+     * cache). Only with {@link RedisNonceStore}, whose claim refuses a session that has ended.
+     */
+    public RedisSessionStore(RedisConnection redis, String keyPrefix, Sealer sealer, Clock clock, Duration cacheTtl) {
         this.redis = redis;
         this.keys = new RedisKeys(keyPrefix);
         this.sealer = sealer;
         this.clock = clock;
+        this.forCalls = Caffeine.newBuilder()
+                .expireAfterWrite(cacheTtl)
+                .maximumSize(cacheTtl.isZero() ? 0 : CACHED_SESSIONS)
+                .executor(Runnable::run)
+                .build();
     }
 
     @Override
@@ -115,7 +132,9 @@ public final class RedisSessionStore implements SessionStore {
         List<String> endedMembers = ended.stream()
                 .map(member -> new String((byte[]) member, StandardCharsets.US_ASCII))
                 .toList();
-        return deleted(redis.callEach("end sessions", sessionKeys(endedMembers), (c, key) -> c.del(key)));
+        List<String> endedKeys = sessionKeys(endedMembers);
+        forCalls.invalidateAll(endedKeys);
+        return deleted(redis.callEach("end sessions", endedKeys, (c, key) -> c.del(key)));
     }
 
     private static int deleted(List<Long> answers) {
@@ -143,8 +162,23 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
+    public Optional<Session> findForCall(String sessionId) {
+        String key = keys.session(sessionId);
+        Session cached = forCalls.getIfPresent(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<Session> found = find(sessionId);
+        found.ifPresent(session -> forCalls.put(key, session));
+        return found;
+    }
+
+    @Override
     public void update(Session session) {
         write(session, SetArgs.Builder.xx().px(ttlMillis(session.endsAt())));
+        String key = keys.session(session.sessionId());
+        // Only what a signed call of this instance already holds: an update does not bring a session back.
+        forCalls.asMap().computeIfPresent(key, (k, old) -> session);
     }
 
     @Override
@@ -182,6 +216,7 @@ public final class RedisSessionStore implements SessionStore {
     public boolean remove(String username, String idHash) {
         String key = keys.sessionByHash(idHash);
         Long deleted = redis.call("end session", c -> c.del(key));
+        forCalls.invalidate(key);
         unindex(index(username), List.of(idHash));
         return deleted != null && deleted > 0;
     }
@@ -195,7 +230,9 @@ public final class RedisSessionStore implements SessionStore {
                 ended.add(member);
             }
         }
-        int count = deleted(redis.callEach("end sessions", sessionKeys(ended), (c, key) -> c.del(key)));
+        List<String> endedKeys = sessionKeys(ended);
+        int count = deleted(redis.callEach("end sessions", endedKeys, (c, key) -> c.del(key)));
+        forCalls.invalidateAll(endedKeys);
         unindex(index, ended);
         return count;
     }
