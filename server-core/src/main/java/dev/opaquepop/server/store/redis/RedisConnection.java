@@ -147,6 +147,51 @@ public final class RedisConnection implements AutoCloseable {
         }
     }
 
+    /** The answers of two commands sent together by {@link #callBoth}. */
+    record Both<A, B>(A first, B second) {}
+
+    /**
+     * Sends two commands, then awaits both: one round trip. On one connection (and, on a cluster, for keys of one
+     * slot) Redis runs them in the order sent. Failures as in {@link #call}; both together get the timeout once.
+     */
+    <A, B> Both<A, B> callBoth(
+            String operation,
+            Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<A>> first,
+            Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<B>> second) {
+        RedisLink connection = current.get();
+        long deadline = System.nanoTime() + connection.timeout().toNanos();
+        try {
+            RedisClusterAsyncCommands<String, byte[]> async = connection.async();
+            RedisFuture<A> a = first.apply(async);
+            RedisFuture<B> b = second.apply(async);
+            A firstAnswer = LettuceFutures.awaitOrCancel(a, connection.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            long left = Math.max(0, deadline - System.nanoTime());
+            return new Both<>(firstAnswer, LettuceFutures.awaitOrCancel(b, left, TimeUnit.NANOSECONDS));
+        } catch (RedisCommandTimeoutException e) {
+            replace(connection);
+            throw new StoreException("redis: " + operation + " timed out", e);
+        } catch (RedisException e) {
+            troubled.run();
+            throw new StoreException("redis: " + operation + " failed", e);
+        }
+    }
+
+    /**
+     * Sends a command whose answer nothing waits for: tidying that a later command (or the key's own expiry) would
+     * do anyway if it failed. A failure is logged, never thrown.
+     */
+    void send(String operation, Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<?>> command) {
+        try {
+            command.apply(current.get().async()).whenComplete((answer, failure) -> {
+                if (failure != null) {
+                    LOG.warn("redis: {} failed: {}", operation, failure.toString());
+                }
+            });
+        } catch (RedisException e) {
+            LOG.warn("redis: {} failed: {}", operation, e.toString());
+        }
+    }
+
     /**
      * The current connection's asynchronous commands, for a library that sends its own commands and waits for
      * them (Bucket4j); run it inside {@link #guard}.

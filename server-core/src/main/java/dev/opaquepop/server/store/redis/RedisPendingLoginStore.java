@@ -19,7 +19,8 @@ import java.util.Optional;
  *
  * <p>The per-username cap is a sorted set per username of login id hashes scored by expiry: one script drops the
  * lapsed members, counts the rest and adds the new one only below the cap, so racing {@code login/start}s on any
- * instances never exceed it. A login/start is 2 commands, a login/finish 2 (take, then unindex).
+ * instances never exceed it. A login/start is 2 commands sent together (store, admit), a login/finish one round
+ * trip (take; the unindexing that follows is not waited for).
  */
 public final class RedisPendingLoginStore implements PendingLoginStore {
     /** KEYS[1] the user's set; ARGV now ms, cap, expiry ms, member, TTL ms. Answers nil, or the earliest expiry. */
@@ -53,20 +54,6 @@ public final class RedisPendingLoginStore implements PendingLoginStore {
         Instant now = clock.instant();
         long ttlMillis = Math.max(1, Duration.between(now, login.expiresAt()).toMillis());
         String index = keys.userLogins(sealer.userTag(login.username()));
-        byte[] refused = redis.call(
-                "admit pending login",
-                c -> c.eval(
-                        ADMIT,
-                        ScriptOutputType.VALUE,
-                        new String[] {index},
-                        ascii(Long.toString(now.toEpochMilli())),
-                        ascii(Integer.toString(maxPerUser)),
-                        ascii(Long.toString(login.expiresAt().toEpochMilli())),
-                        ascii(SessionIds.hash(loginId)),
-                        ascii(Long.toString(ttlMillis))));
-        if (refused != null) {
-            throw new PendingLoginLimitException(earliest(refused, now));
-        }
         byte[] plaintext = Records.pendingLogin(login);
         byte[] sealed;
         try {
@@ -74,7 +61,25 @@ public final class RedisPendingLoginStore implements PendingLoginStore {
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
-        redis.call("store pending login", c -> c.set(key, sealed, SetArgs.Builder.px(ttlMillis)));
+        // Stored and admitted in one round trip; a login refused by the cap is deleted again. Until then its key
+        // is of no use: only this call's answer would hand out the login id.
+        byte[] refused = redis.callBoth(
+                        "admit pending login",
+                        c -> c.set(key, sealed, SetArgs.Builder.px(ttlMillis)),
+                        c -> c.<byte[]>eval(
+                                ADMIT,
+                                ScriptOutputType.VALUE,
+                                new String[] {index},
+                                ascii(Long.toString(now.toEpochMilli())),
+                                ascii(Integer.toString(maxPerUser)),
+                                ascii(Long.toString(login.expiresAt().toEpochMilli())),
+                                ascii(SessionIds.hash(loginId)),
+                                ascii(Long.toString(ttlMillis))))
+                .second();
+        if (refused != null) {
+            redis.call("drop refused pending login", c -> c.del(key));
+            throw new PendingLoginLimitException(earliest(refused, now));
+        }
     }
 
     private static Instant earliest(byte[] score, Instant fallback) {
@@ -104,7 +109,8 @@ public final class RedisPendingLoginStore implements PendingLoginStore {
         }
         String index = keys.userLogins(sealer.userTag(login.get().username()));
         byte[][] member = {ascii(SessionIds.hash(loginId))};
-        redis.call("unindex pending login", c -> c.zrem(index, member));
+        // Not waited for: a member left behind (Redis failing just now) lapses at its score, the login's expiry.
+        redis.send("unindex pending login", c -> c.zrem(index, member));
         if (!clock.instant().isBefore(login.get().expiresAt())) {
             login.get().state().destroy();
             return Optional.empty();

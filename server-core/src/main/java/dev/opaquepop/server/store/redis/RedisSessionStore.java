@@ -36,13 +36,17 @@ import java.util.Optional;
 public final class RedisSessionStore implements SessionStore {
     private static final Duration GRACE = Duration.ofMinutes(5);
 
-    /** Adds a member and keeps the set alive at least as long as ARGV[3] ms; answers the set's size. */
+    /**
+     * Adds a member and keeps the set alive at least as long as ARGV[3] ms; answers every member, oldest first,
+     * when the set then holds more than ARGV[4], else none.
+     */
     private static final String INDEX = """
             redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
             if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then
               redis.call('PEXPIRE', KEYS[1], ARGV[3])
             end
-            return redis.call('ZCARD', KEYS[1])
+            if redis.call('ZCARD', KEYS[1]) <= tonumber(ARGV[4]) then return {} end
+            return redis.call('ZRANGE', KEYS[1], 0, -1)
             """;
 
     /** Removes the oldest members but ARGV[2] until ARGV[1] remain; answers the removed members. */
@@ -93,25 +97,32 @@ public final class RedisSessionStore implements SessionStore {
         String index = index(session.username());
         String member = session.idHash();
         long indexTtl = ttlMillis(session.expiresAt());
-        Long size = redis.call(
-                "index session",
-                c -> c.eval(
-                        INDEX,
-                        ScriptOutputType.INTEGER,
-                        new String[] {index},
-                        ascii(Long.toString(session.createdAt().toEpochMilli())),
-                        ascii(member),
-                        ascii(Long.toString(indexTtl))));
-        write(session, SetArgs.Builder.px(ttlMillis(session.endsAt())));
-        if (size == null || size <= maxPerUser) {
+        String key = keys.session(session.sessionId());
+        byte[] sealed = sealed(key, session);
+        // Indexed and stored in one round trip (their keys are in different slots of a cluster).
+        List<Object> overCap = redis.callBoth(
+                        "store session",
+                        c -> c.<List<Object>>eval(
+                                INDEX,
+                                ScriptOutputType.MULTI,
+                                new String[] {index},
+                                ascii(Long.toString(session.createdAt().toEpochMilli())),
+                                ascii(member),
+                                ascii(Long.toString(indexTtl)),
+                                ascii(Integer.toString(maxPerUser))),
+                        c -> c.set(key, sealed, SetArgs.Builder.px(ttlMillis(session.endsAt()))))
+                .first();
+        if (overCap.isEmpty()) {
             return 0;
         }
-        return trim(index, member, maxPerUser);
+        return trim(index, member, maxPerUser, strings(overCap));
     }
 
-    /** Prunes members whose session is gone, then ends the oldest live ones beyond the cap. */
-    private int trim(String index, String keep, int maxPerUser) {
-        List<String> members = members(index);
+    /**
+     * Prunes the members (all of the index) whose session is gone, then ends the oldest live ones beyond the cap:
+     * three round trips (check, prune and trim, end).
+     */
+    private int trim(String index, String keep, int maxPerUser, List<String> members) {
         List<Long> exist = redis.callEach("check sessions", sessionKeys(members), (c, key) -> c.exists(key));
         List<String> dead = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
@@ -120,21 +131,28 @@ public final class RedisSessionStore implements SessionStore {
                 dead.add(members.get(i));
             }
         }
-        unindex(index, dead);
-        List<Object> ended = redis.call(
-                "trim sessions",
-                c -> c.eval(
-                        TRIM,
-                        ScriptOutputType.MULTI,
-                        new String[] {index},
-                        ascii(Integer.toString(maxPerUser)),
-                        ascii(keep)));
-        List<String> endedMembers = ended.stream()
-                .map(member -> new String((byte[]) member, StandardCharsets.US_ASCII))
-                .toList();
-        List<String> endedKeys = sessionKeys(endedMembers);
+        byte[][] deadMembers = dead.stream().map(RedisSessionStore::ascii).toArray(byte[][]::new);
+        byte[][] trimArguments = {ascii(Integer.toString(maxPerUser)), ascii(keep)};
+        String[] indexKey = {index};
+        List<Object> ended = deadMembers.length == 0
+                ? redis.call(
+                        "trim sessions",
+                        c -> c.<List<Object>>eval(TRIM, ScriptOutputType.MULTI, indexKey, trimArguments))
+                // Both on the index's node, run in this order: the trim counts only what the pruning left.
+                : redis.callBoth(
+                                "trim sessions",
+                                c -> c.zrem(index, deadMembers),
+                                c -> c.<List<Object>>eval(TRIM, ScriptOutputType.MULTI, indexKey, trimArguments))
+                        .second();
+        List<String> endedKeys = sessionKeys(strings(ended));
         forCalls.invalidateAll(endedKeys);
         return deleted(redis.callEach("end sessions", endedKeys, (c, key) -> c.del(key)));
+    }
+
+    private static List<String> strings(List<Object> members) {
+        return members.stream()
+                .map(member -> new String((byte[]) member, StandardCharsets.US_ASCII))
+                .toList();
     }
 
     private static int deleted(List<Long> answers) {
@@ -239,14 +257,17 @@ public final class RedisSessionStore implements SessionStore {
 
     private void write(Session session, SetArgs args) {
         String key = keys.session(session.sessionId());
+        byte[] sealed = sealed(key, session);
+        redis.call("store session", c -> c.set(key, sealed, args));
+    }
+
+    private byte[] sealed(String key, Session session) {
         byte[] plaintext = Records.session(session);
-        byte[] sealed;
         try {
-            sealed = sealer.seal(key, plaintext);
+            return sealer.seal(key, plaintext);
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
-        redis.call("store session", c -> c.set(key, sealed, args));
     }
 
     private String index(String username) {
