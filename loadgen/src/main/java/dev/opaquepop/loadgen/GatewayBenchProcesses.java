@@ -24,7 +24,7 @@ final class GatewayBenchProcesses {
 
     private GatewayBenchProcesses() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws IOException {
         if (args.length == 1 && args[0].equals("upstream")) {
             upstream();
         } else if (args.length == 2 && args[0].equals("gateway")) {

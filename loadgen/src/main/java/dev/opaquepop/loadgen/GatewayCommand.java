@@ -248,15 +248,7 @@ public final class GatewayCommand implements Callable<Integer> {
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        BufferedReader lines =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return lines.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        });
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> firstLine(process));
         String line;
         try {
             line = first.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -268,6 +260,16 @@ public final class GatewayCommand implements Callable<Integer> {
             throw new IOException(args.get(0) + " did not start (said " + line + ")");
         }
         return new Child(process, Integer.parseInt(line.substring(5).strip()));
+    }
+
+    /** The child's first line; then its stdout is closed: it writes nothing else there (its logs go to stderr). */
+    private static String firstLine(Process process) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            return lines.readLine();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static String loadAverage() {
