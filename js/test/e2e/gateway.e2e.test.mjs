@@ -1,12 +1,13 @@
-// The browser client through the gateway (docs/gateway.md): OPAQUE_POP_URL is a gateway (`server --upstream`)
-// in front of a recording upstream that serves the page on a public path, so page and API share one origin.
+// The browser client through the gateway (docs/gateway.md): OPAQUE_POP_GATEWAY_URL is a gateway
+// (`server --upstream`) in front of a recording upstream that serves the page on public paths, so page and API
+// share one origin.
 // The package registers and logs in with the gateway, and its signed fetch is forwarded to the upstream;
 // server/src/test/java/dev/opaquepop/server/GatewayBrowserTest.java then checks what the upstream received.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launch, requiredUrl, screenshot, watchErrors } from "./browser.mjs";
 
-const URL = requiredUrl("OPAQUE_POP_URL");
+const URL = requiredUrl("OPAQUE_POP_GATEWAY_URL");
 const USER = process.env.OPAQUE_POP_USER ?? "browser-user";
 const PASSWORD = "correct horse battery staple";
 const SLOW = { timeout: 60_000 };

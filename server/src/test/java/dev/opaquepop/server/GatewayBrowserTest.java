@@ -41,7 +41,7 @@ class GatewayBrowserTest {
                     "e2e-gateway",
                     BrowserTools.JS,
                     Map.of(
-                            "OPAQUE_POP_URL", gateway.uri().toString(),
+                            "OPAQUE_POP_GATEWAY_URL", gateway.uri().toString(),
                             "OPAQUE_POP_USER", "dana",
                             "OPAQUE_POP_E2E_ARTIFACTS", BrowserTools.ARTIFACTS.toString()),
                     List.of("node", "--test", "--test-concurrency=1", "test/e2e/gateway.e2e.test.mjs"));
