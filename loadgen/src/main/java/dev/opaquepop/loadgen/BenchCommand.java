@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 /**
  * {@code opaque-pop bench}: a load generator for any server speaking the protocol. {@code logins} measures full
  * OPAQUE logins, {@code calls} PoP-signed calls next to {@code GET /healthz}, {@code coldstart} what a freshly
- * started server costs, {@code enumeration} whether login/start tells known users from unknown ones;
- * {@code summarize} folds repeated runs into one table with their spread. See BENCHMARKS.md.
+ * started server costs, {@code enumeration} whether login/start tells known users from unknown ones,
+ * {@code gateway} what the gateway adds per signed call; {@code summarize} folds repeated runs into one table
+ * with their spread. See BENCHMARKS.md.
  *
  * <p>It is an executable of its own ({@code loadgen/target/opaque-pop-bench.jar}), so that the server's executable
  * carries neither it nor its statistics libraries; {@code bin/opaque-pop bench ...} runs it.
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
             CallsCommand.class,
             ColdstartCommand.class,
             EnumerationCommand.class,
+            GatewayCommand.class,
             SummarizeCommand.class,
             CommandLine.HelpCommand.class
         })

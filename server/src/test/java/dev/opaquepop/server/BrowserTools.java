@@ -39,13 +39,18 @@ final class BrowserTools {
 
     /** Skips the calling test (fails it with CI=true) unless node, npm and Chromium are here. */
     static void requireNodeAndChromium() {
-        require("node", onPath("node"));
-        require("npm", onPath("npm"));
+        requireNodeAndNpm();
         Path chromium = Path.of(Optional.ofNullable(System.getenv("CHROMIUM")).orElse("/usr/bin/chromium"));
         require("Chromium (" + chromium + ")", Files.isExecutable(chromium));
         assertThat(JS.resolve("dist/web/app.js"))
                 .as("the server module's build runs js/build-for-jar.sh, which builds js/dist when node is here")
                 .exists();
+    }
+
+    /** Skips the calling test (fails it with CI=true) unless node and npm are here. */
+    static void requireNodeAndNpm() {
+        require("node", onPath("node"));
+        require("npm", onPath("npm"));
     }
 
     private static void require(String what, boolean present) {
@@ -106,22 +111,32 @@ final class BrowserTools {
         }
     }
 
-    /** The opaque-ke peer server on a free port, and its URL once it accepts connections. */
+    /** A node server (by default the opaque-ke peer server) on a free port, and its URL once it listens. */
     record Peer(Process process, String url) implements AutoCloseable {
         static Peer start() throws IOException, InterruptedException {
-            npmCi(PEER);
+            return start(PEER, Map.of(), "peer-server", List.of("node", "server.mjs", "--port", "0"));
+        }
+
+        /**
+         * Any node server that prints {@code listening on http://HOST:PORT} once it listens (the opaque-ke peer,
+         * the Node upstream of docs/gateway.md): its locked packages installed, stderr kept in {@code log}.log.
+         */
+        static Peer start(Path directory, Map<String, String> environment, String log, List<String> command)
+                throws IOException, InterruptedException {
+            npmCi(directory);
             Files.createDirectories(ARTIFACTS);
-            Process process = new ProcessBuilder("node", "server.mjs", "--port", "0")
-                    .directory(PEER.toFile())
-                    .redirectError(ARTIFACTS.resolve("peer-server.log").toFile())
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(directory.toFile())
+                    .redirectError(ARTIFACTS.resolve(log + ".log").toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             // The peer prints its address once it listens; read it off the process's thread, with a deadline.
             CompletableFuture<String> url = CompletableFuture.supplyAsync(() -> firstUrl(process));
             try {
                 return new Peer(process, url.get(SCRIPT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
             } catch (ExecutionException | TimeoutException e) {
                 process.destroyForcibly();
-                throw new IllegalStateException("the opaque-ke peer server did not start; see peer-server.log", e);
+                throw new IllegalStateException(command + " did not start; see " + log + ".log", e);
             }
         }
 
@@ -134,7 +149,7 @@ final class BrowserTools {
                         return matcher.group(1);
                     }
                 }
-                throw new IllegalStateException("the peer ended without listening");
+                throw new IllegalStateException("the node server ended without listening");
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

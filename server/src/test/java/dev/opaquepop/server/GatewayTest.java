@@ -13,6 +13,7 @@ import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.SignedRequest;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -110,9 +111,13 @@ class GatewayTest {
                 .isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(1));
     }
 
-    /** Verifies the JWS with Nimbus against the key set the gateway serves; fails on any other key or a flip. */
     private JWTClaimsSet verifiedAssertion(String assertion) throws Exception {
-        HttpResponse<String> jwks = Requests.get(gateway.uri(), "/.well-known/jwks.json");
+        return verifiedAssertion(gateway.uri(), assertion);
+    }
+
+    /** Verifies the JWS with Nimbus against the key set the gateway serves; fails on any other key or a flip. */
+    static JWTClaimsSet verifiedAssertion(URI gateway, String assertion) throws Exception {
+        HttpResponse<String> jwks = Requests.get(gateway, "/.well-known/jwks.json");
         assertThat(jwks.statusCode()).isEqualTo(200);
         assertThat(jwks.body()).doesNotContain("\"d\"");
         OctetKeyPair key = (OctetKeyPair) JWKSet.parse(jwks.body()).getKeys().get(0);

@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The application behind a gateway in tests: a JDK HTTP server on a loopback port that records every request it
  * receives, answers {@code /big} with {@link #BIG_ANSWER_BYTES} bytes, holds {@code /slow} until closed, and
- * answers anything else 200 with a short JSON body.
+ * answers anything else 200 with a short JSON body. Given a site directory, it also serves a web page: {@code /}
+ * is its {@code index.html} and {@code /web/NAME} its file NAME (as the browser test serves js's demo page from the
+ * upstream, on a public path).
  */
 final class RecordingUpstream implements AutoCloseable {
     static final int BIG_ANSWER_BYTES = 5 * 1024 * 1024;
@@ -61,8 +65,14 @@ final class RecordingUpstream implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final Path site;
 
     RecordingUpstream() throws IOException {
+        this(null);
+    }
+
+    RecordingUpstream(Path site) throws IOException {
+        this.site = site;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::handle);
@@ -76,6 +86,11 @@ final class RecordingUpstream implements AutoCloseable {
                         ? ""
                         : "?" + exchange.getRequestURI().getRawQuery());
         received.add(new Received(exchange.getRequestMethod(), target, exchange.getRequestHeaders(), body));
+        Path file = siteFile(target);
+        if (file != null) {
+            sendFile(exchange, file);
+            return;
+        }
         if (target.equals("/slow")) {
             try {
                 release.await(60, TimeUnit.SECONDS);
@@ -96,6 +111,30 @@ final class RecordingUpstream implements AutoCloseable {
             if (!"HEAD".equals(exchange.getRequestMethod())) {
                 out.write(answer);
             }
+        }
+    }
+
+    private Path siteFile(String target) {
+        if (site == null) {
+            return null;
+        }
+        String name = target.equals("/") ? "index.html" : target.startsWith("/web/") ? target.substring(5) : "";
+        Path file = site.resolve(name).normalize();
+        return name.matches("[a-z]+\\.[a-z]+") && Files.isRegularFile(file) ? file : null;
+    }
+
+    private static void sendFile(HttpExchange exchange, Path file) throws IOException {
+        String name = file.getFileName().toString();
+        String type = name.endsWith(".html")
+                ? "text/html; charset=utf-8"
+                : name.endsWith(".js")
+                        ? "text/javascript; charset=utf-8"
+                        : name.endsWith(".css") ? "text/css; charset=utf-8" : "image/svg+xml";
+        byte[] bytes = Files.readAllBytes(file);
+        exchange.getResponseHeaders().add("Content-Type", type);
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
         }
     }
 

@@ -41,8 +41,11 @@ import org.junit.jupiter.api.Assumptions;
  * and starts the peer. Without {@code node} or {@code npm} on the {@code PATH} the calling tests are skipped, or
  * fail when the environment variable {@code CI} is {@code true}. Every call waits at most {@link #CALL_TIMEOUT}, so
  * a hung node process cannot hang the build; node's stderr is forwarded to the test output.
+ *
+ * <p>Public, in the module's test jar, for the server's gateway tests, which drive an opaque-ke client through
+ * the HTTP protocol with this same peer.
  */
-final class NodePeer implements AutoCloseable {
+public final class NodePeer implements AutoCloseable {
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Duration NPM_CI_TIMEOUT = Duration.ofMinutes(5);
@@ -77,7 +80,7 @@ final class NodePeer implements AutoCloseable {
      * Starts the peer, installing its npm package first when needed. Skips the calling tests (JUnit assumption)
      * when node or npm is missing, or fails them when {@code CI=true}.
      */
-    static NodePeer start() {
+    public static NodePeer start() {
         Path node = requireOnPath("node");
         Path npm = requireOnPath(isWindows() ? "npm.cmd" : "npm");
         Path folder = peerFolder();
@@ -109,7 +112,7 @@ final class NodePeer implements AutoCloseable {
     }
 
     /** A fresh, empty argument object for a request. */
-    ObjectNode args() {
+    public ObjectNode args() {
         return JSON.createObjectNode();
     }
 
@@ -170,7 +173,7 @@ final class NodePeer implements AutoCloseable {
     }
 
     /** Sends a request that must succeed ({@code ok:true}) and returns its response. */
-    JsonNode ok(String op, ObjectNode args) {
+    public JsonNode ok(String op, ObjectNode args) {
         JsonNode response = call(op, args);
         if (!response.path("ok").asBoolean(false)) {
             Assertions.fail("opaque-ke peer op " + op + " failed: "
@@ -189,7 +192,7 @@ final class NodePeer implements AutoCloseable {
     }
 
     /** Base64url without padding, the peer's encoding of binary values. */
-    static String b64(byte[] bytes) {
+    public static String b64(byte[] bytes) {
         return BASE64URL.encodeToString(bytes);
     }
 
@@ -199,7 +202,7 @@ final class NodePeer implements AutoCloseable {
     }
 
     /** Decodes the base64url field {@code name} of a response, which must be present. */
-    static byte[] bytes(JsonNode response, String name) {
+    public static byte[] bytes(JsonNode response, String name) {
         JsonNode value = response.get(name);
         assertThat(value != null && value.isTextual())
                 .as("response field %s is a string", name)
@@ -305,6 +308,8 @@ final class NodePeer implements AutoCloseable {
         Path workingDir = Paths.get("").toAbsolutePath();
         candidates.add(workingDir.resolve(Paths.get("src", "test", "node")));
         candidates.add(workingDir.resolve(Paths.get("opaque", "src", "test", "node")));
+        // Another module's tests (the server's gateway tests) run in that module's directory, beside this one.
+        candidates.add(workingDir.resolve(Paths.get("..", "opaque", "src", "test", "node")));
         for (Path candidate : candidates) {
             if (Files.isRegularFile(candidate.resolve("peer.mjs"))) {
                 return candidate.toAbsolutePath().normalize();

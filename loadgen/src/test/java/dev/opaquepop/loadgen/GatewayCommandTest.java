@@ -1,0 +1,61 @@
+package dev.opaquepop.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench gateway} works end to end: it starts its upstream and gateway processes, measures both modes at two
+ * levels without a failed request, writes its report, and leaves no process behind. Only that it works: the
+ * numbers of so short a run mean nothing and are not asserted.
+ */
+class GatewayCommandTest {
+    @Test
+    void gateway_bothModesAtTwoLevels_noErrorsAndAReport(@TempDir Path out) throws Exception {
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        var commandLine = BenchCommand.commandLine();
+        commandLine.setOut(new PrintWriter(stdout, true));
+        commandLine.setErr(new PrintWriter(stderr, true));
+        int exitCode = commandLine.execute(
+                "gateway",
+                "--concurrency",
+                "1,2",
+                "--duration",
+                "1s",
+                "--slices",
+                "2",
+                "--warmup",
+                "1s",
+                "--sessions",
+                "2",
+                "--out",
+                out.toString());
+
+        assertThat(exitCode).as(stderr.toString()).isZero();
+        assertThat(stdout.toString()).contains("signed, through the gateway", "plain, upstream alone");
+        JsonNode report =
+                new ObjectMapper().readTree(out.resolve("gateway.json").toFile());
+        assertThat(report.path("rows")).hasSize(4);
+        for (JsonNode row : report.path("rows")) {
+            assertThat(row.path("ok").asInt()).as(row.toString()).isPositive();
+            assertThat(row.path("errors").asInt()).as(row.toString()).isZero();
+            assertThat(row.path("upstream_cpu_us_per_call").asDouble())
+                    .as(row.toString())
+                    .isPositive();
+        }
+        assertThat(report.path("load_average_before").asText()).isNotEmpty();
+        // The children were stopped with the command.
+        for (String pid : new String[] {"upstream_pid", "gateway_pid"}) {
+            assertThat(ProcessHandle.of(report.path(pid).asLong()).map(ProcessHandle::isAlive))
+                    .as(pid)
+                    .isNotEqualTo(java.util.Optional.of(true));
+        }
+    }
+}
