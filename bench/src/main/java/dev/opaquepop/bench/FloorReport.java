@@ -2,6 +2,7 @@ package dev.opaquepop.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opaquepop.opaque.ArithmeticFloor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,20 +33,18 @@ public final class FloorReport {
     /** Derived: login start (real record) plus login finish, what the server spends on one login's crypto. */
     static final String SERVER_FULL_LOGIN = "server full login (start + finish)";
 
-    /** What an operation cannot do with less: variable-base and fixed-base multiplications, or HMACs. */
-    record Floor(int variableBase, int fixedBase, int hmacs, String note) {
-        static Floor curve(int variableBase, int fixedBase) {
-            return new Floor(variableBase, fixedBase, 0, "");
+    /** What an operation cannot do with less: its curve arithmetic, or HMACs. */
+    record Floor(ArithmeticFloor curve, int hmacs, String note) {
+        static Floor curve(ArithmeticFloor curve) {
+            return new Floor(curve, 0, "");
+        }
+
+        static Floor hmacs(int hmacs) {
+            return new Floor(ArithmeticFloor.NONE, hmacs, "");
         }
 
         String describe() {
-            if (hmacs > 0) {
-                return hmacs + " HMAC-SHA256";
-            }
-            if (variableBase == 0 && fixedBase == 0) {
-                return "none";
-            }
-            return variableBase + " var + " + fixedBase + " fixed";
+            return hmacs > 0 ? hmacs + " HMAC-SHA256" : curve.describe();
         }
     }
 
@@ -53,18 +52,19 @@ public final class FloorReport {
     static final Map<String, Floor> OPERATIONS = new LinkedHashMap<>();
 
     static {
-        OPERATIONS.put("OpaqueServerBenchmark.serverRegistrationResponse", Floor.curve(1, 0));
-        OPERATIONS.put(SERVER_START, Floor.curve(4, 1));
-        OPERATIONS.put("OpaqueServerBenchmark.serverLoginStartFakeRecord", Floor.curve(4, 1));
-        OPERATIONS.put(SERVER_FINISH, new Floor(0, 0, 0, "a MAC compare; no curve arithmetic"));
-        OPERATIONS.put(SERVER_FULL_LOGIN, Floor.curve(4, 1));
-        OPERATIONS.put("ClientLoginBenchmark.clientLoginIdentityKsf", Floor.curve(5, 2));
+        OPERATIONS.put(
+                "OpaqueServerBenchmark.serverRegistrationResponse", Floor.curve(ArithmeticFloor.SERVER_REGISTRATION));
+        OPERATIONS.put(SERVER_START, Floor.curve(ArithmeticFloor.SERVER_LOGIN));
+        OPERATIONS.put("OpaqueServerBenchmark.serverLoginStartFakeRecord", Floor.curve(ArithmeticFloor.SERVER_LOGIN));
+        OPERATIONS.put(SERVER_FINISH, new Floor(ArithmeticFloor.NONE, 0, "a MAC compare; no curve arithmetic"));
+        OPERATIONS.put(SERVER_FULL_LOGIN, Floor.curve(ArithmeticFloor.SERVER_LOGIN));
+        OPERATIONS.put("ClientLoginBenchmark.clientLoginIdentityKsf", Floor.curve(ArithmeticFloor.CLIENT_LOGIN));
         OPERATIONS.put(
                 "ClientLoginBenchmark.clientLoginArgon2id",
-                new Floor(5, 2, 0, "Argon2id (64 MiB, t = 3, p = 4) is the cost, by design"));
-        OPERATIONS.put("OpaqueServerBenchmark.wholeLoginIdentityKsf", Floor.curve(9, 3));
-        OPERATIONS.put("PopBenchmark.popSign", new Floor(0, 0, 1, ""));
-        OPERATIONS.put("PopBenchmark.popVerify", new Floor(0, 0, 1, ""));
+                new Floor(ArithmeticFloor.CLIENT_LOGIN, 0, "Argon2id (64 MiB, t = 3, p = 4) is the cost, by design"));
+        OPERATIONS.put("OpaqueServerBenchmark.wholeLoginIdentityKsf", Floor.curve(ArithmeticFloor.WHOLE_LOGIN));
+        OPERATIONS.put("PopBenchmark.popSign", Floor.hmacs(1));
+        OPERATIONS.put("PopBenchmark.popVerify", Floor.hmacs(1));
     }
 
     private FloorReport() {}
@@ -204,7 +204,7 @@ public final class FloorReport {
             Double hmac = run.get(HMAC);
             return hmac == null ? Optional.empty() : Optional.of(floor.hmacs() * hmac);
         }
-        if (floor.variableBase() == 0 && floor.fixedBase() == 0) {
+        if (floor.curve().equals(ArithmeticFloor.NONE)) {
             return Optional.empty();
         }
         Double variable = run.get(VARIABLE_BASE);
@@ -212,7 +212,7 @@ public final class FloorReport {
         if (variable == null || fixed == null) {
             return Optional.empty();
         }
-        return Optional.of(floor.variableBase() * variable + floor.fixedBase() * fixed);
+        return Optional.of(floor.curve().micros(new ArithmeticFloor.Units(variable, fixed)));
     }
 
     private static String ratios(List<Double> times, List<Double> floors, Floor floor) {

@@ -1,5 +1,6 @@
 package dev.opaquepop.bench;
 
+import dev.opaquepop.opaque.ArithmeticFloor;
 import dev.opaquepop.opaque.ClientLogin;
 import dev.opaquepop.opaque.ClientLoginResult;
 import dev.opaquepop.opaque.ClientRegistration;
@@ -17,7 +18,6 @@ import dev.opaquepop.opaque.RegistrationResponse;
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.opaque.ServerLogin;
 import dev.opaquepop.opaque.ServerSetup;
-import dev.opaquepop.opaque.internal.Ristretto255;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +55,7 @@ public class OpaqueServerBenchmark {
     private Ke1 ke1;
     private SecretBytes loginState;
     private Ke3 ke3;
-    private byte[] scalar;
-    private byte[] element;
+    private ArithmeticFloor.Probe arithmetic;
 
     @Setup
     public void setUp() throws OpaqueException {
@@ -80,18 +79,17 @@ public class OpaqueServerBenchmark {
         ke3 = result.ke3();
         loginState = serverLogin.exportState();
 
-        scalar = Ristretto255.randomScalar(random);
-        element = Ristretto255.multiplyBase(Ristretto255.randomScalar(random));
+        arithmetic = new ArithmeticFloor.Probe(random);
     }
 
     @Benchmark
-    public byte[] scalarMultiplication() throws OpaqueException {
-        return Ristretto255.multiply(scalar, element);
+    public byte[] scalarMultiplication() {
+        return arithmetic.variableBase();
     }
 
     @Benchmark
     public byte[] baseMultiplication() {
-        return Ristretto255.multiplyBase(scalar);
+        return arithmetic.fixedBase();
     }
 
     @Benchmark

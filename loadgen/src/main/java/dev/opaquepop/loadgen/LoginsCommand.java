@@ -2,6 +2,7 @@ package dev.opaquepop.loadgen;
 
 import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClientException;
+import dev.opaquepop.opaque.ArithmeticFloor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -75,14 +76,17 @@ public final class LoginsCommand extends LoadCommand {
 
     @Override
     Report run(List<Server> servers, Context context) throws OpaquePopClientException, InterruptedException {
-        ArithmeticFloor floor = ArithmeticFloor.measure();
+        ArithmeticFloor.Units units = ArithmeticFloor.Units.measure();
+        double floorMicros = ArithmeticFloor.SERVER_LOGIN.micros(units);
         context.progress()
                 .note(String.format(
                         Locale.ROOT,
-                        "arithmetic floor of a server login: 4 × %.1f µs + 1 × %.1f µs = %.1f µs",
-                        floor.variableBaseMicros(),
-                        floor.fixedBaseMicros(),
-                        floor.loginMicros()));
+                        "arithmetic floor of a server login: %d × %.1f µs + %d × %.1f µs = %.1f µs",
+                        ArithmeticFloor.SERVER_LOGIN.variableBase(),
+                        units.variableBaseMicros(),
+                        ArithmeticFloor.SERVER_LOGIN.fixedBase(),
+                        units.fixedBaseMicros(),
+                        floorMicros));
         int maxConcurrency = concurrency.stream().max(Integer::compare).orElseThrow();
         List<Users> userSets = new ArrayList<>();
         for (Server server : servers) {
@@ -113,20 +117,16 @@ public final class LoginsCommand extends LoadCommand {
             for (int s = 0; s < servers.size(); s++) {
                 Server server = servers.get(s);
                 rows.add(new Row(
-                        server.name(),
-                        "login",
-                        level,
-                        measured.get(server.name()),
-                        OptionalDouble.of(floor.loginMicros())));
+                        server.name(), "login", level, measured.get(server.name()), OptionalDouble.of(floorMicros)));
                 probes = probes.plus(context.probe()
                         .run(server.base(), cycle(Arrays.asList(lastSessions.get(s)), replayProbes), false));
             }
         }
         Map<String, Object> header = header(servers);
         Map<String, Object> floorJson = new LinkedHashMap<>();
-        floorJson.put("variable_base_multiplication_us", floor.variableBaseMicros());
-        floorJson.put("fixed_base_multiplication_us", floor.fixedBaseMicros());
-        floorJson.put("server_login_us", floor.loginMicros());
+        floorJson.put("variable_base_multiplication_us", units.variableBaseMicros());
+        floorJson.put("fixed_base_multiplication_us", units.fixedBaseMicros());
+        floorJson.put("server_login_us", floorMicros);
         floorJson.put(
                 "what",
                 "a server login needs 4 variable-base (OPRF evaluation, 3 DH) and 1 fixed-base (ephemeral keyshare)"

@@ -101,34 +101,15 @@ public final class CoreConfig {
                 + trustedProxies;
     }
 
-    /** Defaults as documented in the README. */
+    /** Starts from {@link Defaults}. */
     public static final class Builder {
-        public static final String DEFAULT_LOGIN_LIMIT_USER = "5/30s,10/2m,20/15m";
-        public static final String DEFAULT_LOGIN_LIMIT_ADDRESS = "50/1s,500/30s";
-        /** Signed calls per second per session: well above a busy client's (bench calls: ~140 per session). */
-        public static final long DEFAULT_CALL_LIMIT_SESSION = 1000;
-
-        /** Signed calls per second per user, all sessions together. */
-        public static final long DEFAULT_CALL_LIMIT_USER = 2000;
-
-        /**
-         * Nonces per session per quota period (twice the PoP window plus 6 s): a session at its full rate never meets
-         * it with the default window; with a wider window it keeps one session to at most twice this many.
-         */
-        public static final long DEFAULT_NONCE_QUOTA_SESSION = 100_000;
-
-        /** Four times an address's bursts and three times its lasting rate, for a site's many /64s. */
-        public static final String DEFAULT_LOGIN_LIMIT_IPV6_BLOCK = "200/1s,2000/10s";
-
-        public static final String DEFAULT_REGISTER_LIMIT_ADDRESS = "10/30s,200/10m";
-
         private static final Pattern REDIS_SCHEME =
                 Pattern.compile("(rediss?|redis\\+ssl|redis\\+tls|rediss?-sentinel|redis[-+]socket)://");
         private static final Pattern CLUSTER_SEED = Pattern.compile("rediss?://");
         // Printable ASCII without space or braces: a brace would move the Redis Cluster hash tag into the prefix.
         private static final Pattern KEY_PREFIX = Pattern.compile("[\\x21-\\x7e&&[^{}]]{1,64}");
 
-        Path dataDirectory = Path.of("data");
+        Path dataDirectory = Path.of(Defaults.DATA_DIRECTORY);
         String setupValue;
         Path setupFile;
         Path sealKeyFile;
@@ -136,34 +117,34 @@ public final class CoreConfig {
         String dbUrl;
         String dbUser;
         String dbPassword;
-        int dbPoolSize = 10;
-        Duration dbTimeout = Duration.ofSeconds(5);
+        int dbPoolSize = Defaults.DB_POOL_SIZE;
+        Duration dbTimeout = Duration.ofSeconds(Defaults.DB_TIMEOUT_SECONDS);
         String redisUrl;
-        boolean redisCluster;
-        Duration redisTimeout = Duration.ofSeconds(2);
-        String redisKeyPrefix = "opaque-pop:";
-        private Duration popWindow = Duration.ofSeconds(30);
-        private Duration sessionIdleTimeout = Duration.ofMinutes(15);
-        private Duration sessionLifetime = Duration.ofHours(12);
-        private Duration reauthenticationWindow = Duration.ofMinutes(5);
-        private int maxSessionsPerUser = 16;
-        private int maxPendingLoginsPerUser = 8;
-        private Duration loginTtl = Duration.ofSeconds(60);
-        private long maxPendingLogins = 100_000;
-        private long maxSessions = 100_000;
+        boolean redisCluster = Defaults.REDIS_CLUSTER;
+        Duration redisTimeout = Duration.ofSeconds(Defaults.REDIS_TIMEOUT_SECONDS);
+        String redisKeyPrefix = Defaults.REDIS_KEY_PREFIX;
+        private Duration popWindow = Duration.ofSeconds(Defaults.POP_WINDOW_SECONDS);
+        private Duration sessionIdleTimeout = Duration.ofSeconds(Defaults.SESSION_IDLE_TIMEOUT_SECONDS);
+        private Duration sessionLifetime = Duration.ofSeconds(Defaults.SESSION_LIFETIME_SECONDS);
+        private Duration reauthenticationWindow = Duration.ofSeconds(Defaults.REAUTHENTICATION_WINDOW_SECONDS);
+        private int maxSessionsPerUser = Defaults.MAX_SESSIONS_PER_USER;
+        private int maxPendingLoginsPerUser = Defaults.MAX_PENDING_LOGINS_PER_USER;
+        private Duration loginTtl = Duration.ofSeconds(Defaults.LOGIN_TTL_SECONDS);
+        private long maxPendingLogins = Defaults.MAX_PENDING_LOGINS;
+        private long maxSessions = Defaults.MAX_SESSIONS;
         private long nonceCapacity = 2_000_000;
-        private int maxBodyBytes = 64 * 1024;
+        private int maxBodyBytes = Defaults.MAX_BODY_BYTES;
         private Argon2idKsf clientKsf = Argon2idKsf.DEFAULT;
-        private boolean rateLimit = true;
-        private String loginLimitUser = DEFAULT_LOGIN_LIMIT_USER;
-        private String loginLimitAddress = DEFAULT_LOGIN_LIMIT_ADDRESS;
-        private String loginLimitIpv6Block = DEFAULT_LOGIN_LIMIT_IPV6_BLOCK;
-        private String registerLimitAddress = DEFAULT_REGISTER_LIMIT_ADDRESS;
-        private Duration knownAddressTtl = Duration.ofDays(30);
-        private long maxRateLimitBuckets = 100_000;
-        private long callLimitSession = DEFAULT_CALL_LIMIT_SESSION;
-        private long callLimitUser = DEFAULT_CALL_LIMIT_USER;
-        private long nonceQuotaSession = DEFAULT_NONCE_QUOTA_SESSION;
+        private boolean rateLimit = Defaults.RATE_LIMIT;
+        private String loginLimitUser = Defaults.LOGIN_LIMIT_USER;
+        private String loginLimitAddress = Defaults.LOGIN_LIMIT_ADDRESS;
+        private String loginLimitIpv6Block = Defaults.LOGIN_LIMIT_IPV6_BLOCK;
+        private String registerLimitAddress = Defaults.REGISTER_LIMIT_ADDRESS;
+        private Duration knownAddressTtl = Duration.ofSeconds(Defaults.KNOWN_ADDRESS_TTL_SECONDS);
+        private long maxRateLimitBuckets = Defaults.MAX_RATE_LIMIT_BUCKETS;
+        private long callLimitSession = Defaults.CALL_LIMIT_SESSION;
+        private long callLimitUser = Defaults.CALL_LIMIT_USER;
+        private long nonceQuotaSession = Defaults.NONCE_QUOTA_SESSION;
         private String trustedProxies;
         private Clock clock = Clock.systemUTC();
         private SecureRandom random;

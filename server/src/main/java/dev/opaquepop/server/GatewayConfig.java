@@ -79,11 +79,11 @@ public final class GatewayConfig {
                 + upstreamTimeout + ", keyFile=" + keyFile + "]";
     }
 
-    /** Defaults as documented in docs/gateway.md. */
+    /** Starts from {@link Defaults}, as documented in docs/gateway.md. */
     public static final class Builder {
         private String upstream;
         private final List<String> publicPaths = new ArrayList<>();
-        private Duration upstreamTimeout = Duration.ofSeconds(30);
+        private Duration upstreamTimeout = Duration.ofSeconds(Defaults.UPSTREAM_TIMEOUT_SECONDS);
         private Path keyFile;
 
         private Builder() {}

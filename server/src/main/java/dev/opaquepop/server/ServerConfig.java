@@ -239,26 +239,26 @@ public final class ServerConfig {
     }
 
     /**
-     * Defaults as documented in the README. The core's options are passed through to a {@link CoreConfig.Builder},
+     * Starts from {@link Defaults}. The core's options are passed through to a {@link CoreConfig.Builder},
      * so the server's command line and every other adapter validate them alike.
      */
     public static final class Builder {
         private final CoreConfig.Builder core = CoreConfig.builder();
-        private String bind = "127.0.0.1";
-        private int port = 8080;
+        private String bind = Defaults.BIND;
+        private int port = Defaults.PORT;
         private Integer metricsPort;
-        private String metricsBind = "127.0.0.1";
+        private String metricsBind = Defaults.METRICS_BIND;
         private Path tlsKeystore;
         private String tlsKeystorePassword;
         private Path tlsKeystorePasswordFile;
-        private boolean allowInsecureHttp;
-        private boolean web;
-        private int maxHeaderBytes = 8 * 1024;
-        private int maxUriLength = 2 * 1024;
-        private int connectionRequestRate = 1000;
-        private Duration idleTimeout = Duration.ofSeconds(30);
-        private int maxConnections = 10_000;
-        private Duration tlsReloadInterval = Duration.ofSeconds(60);
+        private boolean allowInsecureHttp = Defaults.ALLOW_INSECURE_HTTP;
+        private boolean web = Defaults.WEB;
+        private int maxHeaderBytes = Defaults.MAX_HEADER_BYTES;
+        private int maxUriLength = Defaults.MAX_URI_LENGTH;
+        private int connectionRequestRate = Defaults.CONNECTION_REQUEST_RATE;
+        private Duration idleTimeout = Duration.ofSeconds(Defaults.IDLE_TIMEOUT_SECONDS);
+        private int maxConnections = Defaults.MAX_CONNECTIONS;
+        private Duration tlsReloadInterval = Duration.ofSeconds(Defaults.TLS_RELOAD_INTERVAL_SECONDS);
         private TlsKeystore.Loaded tls;
         private TlsReload tlsReload;
         private final GatewayConfig.Builder gateway = GatewayConfig.builder();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.opaquepop.server.CoreConfig;
+import dev.opaquepop.server.Defaults;
 import dev.opaquepop.server.store.memory.MemoryLimitStorage;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ class RateLimitsTest {
                 new MemoryLimitStorage(10_000, clock, Ticker.systemTicker()),
                 LimitSpec.parse("--login-limit-user", loginUser),
                 LimitSpec.parse("--login-limit-address", loginAddress),
-                LimitSpec.parse("--login-limit-ipv6-block", CoreConfig.Builder.DEFAULT_LOGIN_LIMIT_IPV6_BLOCK),
+                LimitSpec.parse("--login-limit-ipv6-block", Defaults.LOGIN_LIMIT_IPV6_BLOCK),
                 LimitSpec.parse("--register-limit-address", registerAddress),
                 knownTtl,
                 CallLimits.off());
@@ -34,9 +34,9 @@ class RateLimitsTest {
 
     private RateLimits defaults() {
         return limits(
-                CoreConfig.Builder.DEFAULT_LOGIN_LIMIT_USER,
-                CoreConfig.Builder.DEFAULT_LOGIN_LIMIT_ADDRESS,
-                CoreConfig.Builder.DEFAULT_REGISTER_LIMIT_ADDRESS,
+                Defaults.LOGIN_LIMIT_USER,
+                Defaults.LOGIN_LIMIT_ADDRESS,
+                Defaults.REGISTER_LIMIT_ADDRESS,
                 Duration.ofDays(30));
     }
 
