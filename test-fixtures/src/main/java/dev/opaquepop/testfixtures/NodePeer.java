@@ -61,6 +61,7 @@ public final class NodePeer implements AutoCloseable {
     private final Deque<String> lastStderrLines = new ArrayDeque<>();
     private final Thread stdoutReader;
     private final Thread stderrForwarder;
+    private final Object lock = new Object();
     private long nextId = 1;
     private boolean broken;
 
@@ -110,7 +111,14 @@ public final class NodePeer implements AutoCloseable {
     }
 
     /** Sends a request and returns the response with the matching id, whether {@code ok} is true or false. */
-    public synchronized JsonNode call(String op, ObjectNode args) {
+    public JsonNode call(String op, ObjectNode args) {
+        // One request at a time: answers are matched to requests by order.
+        synchronized (lock) {
+            return callInTurn(op, args);
+        }
+    }
+
+    private JsonNode callInTurn(String op, ObjectNode args) {
         if (broken) {
             throw new IllegalStateException("the node peer is unusable after an earlier failure");
         }
