@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code bench calls}: establishes sessions, then measures unauthenticated {@code GET /healthz} and PoP-signed
  * {@code GET /api/me} (and optionally {@code POST /api/transfer}) at each concurrency level, back to back on
- * the same server, so the cost of proof of possession shows as a ratio measured side by side.
+ * the same server, so the cost of proof of possession shows as a ratio measured side by side. {@code --path} and
+ * {@code --public-path} add signed and unsigned GETs of any paths, e.g. an application's endpoint and its public
+ * twin.
  */
 @Command(
         name = "calls",
@@ -53,6 +55,21 @@ public final class CallsCommand extends LoadCommand {
                     + " --transfers), e.g. to profile one kind of request alone.")
     List<String> only;
 
+    @Option(
+            names = "--path",
+            paramLabel = "NAME=PATH",
+            description = "Also measure a PoP-signed GET of PATH (an application's own endpoint), reported as NAME;"
+                    + " repeatable. With --path or --public-path, healthz and me run only if --operations names"
+                    + " them.")
+    Map<String, String> signedPaths = new LinkedHashMap<>();
+
+    @Option(
+            names = "--public-path",
+            paramLabel = "NAME=PATH",
+            description = "Also measure an unsigned GET of PATH (e.g. the public twin of a --path), reported as NAME;"
+                    + " repeatable.")
+    Map<String, String> publicPaths = new LinkedHashMap<>();
+
     @Override
     String kind() {
         return "calls";
@@ -64,6 +81,8 @@ public final class CallsCommand extends LoadCommand {
         settings.put("sessions", sessions);
         settings.put("transfers", transfers);
         settings.put("operations", operations());
+        settings.put("signed_paths", signedPaths);
+        settings.put("public_paths", publicPaths);
         return settings;
     }
 
@@ -75,14 +94,43 @@ public final class CallsCommand extends LoadCommand {
         if (only != null && (only.isEmpty() || !OPERATIONS.containsAll(only))) {
             return "--operations takes healthz, me and transfer";
         }
+        List<String> named = new ArrayList<>(OPERATIONS);
+        for (Map.Entry<String, String> path : paths().entrySet()) {
+            if (named.contains(path.getKey()) || path.getKey().isBlank()) {
+                return "--path and --public-path need a NAME of their own: " + path.getKey();
+            }
+            named.add(path.getKey());
+            if (!path.getValue().startsWith("/")) {
+                return "--path and --public-path take NAME=/path, not " + path.getKey() + "=" + path.getValue();
+            }
+        }
+        if (signedPaths.keySet().stream().anyMatch(publicPaths::containsKey)) {
+            return "--path and --public-path need a NAME of their own";
+        }
+        if (operations().isEmpty()) {
+            return "nothing to measure";
+        }
         return null;
     }
 
-    private List<String> operations() {
+    List<String> operations() {
+        List<String> operations = new ArrayList<>();
         if (only != null) {
-            return OPERATIONS.stream().filter(only::contains).toList();
+            OPERATIONS.stream().filter(only::contains).forEach(operations::add);
+        } else if (paths().isEmpty()) {
+            operations.addAll(transfers ? OPERATIONS : OPERATIONS.subList(0, 2));
+        } else if (transfers) {
+            operations.add("transfer");
         }
-        return transfers ? OPERATIONS : OPERATIONS.subList(0, 2);
+        operations.addAll(paths().keySet());
+        return operations;
+    }
+
+    /** The --path and --public-path operations, in the order given. */
+    private Map<String, String> paths() {
+        Map<String, String> paths = new LinkedHashMap<>(signedPaths);
+        paths.putAll(publicPaths);
+        return paths;
     }
 
     @Override
@@ -128,7 +176,9 @@ public final class CallsCommand extends LoadCommand {
 
     private Operation operation(String name, Server server, List<ClientSession> sessions) {
         AtomicLong next = new AtomicLong();
-        HttpRequest health = HttpRequest.newBuilder(server.base().resolve(URI.create("/healthz")))
+        String unsigned = name.equals("healthz") ? "/healthz" : publicPaths.get(name);
+        HttpRequest health = HttpRequest.newBuilder(
+                        server.base().resolve(URI.create(unsigned == null ? "/healthz" : unsigned)))
                 .timeout(timeout.timeout)
                 .GET()
                 .build();
@@ -142,13 +192,16 @@ public final class CallsCommand extends LoadCommand {
             public void run(int worker) throws OperationFailedException, InterruptedException {
                 HttpResponse<byte[]> response;
                 try {
-                    if (name.equals("healthz")) {
+                    if (unsigned != null) {
                         response = server.http().send(health, HttpResponse.BodyHandlers.ofByteArray());
                     } else {
                         ClientSession session = sessions.get((int) (next.getAndIncrement() % sessions.size()));
-                        response = name.equals("me")
-                                ? server.client().send(session, "GET", "/api/me", null)
-                                : server.client().send(session, "POST", "/api/transfer", TRANSFER_BODY);
+                        if (name.equals("transfer")) {
+                            response = server.client().send(session, "POST", "/api/transfer", TRANSFER_BODY);
+                        } else {
+                            response = server.client()
+                                    .send(session, "GET", signedPaths.getOrDefault(name, "/api/me"), null);
+                        }
                     }
                 } catch (IOException e) {
                     throw new OperationFailedException(name + ": no answer: " + e, e);

@@ -1,15 +1,15 @@
 package dev.opaquepop.server;
 
-import static dev.opaquepop.opaque.interop.NodePeer.bytes;
+import static dev.opaquepop.testfixtures.NodePeer.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.opaquepop.opaque.SecretBytes;
-import dev.opaquepop.opaque.interop.NodePeer;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.SignedRequest;
+import dev.opaquepop.testfixtures.NodePeer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;

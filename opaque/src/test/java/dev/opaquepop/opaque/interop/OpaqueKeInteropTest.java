@@ -1,8 +1,8 @@
 package dev.opaquepop.opaque.interop;
 
-import static dev.opaquepop.opaque.interop.NodePeer.b64;
-import static dev.opaquepop.opaque.interop.NodePeer.bytes;
-import static dev.opaquepop.opaque.interop.NodePeer.unb64;
+import static dev.opaquepop.testfixtures.NodePeer.b64;
+import static dev.opaquepop.testfixtures.NodePeer.bytes;
+import static dev.opaquepop.testfixtures.NodePeer.unb64;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,6 +30,7 @@ import dev.opaquepop.opaque.RegistrationResponse;
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.opaque.ServerLogin;
 import dev.opaquepop.opaque.ServerSetup;
+import dev.opaquepop.testfixtures.NodePeer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;

@@ -35,6 +35,13 @@ public class NoteRepository {
                 .list();
     }
 
+    public long count(String owner) {
+        return jdbc.sql("SELECT COUNT(*) FROM notes WHERE owner = ?")
+                .param(owner)
+                .query(Long.class)
+                .single();
+    }
+
     /** True when the owner had this note; another user's note is as absent as a missing one. */
     public boolean delete(String owner, String id) {
         return jdbc.sql("DELETE FROM notes WHERE id = ? AND owner = ?")

@@ -41,6 +41,12 @@ public class NotesController {
         return Map.of("user", user.getName(), "notes", mine);
     }
 
+    /** How many notes the user has (and the public twin of {@link BenchmarkProfile} the same without a user). */
+    @GetMapping("/count")
+    public Map<String, Object> count(Principal user) {
+        return Map.of("user", user.getName(), "count", notes.count(user.getName()));
+    }
+
     @DeleteMapping("/{id}")
     public ResponseEntity<Void> delete(Principal user, @PathVariable String id) {
         if (!notes.delete(user.getName(), id)) {

@@ -1,6 +1,4 @@
-package dev.opaquepop.opaque.interop;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package dev.opaquepop.testfixtures;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,19 +32,16 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The opaque-ke side of the interop tests: one long-running {@code node peer.mjs} process (see {@code
- * src/test/node/README.md}) that speaks newline-delimited JSON over stdin/stdout, with binary values in base64url
+ * opaque/src/test/node/README.md}) that speaks newline-delimited JSON over stdin/stdout, with binary values in base64url
  * without padding.
  *
  * <p>{@link #start()} locates {@code src/test/node}, runs {@code npm ci} there when the package is not installed,
  * and starts the peer. Without {@code node} or {@code npm} on the {@code PATH} the calling tests are skipped, or
  * fail when the environment variable {@code CI} is {@code true}. Every call waits at most {@link #CALL_TIMEOUT}, so
  * a hung node process cannot hang the build; node's stderr is forwarded to the test output.
- *
- * <p>Public, in the module's test jar, for the server's gateway tests, which drive an opaque-ke client through
- * the HTTP protocol with this same peer.
  */
 public final class NodePeer implements AutoCloseable {
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Duration NPM_CI_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
@@ -66,6 +61,7 @@ public final class NodePeer implements AutoCloseable {
     private final Deque<String> lastStderrLines = new ArrayDeque<>();
     private final Thread stdoutReader;
     private final Thread stderrForwarder;
+    private final Object lock = new Object();
     private long nextId = 1;
     private boolean broken;
 
@@ -101,9 +97,7 @@ public final class NodePeer implements AutoCloseable {
         // Fail here, once and clearly, if the peer cannot work at all (e.g. the package failed to load).
         try {
             JsonNode check = peer.ok("createSetup", peer.args());
-            assertThat(check.path("setup").isTextual())
-                    .as("createSetup answers a setup string")
-                    .isTrue();
+            Assertions.assertTrue(check.path("setup").isTextual(), "createSetup answers a setup string");
         } catch (RuntimeException | AssertionError e) {
             peer.close();
             throw e;
@@ -117,7 +111,14 @@ public final class NodePeer implements AutoCloseable {
     }
 
     /** Sends a request and returns the response with the matching id, whether {@code ok} is true or false. */
-    synchronized JsonNode call(String op, ObjectNode args) {
+    public JsonNode call(String op, ObjectNode args) {
+        // One request at a time: answers are matched to requests by order.
+        synchronized (lock) {
+            return callInTurn(op, args);
+        }
+    }
+
+    private JsonNode callInTurn(String op, ObjectNode args) {
         if (broken) {
             throw new IllegalStateException("the node peer is unusable after an earlier failure");
         }
@@ -183,11 +184,9 @@ public final class NodePeer implements AutoCloseable {
     }
 
     /** Sends a request that must fail ({@code ok:false}) and returns the peer's error message. */
-    String error(String op, ObjectNode args) {
+    public String error(String op, ObjectNode args) {
         JsonNode response = call(op, args);
-        assertThat(response.path("ok").asBoolean(true))
-                .as("opaque-ke peer op %s is expected to fail", op)
-                .isFalse();
+        Assertions.assertFalse(response.path("ok").asBoolean(true), "opaque-ke peer op " + op + " is expected to fail");
         return response.path("error").asText("");
     }
 
@@ -197,16 +196,14 @@ public final class NodePeer implements AutoCloseable {
     }
 
     /** Decodes a base64url string of the peer. */
-    static byte[] unb64(String text) {
+    public static byte[] unb64(String text) {
         return BASE64URL_DECODER.decode(text);
     }
 
     /** Decodes the base64url field {@code name} of a response, which must be present. */
     public static byte[] bytes(JsonNode response, String name) {
         JsonNode value = response.get(name);
-        assertThat(value != null && value.isTextual())
-                .as("response field %s is a string", name)
-                .isTrue();
+        Assertions.assertTrue(value != null && value.isTextual(), "response field " + name + " is a string");
         return unb64(value.asText());
     }
 
@@ -298,24 +295,27 @@ public final class NodePeer implements AutoCloseable {
         return thread;
     }
 
-    /** The folder holding peer.mjs: {@code src/test/node} of this module. */
+    /**
+     * The folder holding peer.mjs, {@code opaque/src/test/node} of the repository: looked up from the module's
+     * {@code basedir} (or the working directory) and each of its parents, so the tests of any module find it.
+     */
     private static Path peerFolder() {
-        List<Path> candidates = new ArrayList<>();
+        List<Path> starts = new ArrayList<>();
         String basedir = System.getProperty("basedir");
         if (basedir != null && !basedir.isBlank()) {
-            candidates.add(Paths.get(basedir, "src", "test", "node"));
+            starts.add(Paths.get(basedir).toAbsolutePath());
         }
-        Path workingDir = Paths.get("").toAbsolutePath();
-        candidates.add(workingDir.resolve(Paths.get("src", "test", "node")));
-        candidates.add(workingDir.resolve(Paths.get("opaque", "src", "test", "node")));
-        // Another module's tests (the server's gateway tests) run in that module's directory, beside this one.
-        candidates.add(workingDir.resolve(Paths.get("..", "opaque", "src", "test", "node")));
-        for (Path candidate : candidates) {
-            if (Files.isRegularFile(candidate.resolve("peer.mjs"))) {
-                return candidate.toAbsolutePath().normalize();
+        starts.add(Paths.get("").toAbsolutePath());
+        Path relative = Paths.get("opaque", "src", "test", "node");
+        for (Path start : starts) {
+            for (Path dir = start; dir != null; dir = dir.getParent()) {
+                Path candidate = dir.resolve(relative);
+                if (Files.isRegularFile(candidate.resolve("peer.mjs"))) {
+                    return candidate.normalize();
+                }
             }
         }
-        throw new IllegalStateException("peer.mjs not found; looked in " + candidates);
+        throw new IllegalStateException("opaque/src/test/node/peer.mjs not found above " + starts);
     }
 
     /** Runs {@code npm ci} in the peer folder, forwarding its output, and fails when it does not succeed. */
