@@ -2,6 +2,7 @@ package dev.opaquepop.opaque.internal;
 
 import com.goterl.lazysodium.SodiumJava;
 import dev.opaquepop.opaque.InvalidMessageException;
+import dev.opaquepop.sodium.Libsodium;
 import java.security.SecureRandom;
 
 /**
@@ -18,13 +19,9 @@ public final class Ristretto255 {
 
     private Ristretto255() {}
 
-    /** Lazily loads the bundled libsodium once, on first use ({@link BundledSodium}). */
-    private static final class Native {
-        static final SodiumJava SODIUM = BundledSodium.load();
-    }
-
+    /** The process's libsodium, loaded on first use ({@link Libsodium}). */
     private static SodiumJava sodium() {
-        return Native.SODIUM;
+        return Libsodium.get();
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.opaquepop.server.gateway;
 
-import com.google.crypto.tink.subtle.Ed25519Sign;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -8,12 +7,13 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.util.Base64URL;
 import dev.opaquepop.server.SecretFiles;
+import dev.opaquepop.sodium.Ed25519SigningKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.util.Arrays;
@@ -25,9 +25,11 @@ import java.util.Arrays;
  */
 final class GatewayKey {
     private final OctetKeyPair key;
+    private final Ed25519SigningKey signingKey;
 
-    private GatewayKey(OctetKeyPair key) {
+    private GatewayKey(OctetKeyPair key, Ed25519SigningKey signingKey) {
         this.key = key;
+        this.signingKey = signingKey;
     }
 
     /**
@@ -54,7 +56,20 @@ final class GatewayKey {
             if (!Curve.Ed25519.equals(parsed.getCurve()) || !parsed.isPrivate()) {
                 throw new ParseException("not an Ed25519 private key", 0);
             }
-            return new GatewayKey(withThumbprintId(parsed));
+            byte[] seed = parsed.getDecodedD();
+            try {
+                if (seed.length != Ed25519SigningKey.SEED_LENGTH) {
+                    throw new ParseException("not an Ed25519 private key", 0);
+                }
+                Ed25519SigningKey signing = Ed25519SigningKey.fromSeed(seed);
+                // A public half that is not the private half's would have every assertion fail upstream.
+                if (!MessageDigest.isEqual(signing.publicKey(), parsed.getDecodedX())) {
+                    throw new ParseException("public key does not match the private key", 0);
+                }
+                return new GatewayKey(withThumbprintId(parsed), signing);
+            } finally {
+                Arrays.fill(seed, (byte) 0);
+            }
         } catch (ParseException | JOSEException e) {
             // The parser's message may quote the file; the file is a secret.
             throw new IllegalArgumentException("gateway key file " + file + " does not hold an Ed25519 private JWK:"
@@ -67,12 +82,12 @@ final class GatewayKey {
         byte[] seed = new byte[32];
         random.nextBytes(seed);
         try {
-            Ed25519Sign.KeyPair pair = Ed25519Sign.KeyPair.newKeyPairFromSeed(seed);
-            OctetKeyPair key = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(pair.getPublicKey()))
-                    .d(Base64URL.encode(pair.getPrivateKey()))
+            Ed25519SigningKey signing = Ed25519SigningKey.fromSeed(seed);
+            OctetKeyPair key = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(signing.publicKey()))
+                    .d(Base64URL.encode(seed))
                     .build();
-            return new GatewayKey(withThumbprintId(key));
-        } catch (GeneralSecurityException | JOSEException e) {
+            return new GatewayKey(withThumbprintId(key), signing);
+        } catch (JOSEException e) {
             throw new IllegalStateException("cannot derive an Ed25519 key pair", e);
         } finally {
             Arrays.fill(seed, (byte) 0);
@@ -86,9 +101,9 @@ final class GatewayKey {
                 .build();
     }
 
-    /** The private key, for the signer only. */
-    OctetKeyPair privateKey() {
-        return key;
+    /** The private key as libsodium signs with it, for the signer only. */
+    Ed25519SigningKey signingKey() {
+        return signingKey;
     }
 
     String keyId() {

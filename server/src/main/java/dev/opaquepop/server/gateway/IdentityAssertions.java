@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.security.SecureRandom;
@@ -36,7 +35,7 @@ final class IdentityAssertions {
     private final String audience;
     private final Clock clock;
     private final SecureRandom random;
-    private final Ed25519Signer signer;
+    private final SodiumEd25519Signer signer;
     private final JWSHeader header;
 
     IdentityAssertions(GatewayKey key, String audience, Clock clock, SecureRandom random) {
@@ -44,11 +43,7 @@ final class IdentityAssertions {
         this.audience = audience;
         this.clock = clock;
         this.random = random;
-        try {
-            this.signer = new Ed25519Signer(key.privateKey());
-        } catch (JOSEException e) {
-            throw new IllegalStateException("the gateway key cannot sign", e);
-        }
+        this.signer = new SodiumEd25519Signer(key.signingKey());
         this.header = new JWSHeader.Builder(JWSAlgorithm.EdDSA)
                 .type(TYPE)
                 .keyID(key.keyId())

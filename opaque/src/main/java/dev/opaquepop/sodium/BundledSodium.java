@@ -1,4 +1,4 @@
-package dev.opaquepop.opaque.internal;
+package dev.opaquepop.sodium;
 
 import com.goterl.lazysodium.SodiumJava;
 import com.goterl.lazysodium.utils.LibraryLoader;
