@@ -1,24 +1,41 @@
 package dev.opaquepop.pop;
 
-import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.Objects;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
-/** HKDF-SHA256 (RFC 5869) over the JDK's HmacSHA256: the one key derivation the PoP layer needs. */
-final class Hkdf {
-    static final int HASH_LENGTH = 32;
-    private static final String HMAC = "HmacSHA256";
+/**
+ * HKDF-SHA256 (RFC 5869) over the JDK's HmacSHA256: the one key derivation of the PoP layer (the PoP key from the
+ * OPAQUE session key) and of the server's stores (sealing and naming keys from the server setup).
+ */
+public final class Hkdf {
+    /** HashLen of SHA-256. */
+    public static final int HASH_LENGTH = 32;
 
     private Hkdf() {}
 
     /**
-     * HKDF-Extract (RFC 5869 §2.2). An empty salt means HashLen zero bytes, as the RFC says; the JDK refuses
-     * empty HMAC keys, and HMAC pads short keys with zeros anyway, so both read the same.
+     * HKDF-Extract then HKDF-Expand: {@code length} bytes of keying material from {@code ikm}. The caller wipes the
+     * result when done with it.
+     *
+     * @throws IllegalArgumentException when {@code length} is not 1 to 8160
+     */
+    public static byte[] derive(byte[] salt, byte[] ikm, byte[] info, int length) {
+        byte[] prk = extract(salt, ikm);
+        try {
+            return expand(prk, info, length);
+        } finally {
+            Arrays.fill(prk, (byte) 0);
+        }
+    }
+
+    /**
+     * HKDF-Extract (RFC 5869 §2.2). An empty salt means HashLen zero bytes, as the RFC says ({@link
+     * HmacSha256Key#of} reads an empty key so).
      */
     static byte[] extract(byte[] salt, byte[] ikm) {
-        byte[] key = salt.length == 0 ? new byte[HASH_LENGTH] : salt;
-        return hmac(key, ikm);
+        Objects.requireNonNull(ikm, "ikm");
+        return HmacSha256Key.of(salt).mac(ikm);
     }
 
     /** HKDF-Expand (RFC 5869 §2.3): T(i) = HMAC(PRK, T(i-1) || info || i), output truncated to length. */
@@ -28,8 +45,9 @@ final class Hkdf {
         }
         byte[] okm = new byte[length];
         byte[] previous = new byte[0];
-        Mac mac = newMac(prk);
+        HmacSha256Key key = HmacSha256Key.of(prk);
         for (int block = 1, offset = 0; offset < length; block++) {
+            Mac mac = key.fresh();
             mac.update(previous);
             mac.update(info);
             mac.update((byte) block);
@@ -42,32 +60,5 @@ final class Hkdf {
         }
         Arrays.fill(previous, (byte) 0);
         return okm;
-    }
-
-    static byte[] hmac(byte[] key, byte[] message) {
-        return newMac(key).doFinal(message);
-    }
-
-    /**
-     * A copy of a keyed HMAC instance that has not been used, ready for one message. The JDK's HmacSHA256 is
-     * cloneable; one that is not would be as broken a runtime as one without the algorithm.
-     */
-    static Mac copyOf(Mac prototype) {
-        try {
-            return (Mac) prototype.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the HmacSHA256 provider cannot copy a keyed instance", e);
-        }
-    }
-
-    static Mac newMac(byte[] key) {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(new SecretKeySpec(key, HMAC));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            // Every JDK ships HmacSHA256 (it is a required algorithm), so this is a broken runtime.
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        }
     }
 }

@@ -4,7 +4,6 @@ import dev.opaquepop.opaque.SecretBytes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
-import javax.crypto.Mac;
 
 /**
  * The 32-byte HMAC key that proves possession of an OPAQUE session: {@code pop_key = HKDF-SHA256(salt = empty,
@@ -23,12 +22,11 @@ public final class PopKey {
     private final SecretBytes key;
 
     /**
-     * HMAC-SHA256 keyed with {@link #key} once, cloned for every {@link #mac}: looking up the provider and keying
-     * a new instance for each request cost more than the MAC itself under load (BENCHMARKS.md, "Signed calls").
-     * It holds the key's HMAC pads, so it is exactly as secret as the key and, like it, never leaves this object.
-     * Made on first use; two threads racing make two equal ones, which is harmless.
+     * HMAC-SHA256 keyed with {@link #key} once, for every {@link #mac}: keying per request cost more than the MAC
+     * itself under load (BENCHMARKS.md, "Signed calls"). As secret as the key and, like it, never leaves this
+     * object. Made on first use; two threads racing make two equal ones, which is harmless.
      */
-    private volatile Mac keyed;
+    private volatile HmacSha256Key keyed;
 
     private PopKey(SecretBytes key) {
         this.key = key;
@@ -47,12 +45,11 @@ public final class PopKey {
                     "an OPAQUE session key has " + SESSION_KEY_LENGTH + " bytes, got " + sessionKey.size());
         }
         byte[] ikm = sessionKey.revealBytes();
-        byte[] prk = Hkdf.extract(new byte[0], ikm);
-        byte[] okm = Hkdf.expand(prk, INFO, LENGTH);
+        byte[] okm = Hkdf.derive(new byte[0], ikm, INFO, LENGTH);
         try {
             return new PopKey(SecretBytes.copyOf(okm));
         } finally {
-            wipe(ikm, prk, okm);
+            wipe(ikm, okm);
         }
     }
 
@@ -81,18 +78,17 @@ public final class PopKey {
 
     /** HMAC-SHA256 (RFC 2104) of {@code message} under this key. */
     byte[] mac(byte[] message) {
-        Mac prototype = keyed;
-        if (prototype == null) {
+        HmacSha256Key hmac = keyed;
+        if (hmac == null) {
             byte[] bytes = key.revealBytes();
             try {
-                prototype = Hkdf.newMac(bytes);
+                hmac = HmacSha256Key.of(bytes);
             } finally {
                 wipe(bytes);
             }
-            keyed = prototype;
+            keyed = hmac;
         }
-        // The prototype is never updated, only cloned, so threads can share it.
-        return Hkdf.copyOf(prototype).doFinal(message);
+        return hmac.mac(message);
     }
 
     private static void wipe(byte[]... arrays) {

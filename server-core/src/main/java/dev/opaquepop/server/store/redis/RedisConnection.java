@@ -97,16 +97,7 @@ public final class RedisConnection implements AutoCloseable {
      * @throws StoreException when Redis is unreachable, too slow, or refuses the command (e.g. out of memory)
      */
     <T> T call(String operation, Function<RedisClusterCommands<String, byte[]>, T> command) {
-        RedisLink connection = current.get();
-        try {
-            return command.apply(connection.sync());
-        } catch (RedisCommandTimeoutException e) {
-            replace(connection);
-            throw new StoreException("redis: " + operation + " timed out", e);
-        } catch (RedisException e) {
-            troubled.run();
-            throw new StoreException("redis: " + operation + " failed", e);
-        }
+        return failingAsStoreException(operation, connection -> command.apply(connection.sync()));
     }
 
     /**
@@ -124,9 +115,8 @@ public final class RedisConnection implements AutoCloseable {
         if (items.isEmpty()) {
             return List.of();
         }
-        RedisLink connection = current.get();
-        long deadline = System.nanoTime() + connection.timeout().toNanos();
-        try {
+        return failingAsStoreException(operation, connection -> {
+            long deadline = System.nanoTime() + connection.timeout().toNanos();
             RedisClusterAsyncCommands<String, byte[]> async = connection.async();
             List<RedisFuture<T>> sent = new ArrayList<>(items.size());
             for (I item : items) {
@@ -138,13 +128,7 @@ public final class RedisConnection implements AutoCloseable {
                 answers.add(LettuceFutures.awaitOrCancel(answer, left, TimeUnit.NANOSECONDS));
             }
             return answers;
-        } catch (RedisCommandTimeoutException e) {
-            replace(connection);
-            throw new StoreException("redis: " + operation + " timed out", e);
-        } catch (RedisException e) {
-            troubled.run();
-            throw new StoreException("redis: " + operation + " failed", e);
-        }
+        });
     }
 
     /** The answers of two commands sent together by {@link #callBoth}. */
@@ -158,22 +142,15 @@ public final class RedisConnection implements AutoCloseable {
             String operation,
             Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<A>> first,
             Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<B>> second) {
-        RedisLink connection = current.get();
-        long deadline = System.nanoTime() + connection.timeout().toNanos();
-        try {
+        return failingAsStoreException(operation, connection -> {
+            long deadline = System.nanoTime() + connection.timeout().toNanos();
             RedisClusterAsyncCommands<String, byte[]> async = connection.async();
             RedisFuture<A> a = first.apply(async);
             RedisFuture<B> b = second.apply(async);
             A firstAnswer = LettuceFutures.awaitOrCancel(a, connection.timeout().toNanos(), TimeUnit.NANOSECONDS);
             long left = Math.max(0, deadline - System.nanoTime());
             return new Both<>(firstAnswer, LettuceFutures.awaitOrCancel(b, left, TimeUnit.NANOSECONDS));
-        } catch (RedisCommandTimeoutException e) {
-            replace(connection);
-            throw new StoreException("redis: " + operation + " timed out", e);
-        } catch (RedisException e) {
-            troubled.run();
-            throw new StoreException("redis: " + operation + " failed", e);
-        }
+        });
     }
 
     /**
@@ -206,9 +183,18 @@ public final class RedisConnection implements AutoCloseable {
      * StoreException}, and a timeout replaces the connection.
      */
     <T> T guard(String operation, Supplier<T> action) {
+        return failingAsStoreException(operation, connection -> action.get());
+    }
+
+    /**
+     * The one failure policy of every command run here: a timeout (Lettuce's, or Bucket4j's giving up) replaces
+     * the connection it happened on, any other Redis failure marks Redis troubled; either becomes a {@link
+     * StoreException} naming {@code operation}.
+     */
+    private <T> T failingAsStoreException(String operation, Function<RedisLink, T> work) {
         RedisLink connection = current.get();
         try {
-            return action.get();
+            return work.apply(connection);
         } catch (RedisCommandTimeoutException | io.github.bucket4j.TimeoutException e) {
             replace(connection);
             throw new StoreException("redis: " + operation + " timed out", e);

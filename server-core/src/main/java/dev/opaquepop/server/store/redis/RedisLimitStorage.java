@@ -2,6 +2,8 @@ package dev.opaquepop.server.store.redis;
 
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.opaque.ServerSetup;
+import dev.opaquepop.pop.Hkdf;
+import dev.opaquepop.pop.HmacSha256Key;
 import dev.opaquepop.server.limit.ClockTimeMeter;
 import dev.opaquepop.server.limit.FixedWindow;
 import dev.opaquepop.server.limit.KnownAddresses;
@@ -18,14 +20,10 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Limits shared by every instance through Redis: Bucket4j's compare-and-swap buckets (one Lua-checked swap per
@@ -60,19 +58,14 @@ public final class RedisLimitStorage implements LimitStorage {
     private final RedisConnection redis;
     private final String prefix;
     private final Clock clock;
-    private final Mac namePrototype;
+    private final HmacSha256Key names;
     private final LettuceBasedProxyManager<Object> buckets;
 
     public RedisLimitStorage(RedisConnection redis, String prefix, ServerSetup setup, Clock clock, Duration timeout) {
         this.redis = redis;
         this.prefix = prefix;
         this.clock = clock;
-        try {
-            this.namePrototype = Mac.getInstance("HmacSHA256");
-            namePrototype.init(deriveNameKey(setup));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
+        this.names = namesKey(setup);
         this.buckets = new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new CurrentConnection(redis))
                 .clientClock(new ClockTimeMeter(clock))
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ZERO))
@@ -109,25 +102,18 @@ public final class RedisLimitStorage implements LimitStorage {
 
     /** The key name of a subject: its HMAC, so the name says nothing about the subject. */
     String key(String family, String subject) {
-        Mac mac;
-        try {
-            // A copy of the keyed prototype: every signed call names its user's count, and looking the algorithm
-            // up and keying it each time cost more than the HMAC. The prototype itself is never used.
-            mac = (Mac) namePrototype.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the HmacSHA256 provider cannot copy a keyed instance", e);
-        }
+        // Keyed once (every signed call names its user's count; keying per call cost more than the HMAC).
         return prefix + "rl:" + family + ":"
-                + HexFormat.of().formatHex(mac.doFinal(subject.getBytes(StandardCharsets.UTF_8)));
+                + HexFormat.of().formatHex(names.mac(subject.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static SecretKeySpec deriveNameKey(ServerSetup setup) {
+    private static HmacSha256Key namesKey(ServerSetup setup) {
         SecretBytes encoded = setup.encode();
         byte[] ikm = encoded.revealBytes();
         byte[] okm = null;
         try {
-            okm = Sealer.hkdfSha256(new byte[0], ikm, INFO, 32);
-            return new SecretKeySpec(okm, "HmacSHA256");
+            okm = Hkdf.derive(new byte[0], ikm, INFO, 32);
+            return HmacSha256Key.of(okm);
         } finally {
             Arrays.fill(ikm, (byte) 0);
             if (okm != null) {

@@ -165,7 +165,11 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public Optional<Session> find(String sessionId) {
-        String key = keys.session(sessionId);
+        return read(sessionId, keys.session(sessionId));
+    }
+
+    /** Reads and opens the session stored under {@code key}, the key of {@code sessionId}. */
+    private Optional<Session> read(String sessionId, String key) {
         byte[] sealed = redis.call("read session", c -> c.get(key));
         if (sealed == null) {
             return Optional.empty();
@@ -186,7 +190,7 @@ public final class RedisSessionStore implements SessionStore {
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<Session> found = find(sessionId);
+        Optional<Session> found = read(sessionId, key);
         found.ifPresent(session -> forCalls.put(key, session));
         return found;
     }

@@ -2,6 +2,8 @@ package dev.opaquepop.server.store.redis;
 
 import dev.opaquepop.opaque.SecretBytes;
 import dev.opaquepop.opaque.ServerSetup;
+import dev.opaquepop.pop.Hkdf;
+import dev.opaquepop.pop.HmacSha256Key;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -15,7 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -85,12 +86,12 @@ public final class Sealer {
     /** The first seals; all open. */
     private final List<Key> keys;
 
-    private final SecretKeySpec namesKey;
+    private final HmacSha256Key namesKey;
     private final SecureRandom random;
 
     private Sealer(List<Key> keys, byte[] namesKeyBytes, SecureRandom random) {
         this.keys = List.copyOf(keys);
-        this.namesKey = new SecretKeySpec(namesKeyBytes, "HmacSHA256");
+        this.namesKey = HmacSha256Key.of(namesKeyBytes);
         this.random = random;
     }
 
@@ -138,7 +139,7 @@ public final class Sealer {
         byte[] ikm = encoded.revealBytes();
         byte[] names = null;
         try {
-            names = hkdfSha256(new byte[0], ikm, NAMES_INFO, KEY_LENGTH);
+            names = Hkdf.derive(new byte[0], ikm, NAMES_INFO, KEY_LENGTH);
             return new Sealer(parsed, names, random);
         } finally {
             Arrays.fill(ikm, (byte) 0);
@@ -155,7 +156,7 @@ public final class Sealer {
         byte[] ikm = encoded.revealBytes();
         byte[] okm = null;
         try {
-            okm = hkdfSha256(new byte[0], ikm, INFO, KEY_LENGTH);
+            okm = Hkdf.derive(new byte[0], ikm, INFO, KEY_LENGTH);
             return SecretBytes.copyOf(okm);
         } finally {
             Arrays.fill(ikm, (byte) 0);
@@ -183,14 +184,8 @@ public final class Sealer {
      * does not say which usernames are logged in or trying to.
      */
     String userTag(String username) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(namesKey);
-            byte[] tag = mac.doFinal(username.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(tag, 0, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
+        byte[] tag = namesKey.mac(username.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(tag, 0, 16);
     }
 
     /** Seals {@code plaintext} for storage under {@code redisKey}. */
@@ -265,43 +260,6 @@ public final class Sealer {
     private static Optional<byte[]> rejected(String kind, String reason) {
         LOG.warn("redis: rejected a stored {}: {}", kind, reason);
         return Optional.empty();
-    }
-
-    /** HKDF-SHA256 extract and expand (RFC 5869 §2); an empty salt stands for 32 zero bytes. */
-    static byte[] hkdfSha256(byte[] salt, byte[] ikm, byte[] info, int length) {
-        if (length < 1 || length > 255 * 32) {
-            throw new IllegalArgumentException("HKDF-SHA256 output length must be 1 to 8160 bytes, got " + length);
-        }
-        byte[] prk = hmacSha256(salt.length == 0 ? new byte[32] : salt, ikm);
-        try {
-            byte[] okm = new byte[length];
-            byte[] block = new byte[0];
-            for (int i = 0, done = 0; done < length; i++) {
-                byte[] input = new byte[block.length + info.length + 1];
-                System.arraycopy(block, 0, input, 0, block.length);
-                System.arraycopy(info, 0, input, block.length, info.length);
-                input[input.length - 1] = (byte) (i + 1);
-                Arrays.fill(block, (byte) 0);
-                block = hmacSha256(prk, input);
-                int n = Math.min(block.length, length - done);
-                System.arraycopy(block, 0, okm, done, n);
-                done += n;
-            }
-            Arrays.fill(block, (byte) 0);
-            return okm;
-        } finally {
-            Arrays.fill(prk, (byte) 0);
-        }
-    }
-
-    private static byte[] hmacSha256(byte[] key, byte[] message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(message);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
     }
 
     private static byte[] sha256(byte[] bytes) {
