@@ -2,11 +2,12 @@ package dev.opaquepop.cli;
 
 import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.KnownServers;
-import dev.opaquepop.client.Me;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.client.SessionInfo;
-import dev.opaquepop.client.TransferReceipt;
+import dev.opaquepop.demo.DemoBankClient;
+import dev.opaquepop.demo.Me;
+import dev.opaquepop.demo.TransferReceipt;
 import dev.opaquepop.pop.LoginPurpose;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -179,7 +180,7 @@ final class ClientCommands {
 
         @Override
         int run(OpaquePopClient client) throws OpaquePopClientException, IOException {
-            TransferReceipt receipt = client.transfer(session(), to, amount);
+            TransferReceipt receipt = new DemoBankClient(client).transfer(session(), to, amount);
             spec.commandLine()
                     .getOut()
                     .println("transfer " + receipt.transferId() + ": " + receipt.from() + " -> " + receipt.to() + " "
@@ -192,7 +193,7 @@ final class ClientCommands {
     static final class WhoAmI extends Base {
         @Override
         int run(OpaquePopClient client) throws OpaquePopClientException, IOException {
-            Me me = client.me(session());
+            Me me = new DemoBankClient(client).me(session());
             spec.commandLine().getOut().println(me.username() + " (session expires at " + me.sessionExpiresAt() + ")");
             return 0;
         }

@@ -3,7 +3,8 @@ package dev.opaquepop.cli;
 import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
-import dev.opaquepop.client.TransferReceipt;
+import dev.opaquepop.demo.DemoBankClient;
+import dev.opaquepop.demo.TransferReceipt;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.SignedRequest;
@@ -151,7 +152,7 @@ final class DemoCommand implements Callable<Integer> {
             }
 
             step("list transfers: exactly the one honest transfer");
-            var transfers = client.transfers(session);
+            var transfers = new DemoBankClient(client).transfers(session);
             if (transfers.size() == 1 && transfers.get(0).to().equals("bob")) {
                 TransferReceipt only = transfers.get(0);
                 pass("1 transfer: " + only.from() + " -> " + only.to() + " " + only.amount());

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClient;
-import dev.opaquepop.client.TransferReceipt;
+import dev.opaquepop.demo.DemoBankClient;
+import dev.opaquepop.demo.TransferReceipt;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ class CallCommandTest {
 
         assertThat(inline.exitCode()).as(inline.err()).isZero();
         assertThat(fromFile.exitCode()).as(fromFile.err()).isZero();
-        assertThat(client.transfers(session))
+        assertThat(new DemoBankClient(client).transfers(session))
                 .extracting(TransferReceipt::amount)
                 .containsExactly("1.25", "2.50");
         Run listed = call("GET", "/api/transfers");

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
-import dev.opaquepop.client.TransferReceipt;
+import dev.opaquepop.demo.DemoBankClient;
+import dev.opaquepop.demo.TransferReceipt;
 import dev.opaquepop.opaque.Argon2idKsf;
 import dev.opaquepop.opaque.Ksf;
 import java.io.IOException;
@@ -86,9 +87,8 @@ class CrashRecoveryTest {
                 assertThat(session.username()).isEqualTo(user.getKey());
             }
             ClientSession payer = client.login("payer", registered.get("payer"));
-            List<String> stored = client.transfers(payer).stream()
-                    .map(TransferReceipt::transferId)
-                    .toList();
+            List<String> stored = new DemoBankClient(client)
+                    .transfers(payer).stream().map(TransferReceipt::transferId).toList();
             assertThat(stored).containsAll(transfersByUser.get("payer"));
         } finally {
             restarted.destroy();
@@ -112,9 +112,10 @@ class CrashRecoveryTest {
 
     private static void transferUntilStopped(
             OpaquePopClient client, ClientSession payer, Map<String, Set<String>> transfers, AtomicBoolean stop) {
+        DemoBankClient bank = new DemoBankClient(client);
         while (!stop.get()) {
             try {
-                TransferReceipt receipt = client.transfer(payer, "bob", "1.00");
+                TransferReceipt receipt = bank.transfer(payer, "bob", "1.00");
                 transfers
                         .computeIfAbsent("payer", k -> ConcurrentHashMap.newKeySet())
                         .add(receipt.transferId());

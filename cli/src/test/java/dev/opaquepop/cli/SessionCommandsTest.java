@@ -9,6 +9,7 @@ import dev.opaquepop.client.KnownServer;
 import dev.opaquepop.client.KnownServers;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
+import dev.opaquepop.demo.DemoBankClient;
 import dev.opaquepop.pop.Base64Url;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,6 +41,7 @@ class SessionCommandsTest {
     private TestServer server;
     private URI base;
     private OpaquePopClient client;
+    private DemoBankClient bank;
 
     private record Run(int exitCode, String out) {}
 
@@ -48,6 +50,7 @@ class SessionCommandsTest {
         server = TestServer.start(directory);
         base = server.base();
         client = server.client();
+        bank = new DemoBankClient(client);
         client.register("alice", PASSWORD);
     }
 
@@ -82,7 +85,7 @@ class SessionCommandsTest {
                 "--end",
                 other.sessionId().substring(0, 8));
         assertThat(end.exitCode()).as(end.out()).isZero();
-        assertThatThrownBy(() -> client.me(other))
+        assertThatThrownBy(() -> bank.me(other))
                 .isInstanceOfSatisfying(
                         OpaquePopClientException.class,
                         e -> assertThat(e.code()).isEqualTo("unknown_session"));
@@ -103,8 +106,8 @@ class SessionCommandsTest {
         assertThat(run.exitCode()).as(run.out()).isZero();
         assertThat(run.out()).contains("password changed for alice").doesNotContain(NEW_PASSWORD);
 
-        assertThatThrownBy(() -> client.me(other)).isInstanceOf(OpaquePopClientException.class);
-        assertThat(client.me(ClientSession.load(file)).username())
+        assertThatThrownBy(() -> bank.me(other)).isInstanceOf(OpaquePopClientException.class);
+        assertThat(bank.me(ClientSession.load(file)).username())
                 .as("the saved session is the new login's")
                 .isEqualTo("alice");
         assertThatThrownBy(() -> client.login("alice", PASSWORD))
@@ -133,7 +136,7 @@ class SessionCommandsTest {
         Run run = cli(Map.of(), null, "logout", "--all", "--session-file", file.toString());
         assertThat(run.exitCode()).as(run.out()).isZero();
         assertThat(file).doesNotExist();
-        assertThatThrownBy(() -> client.me(other))
+        assertThatThrownBy(() -> bank.me(other))
                 .isInstanceOfSatisfying(
                         OpaquePopClientException.class,
                         e -> assertThat(e.code()).isEqualTo("unknown_session"));
@@ -148,7 +151,7 @@ class SessionCommandsTest {
         Run refused = cli(password, "bob\n", "delete-account", "--session-file", file.toString());
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.out()).containsAnyOf("not confirmed", "no terminal to confirm on");
-        assertThat(client.me(ClientSession.load(file)).username()).isEqualTo("alice");
+        assertThat(bank.me(ClientSession.load(file)).username()).isEqualTo("alice");
 
         Run deleted = cli(password, null, "delete-account", "--yes", "--session-file", file.toString());
         assertThat(deleted.exitCode()).as(deleted.out()).isZero();

@@ -20,6 +20,7 @@ import dev.opaquepop.pop.Base64Url;
 import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopHeaders;
 import dev.opaquepop.pop.PopKey;
+import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -27,28 +28,62 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The client's side of OPAQUE over HTTP (RFC 9807 §5 and §6): registration records and logins, each against the
- * checked discovery document, whose server key the registration response and the login must both carry.
+ * The client's side of OPAQUE over HTTP (RFC 9807 §5 and §6): registration, login and password change, each against
+ * the checked discovery document, whose server key the registration response and the login must both carry.
  */
 final class OpaqueFlows {
     private final Exchange exchange;
+    private final SignedTransport transport;
     private final Discovery discovery;
     private final SecureRandom random;
     private final Ksf ksfOverride;
     private final ProgressListener progress;
 
     OpaqueFlows(
-            Exchange exchange, Discovery discovery, SecureRandom random, Ksf ksfOverride, ProgressListener progress) {
+            Exchange exchange,
+            SignedTransport transport,
+            Discovery discovery,
+            SecureRandom random,
+            Ksf ksfOverride,
+            ProgressListener progress) {
         this.exchange = exchange;
+        this.transport = transport;
         this.discovery = discovery;
         this.random = random;
         this.ksfOverride = ksfOverride;
         this.progress = progress;
     }
 
+    /** See {@link OpaquePopClient#register}: {@code /register/start}, the KSF, {@code /register/finish}. */
+    void register(String username, byte[] password) throws OpaquePopClientException {
+        RegistrationRecord record = registrationRecord(
+                password,
+                request -> exchange.postJson(
+                        "/register/start", Map.of("username", username, "registration_request", request)));
+        HttpResponse<byte[]> finished = exchange.send(exchange.jsonPost(
+                "/register/finish",
+                Map.of("username", username, "registration_record", Base64Url.encode(record.encode()))));
+        if (!Responses.isSuccess(finished.statusCode())) {
+            throw Responses.problem(finished);
+        }
+    }
+
+    /** See {@link OpaquePopClient#changePassword}: the same registration, signed with the session. */
+    void changePassword(ClientSession session, byte[] newPassword) throws OpaquePopClientException {
+        RegistrationRecord record = registrationRecord(
+                newPassword,
+                request -> Responses.json(transport.send(
+                        session, "POST", "/api/password/start", Json.write(Map.of("registration_request", request)))));
+        transport.noContent(
+                session,
+                "POST",
+                "/api/password/finish",
+                Json.write(Map.of("registration_record", Base64Url.encode(record.encode()))));
+    }
+
     /** Sends the base64url registration request one way or another; answers the JSON with the response. */
     @FunctionalInterface
-    interface RegistrationStart {
+    private interface RegistrationStart {
         JsonNode send(String registrationRequest) throws OpaquePopClientException;
     }
 
@@ -57,7 +92,8 @@ final class OpaqueFlows {
      * sends the request through {@code start}, checks the server key of the answer against the advertised one, and
      * returns the record to upload.
      */
-    RegistrationRecord registrationRecord(byte[] password, RegistrationStart start) throws OpaquePopClientException {
+    private RegistrationRecord registrationRecord(byte[] password, RegistrationStart start)
+            throws OpaquePopClientException {
         ServerInfo info = discovery.serverInfo();
         ClientRegistration registration;
         try {

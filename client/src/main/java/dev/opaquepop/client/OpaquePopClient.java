@@ -1,8 +1,6 @@
 package dev.opaquepop.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.opaquepop.opaque.Ksf;
-import dev.opaquepop.opaque.RegistrationRecord;
 import dev.opaquepop.pop.Base64Url;
 import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopSigner;
@@ -14,7 +12,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -25,7 +22,7 @@ import java.util.Objects;
  * try (OpaquePopClient client = OpaquePopClient.builder(URI.create("https://bank.example")).build()) {
  *     client.register("alice", password);
  *     ClientSession session = client.login("alice", password);
- *     TransferReceipt receipt = client.transfer(session, "bob", "12.50");
+ *     byte[] notes = client.call(session, "GET", "/api/notes", null);
  *     client.logout(session);
  * }
  * }</pre>
@@ -49,8 +46,9 @@ public final class OpaquePopClient implements AutoCloseable {
                 builder.ksfPolicy,
                 builder.ksfOverride != null,
                 new ServerTrust(builder.baseUri, builder.knownServers, builder.pinnedKey));
-        this.flows = new OpaqueFlows(exchange, discovery, builder.random, builder.ksfOverride, builder.progress);
         this.transport = new SignedTransport(exchange, new PopSigner(builder.clock, builder.random));
+        this.flows =
+                new OpaqueFlows(exchange, transport, discovery, builder.random, builder.ksfOverride, builder.progress);
     }
 
     /** A builder for a client of the server at {@code baseUri} (e.g. {@code https://bank.example}). */
@@ -87,16 +85,7 @@ public final class OpaquePopClient implements AutoCloseable {
     public void register(String username, byte[] password) throws OpaquePopClientException {
         requireUsername(username);
         Objects.requireNonNull(password, "password");
-        RegistrationRecord record = flows.registrationRecord(
-                password,
-                request -> exchange.postJson(
-                        "/register/start", Map.of("username", username, "registration_request", request)));
-        HttpResponse<byte[]> finished = exchange.send(exchange.jsonPost(
-                "/register/finish",
-                Map.of("username", username, "registration_record", Base64Url.encode(record.encode()))));
-        if (!Responses.isSuccess(finished.statusCode())) {
-            throw Responses.problem(finished);
-        }
+        flows.register(username, password);
     }
 
     /**
@@ -132,7 +121,7 @@ public final class OpaquePopClient implements AutoCloseable {
      * body. A GET or HEAD answered {@code replayed_nonce} is signed again and sent once more, since the HTTP
      * client itself may have sent it twice ({@link #resentAfterReplayedNonce()}); other methods never are.
      *
-     * @param pathAndQuery e.g. {@code /api/transfers?limit=10}; percent-encode reserved characters yourself
+     * @param pathAndQuery e.g. {@code /api/notes?limit=10}; percent-encode reserved characters yourself
      * @throws IllegalArgumentException when the session belongs to another server, the method is not ASCII
      *     letters, or the path is not one
      * @throws OpaquePopClientException when no answer arrived
@@ -140,6 +129,23 @@ public final class OpaquePopClient implements AutoCloseable {
     public HttpResponse<byte[]> send(ClientSession session, String method, String pathAndQuery, byte[] body)
             throws OpaquePopClientException {
         return transport.send(session, method, pathAndQuery, body);
+    }
+
+    /**
+     * Sends a PoP-signed request, as {@link #send}, and returns the body of its successful (2xx) answer: the call an
+     * application's own client is built on (the demo bank's client is one). The body may be empty.
+     *
+     * @throws IllegalArgumentException as {@link #send}
+     * @throws OpaquePopClientException when no answer arrived, or for any other status, with the server's problem
+     *     code and title ({@code http_error} when the answer has no problem body)
+     */
+    public byte[] call(ClientSession session, String method, String pathAndQuery, byte[] body)
+            throws OpaquePopClientException {
+        HttpResponse<byte[]> response = transport.send(session, method, pathAndQuery, body);
+        if (!Responses.isSuccess(response.statusCode())) {
+            throw Responses.problem(response);
+        }
+        return response.body();
     }
 
     /**
@@ -193,46 +199,17 @@ public final class OpaquePopClient implements AutoCloseable {
     public void changePassword(ClientSession session, byte[] newPassword) throws OpaquePopClientException {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(newPassword, "newPassword");
-        RegistrationRecord record = flows.registrationRecord(
-                newPassword,
-                request -> Responses.json(transport.send(
-                        session, "POST", "/api/password/start", Json.write(Map.of("registration_request", request)))));
-        transport.noContent(
-                session,
-                "POST",
-                "/api/password/finish",
-                Json.write(Map.of("registration_record", Base64Url.encode(record.encode()))));
+        flows.changePassword(session, newPassword);
     }
 
     /**
-     * {@code DELETE /api/account}: deletes the session's user, their sent transfers and every session. The session
+     * {@code DELETE /api/account}: deletes the session's user (with what the server keeps of theirs) and every
+     * session. The session
      * must come from {@link #login(String, byte[], LoginPurpose)} with {@link LoginPurpose#ACCOUNT_DELETION}, at
      * most 5 minutes ago (the server's default); otherwise the code is {@code reauthentication_required}.
      */
     public void deleteAccount(ClientSession session) throws OpaquePopClientException {
         transport.noContent(session, "DELETE", "/api/account", null);
-    }
-
-    // ---- the stand-alone server's demo bank (an application's endpoints, signed like any other)
-
-    /** {@code POST /api/transfer}: moves {@code amount} (a decimal string, e.g. {@code "12.50"}) to {@code to}. */
-    public TransferReceipt transfer(ClientSession session, String to, String amount) throws OpaquePopClientException {
-        Objects.requireNonNull(to, "to");
-        Objects.requireNonNull(amount, "amount");
-        byte[] body = Json.write(Map.of("to", to, "amount", amount));
-        JsonNode json = Responses.json(transport.send(session, "POST", "/api/transfer", body));
-        return Responses.receipt(json, false);
-    }
-
-    /** {@code GET /api/transfers}: the session user's transfers, oldest first. */
-    public List<TransferReceipt> transfers(ClientSession session) throws OpaquePopClientException {
-        return Responses.receipts(Responses.json(transport.send(session, "GET", "/api/transfers", null)));
-    }
-
-    /** {@code GET /api/me}. */
-    public Me me(ClientSession session) throws OpaquePopClientException {
-        JsonNode json = Responses.json(transport.send(session, "GET", "/api/me", null));
-        return new Me(Responses.text(json, "username"), Responses.epochSeconds(json, "session_expires_at"));
     }
 
     /** Closes the HTTP client if this client created it; a client passed to the builder is left open. */

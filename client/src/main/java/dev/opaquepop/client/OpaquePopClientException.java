@@ -77,7 +77,13 @@ public final class OpaquePopClientException extends Exception {
                 0, SERVER_KEY_MISMATCH, "the server authenticated with another key than it advertises");
     }
 
-    static OpaquePopClientException invalidResponse(String detail) {
+    /**
+     * An answer that does not have the shape its endpoint promises, {@value #INVALID_RESPONSE}: for an
+     * application's own client reading its endpoints' answers (see {@link OpaquePopClient#call}).
+     *
+     * @param detail what is wrong, naming the field; never a value from the answer, which may be a secret
+     */
+    public static OpaquePopClientException invalidResponse(String detail) {
         return new OpaquePopClientException(0, INVALID_RESPONSE, detail);
     }
 

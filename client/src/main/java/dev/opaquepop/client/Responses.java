@@ -6,7 +6,6 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Reads the server's answers: success bodies into values, error bodies (RFC 9457 problem+json) into {@link
@@ -49,22 +48,6 @@ final class Responses {
         }
     }
 
-    /** The transfers of {@code GET /api/transfers}, in the server's order. */
-    static List<TransferReceipt> receipts(JsonNode json) throws OpaquePopClientException {
-        JsonNode items = json.get("transfers");
-        if (items == null || !items.isArray()) {
-            throw OpaquePopClientException.invalidResponse("field \"transfers\" must be an array");
-        }
-        List<TransferReceipt> receipts = new ArrayList<>();
-        for (JsonNode item : items) {
-            if (!item.isObject()) {
-                throw OpaquePopClientException.invalidResponse("each transfer must be an object");
-            }
-            receipts.add(receipt(item, true));
-        }
-        return List.copyOf(receipts);
-    }
-
     /** The sessions of {@code GET /api/sessions}, in the server's order. */
     static List<SessionInfo> sessions(JsonNode json) throws OpaquePopClientException {
         JsonNode items = json.get("sessions");
@@ -88,14 +71,6 @@ final class Responses {
                     current.booleanValue()));
         }
         return List.copyOf(sessions);
-    }
-
-    static TransferReceipt receipt(JsonNode json, boolean withCreatedAt) throws OpaquePopClientException {
-        Optional<Instant> createdAt = withCreatedAt || json.has("created_at")
-                ? Optional.of(epochSeconds(json, "created_at"))
-                : Optional.empty();
-        return new TransferReceipt(
-                text(json, "transfer_id"), text(json, "from"), text(json, "to"), text(json, "amount"), createdAt);
     }
 
     static String text(JsonNode json, String field) throws OpaquePopClientException {

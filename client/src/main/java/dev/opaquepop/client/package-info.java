@@ -12,9 +12,10 @@
  * {@code /login/finish}, checks the authenticated server key against the advertised one, and derives the
  * session's {@link dev.opaquepop.pop.PopKey} from the session key, giving a {@link
  * dev.opaquepop.client.ClientSession}. From then on {@link dev.opaquepop.client.OpaquePopClient#send} signs
- * every request with a {@link dev.opaquepop.pop.PopSigner}; {@code transfer}, {@code transfers}, {@code me},
- * {@code logout} and {@code logoutAll}, {@code sessions} and {@code endSession}, {@code changePassword} (an OPAQUE
- * registration again, signed, which needs a recent login) and {@code deleteAccount} are conveniences over it.
+ * every request with a {@link dev.opaquepop.pop.PopSigner}, and {@link dev.opaquepop.client.OpaquePopClient#call}
+ * returns the body of a successful answer (an application's client is built on it); {@code logout} and {@code
+ * logoutAll}, {@code sessions} and {@code endSession}, {@code changePassword} (an OPAQUE registration again,
+ * signed, which needs a recent login) and {@code deleteAccount} are conveniences over it.
  *
  * <p>A session can be saved to a file readable only by its owner and loaded again, so a command-line tool can
  * log in once and make calls from later processes. Failures are one {@link

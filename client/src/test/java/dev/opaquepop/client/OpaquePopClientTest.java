@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.opaquepop.opaque.Argon2idKsf;
 import dev.opaquepop.opaque.Ksf;
 import dev.opaquepop.pop.PopKey;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,10 +48,10 @@ class OpaquePopClientTest {
     void signedGet_sentTwiceByTheHttpClient_isSignedAgainAndSucceeds() throws Exception {
         client.register("alice", PASSWORD);
         ClientSession session = client.login("alice", PASSWORD);
-        client.me(session); // leaves a pooled keep-alive connection for the next request
+        me(session); // leaves a pooled keep-alive connection for the next request
         server.dropAnswers.set(1);
 
-        assertThat(client.me(session).username()).isEqualTo("alice");
+        assertThat(me(session)).isEqualTo("alice");
         // The JDK resent the unanswered GET as it was, the server refused that copy, the client signed anew.
         assertThat(server.replayedNonces.get()).isEqualTo(1);
         assertThat(client.resentAfterReplayedNonce()).isEqualTo(1);
@@ -59,15 +61,16 @@ class OpaquePopClientTest {
     void signedPost_leftUnanswered_isNotResent() throws Exception {
         client.register("alice", PASSWORD);
         ClientSession session = client.login("alice", PASSWORD);
-        client.me(session);
+        me(session);
         server.dropAnswers.set(1);
 
-        assertThatThrownBy(() -> client.transfer(session, "bob", "1.00"))
+        assertThatThrownBy(() -> client.call(session, "POST", "/api/transfer", transfer("bob", "1.00")))
                 .isInstanceOfSatisfying(
                         OpaquePopClientException.class,
                         e -> assertThat(e.code()).isEqualTo(OpaquePopClientException.NETWORK_ERROR));
         // Booked once, by the unanswered request; the caller lists transfers before trying again.
-        assertThat(client.transfers(session)).hasSize(1);
+        assertThat(json(client.call(session, "GET", "/api/transfers", null)).get("transfers"))
+                .hasSize(1);
         assertThat(server.replayedNonces.get()).isZero();
         assertThat(client.resentAfterReplayedNonce()).isZero();
     }
@@ -82,7 +85,7 @@ class OpaquePopClientTest {
     }
 
     @Test
-    void registerLoginAndUseTheApi() throws Exception {
+    void registerLoginAndCall() throws Exception {
         client.register("alice", PASSWORD);
         ClientSession session = client.login("alice", PASSWORD);
         assertThat(session.username()).isEqualTo("alice");
@@ -90,25 +93,27 @@ class OpaquePopClientTest {
         assertThat(session.server()).isEqualTo(server.uri());
         assertThat(session.expiresAt()).isAfter(Instant.now());
 
-        Me me = client.me(session);
-        assertThat(me).isEqualTo(new Me("alice", session.expiresAt()));
+        JsonNode me = json(client.call(session, "GET", "/api/me", null));
+        assertThat(Json.text(me, "username")).isEqualTo("alice");
+        assertThat(Json.integer(me, "session_expires_at"))
+                .isEqualTo(session.expiresAt().getEpochSecond());
 
-        TransferReceipt first = client.transfer(session, "bob", "12.50");
-        assertThat(first.from()).isEqualTo("alice");
-        assertThat(first.to()).isEqualTo("bob");
-        assertThat(first.amount()).isEqualTo("12.50");
-        assertThat(first.createdAt()).isEmpty();
-        client.transfer(session, "carol", "3");
+        JsonNode first = json(client.call(session, "POST", "/api/transfer", transfer("bob", "12.50")));
+        assertThat(Json.text(first, "from")).isEqualTo("alice");
+        assertThat(server.lastContentType).isEqualTo("application/json");
+        client.call(session, "POST", "/api/transfer", transfer("carol", "3"));
 
-        List<TransferReceipt> transfers = client.transfers(session);
-        assertThat(transfers).extracting(TransferReceipt::to).containsExactly("bob", "carol");
-        assertThat(transfers.get(0).transferId()).isEqualTo(first.transferId());
-        assertThat(transfers.get(0).createdAt()).isPresent();
+        JsonNode transfers =
+                json(client.call(session, "GET", "/api/transfers", null)).get("transfers");
+        assertThat(transfers)
+                .extracting(transfer -> transfer.get("to").textValue())
+                .containsExactly("bob", "carol");
+        assertThat(transfers.get(0).get("transfer_id")).isEqualTo(first.get("transfer_id"));
         assertThat(server.lastContentType).isNull();
 
         client.logout(session);
         assertThat(server.sessionCount()).isZero();
-        assertThatThrownBy(() -> client.me(session)).isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
+        assertThatThrownBy(() -> me(session)).isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
             assertThat(e.status()).isEqualTo(401);
             assertThat(e.code()).isEqualTo("unknown_session");
             assertThat(e.title()).hasValue("The session is unknown.");
@@ -253,7 +258,7 @@ class OpaquePopClientTest {
         Path file = dir.resolve("session.json");
         try {
             session.save(file);
-            assertThat(client.me(ClientSession.load(file)).username()).isEqualTo("alice");
+            assertThat(me(ClientSession.load(file))).isEqualTo("alice");
         } finally {
             Files.deleteIfExists(file);
             Files.delete(dir);
@@ -268,7 +273,7 @@ class OpaquePopClientTest {
                 PopKey.fromBytes(new byte[32]),
                 Instant.now().plusSeconds(60),
                 URI.create("https://elsewhere.example"));
-        assertThatThrownBy(() -> client.me(foreign)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> me(foreign)).isInstanceOf(IllegalArgumentException.class);
         assertThat(server.lastTarget).isNull();
     }
 
@@ -278,17 +283,17 @@ class OpaquePopClientTest {
         ClientSession real = client.login("alice", PASSWORD);
         ClientSession forged = new ClientSession(
                 real.sessionId(), "alice", PopKey.fromBytes(new byte[32]), real.expiresAt(), real.server());
-        assertThatThrownBy(() -> client.me(forged)).isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
+        assertThatThrownBy(() -> me(forged)).isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
             assertThat(e.status()).isEqualTo(401);
             assertThat(e.code()).isEqualTo("invalid_signature");
         });
     }
 
     @Test
-    void transfer_serverRefusal_carriesTheProblem() throws Exception {
+    void call_serverRefusal_carriesTheProblem() throws Exception {
         client.register("alice", PASSWORD);
         ClientSession session = client.login("alice", PASSWORD);
-        assertThatThrownBy(() -> client.transfer(session, "bob", "0.00"))
+        assertThatThrownBy(() -> client.call(session, "POST", "/api/transfer", transfer("bob", "0.00")))
                 .isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.code()).isEqualTo("invalid_request");
@@ -304,6 +309,11 @@ class OpaquePopClientTest {
         assertThat(e.status()).isEqualTo(503);
         assertThat(e.code()).isEqualTo("http_error");
         assertThat(e.title()).isEmpty();
+        assertThatThrownBy(() -> client.call(session, "GET", "/plain-error", null))
+                .isInstanceOfSatisfying(OpaquePopClientException.class, thrown -> {
+                    assertThat(thrown.status()).isEqualTo(503);
+                    assertThat(thrown.code()).isEqualTo("http_error");
+                });
     }
 
     @Test
@@ -311,7 +321,7 @@ class OpaquePopClientTest {
         client.register("alice", PASSWORD);
         ClientSession session = client.login("alice", PASSWORD);
         server.close();
-        assertThatThrownBy(() -> client.me(session)).isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
+        assertThatThrownBy(() -> me(session)).isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
             assertThat(e.status()).isZero();
             assertThat(e.code()).isEqualTo("network_error");
         });
@@ -326,7 +336,7 @@ class OpaquePopClientTest {
             threads.add(Thread.ofPlatform().start(() -> {
                 try {
                     ClientSession session = client.login("alice", PASSWORD);
-                    client.me(session);
+                    me(session);
                     sessions.add(session);
                 } catch (OpaquePopClientException e) {
                     throw new AssertionError(e);
@@ -361,6 +371,23 @@ class OpaquePopClientTest {
                     .as(method)
                     .isInstanceOf(IllegalArgumentException.class);
         }
+    }
+
+    /** {@code GET /api/me} through the generic signed call: the session's user, as the fake server answers. */
+    private String me(ClientSession session) throws OpaquePopClientException {
+        try {
+            return Json.text(json(client.call(session, "GET", "/api/me", null)), "username");
+        } catch (Json.JsonFormatException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode json(byte[] body) throws Json.JsonFormatException {
+        return Json.readObject(body);
+    }
+
+    private static byte[] transfer(String to, String amount) {
+        return Json.write(Map.of("to", to, "amount", amount));
     }
 
     @Test

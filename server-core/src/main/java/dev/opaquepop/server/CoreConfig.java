@@ -243,7 +243,7 @@ public final class CoreConfig {
         }
 
         /**
-         * A PostgreSQL JDBC URL ({@code jdbc:postgresql://host:5432/database}) for users and transfers; {@code
+         * A PostgreSQL JDBC URL ({@code jdbc:postgresql://host:5432/database}) for users; {@code
          * null} (the default) keeps them in SQLite in the data directory. A {@code currentSchema} parameter
          * names the schema the server migrates and uses.
          */

@@ -10,7 +10,7 @@ import dev.opaquepop.server.service.LoginService;
 import dev.opaquepop.server.service.RegistrationService;
 import dev.opaquepop.server.service.SessionPolicy;
 import dev.opaquepop.server.service.SessionService;
-import dev.opaquepop.server.service.TransferService;
+import dev.opaquepop.server.store.jdbc.ConnectionSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -128,7 +128,6 @@ public final class ProtocolCore implements AutoCloseable {
                         policy),
                 sessions,
                 new AccountService(opaque, storage.users, sessions),
-                new TransferService(storage.transfers, config.clock()),
                 options.meterRegistry == null ? new Metrics() : new Metrics(options.meterRegistry),
                 new Readiness(storage.dependencies, StorageBackend.probeDeadline(config)),
                 Base64.getUrlEncoder().withoutPadding().encodeToString(publicKey),
@@ -150,6 +149,20 @@ public final class ProtocolCore implements AutoCloseable {
 
     public byte[] publicKey() {
         return publicKey.clone();
+    }
+
+    /**
+     * The database the users live in, for an application that keeps its own tables beside them and needs them in
+     * the same transaction as a user's row: the stand-alone server's demo bank ({@code dev.opaquepop.server.demo})
+     * books a transfer only while its sender holds the registration the session was made with.
+     *
+     * <p>The demo's {@code transfers} table is created by this core's own migrations (V1, V2 in {@code
+     * db/opaque-pop}), from the time the demo was part of the core. It stays there: every existing database has
+     * applied them, Flyway refuses an applied migration whose checksum changed, and a history of the demo's own
+     * would find the table already there. For an application that never books a transfer it is an empty table.
+     */
+    public ConnectionSource database() {
+        return storage.database;
     }
 
     /** Closes the connections to PostgreSQL and Redis (an application's own pool stays open). */
@@ -192,7 +205,7 @@ public final class ProtocolCore implements AutoCloseable {
             LOG.warn("sessions, pending logins and nonces are in this instance's memory: run a single instance,"
                     + " or give every instance the same --redis-url");
         } else if (redis && !sharedDatabase) {
-            LOG.warn("users and transfers are in this instance's SQLite file: run a single instance, or give every"
+            LOG.warn("users are in this instance's SQLite file: run a single instance, or give every"
                     + " instance the same --db-url");
         }
     }

@@ -5,7 +5,6 @@ import dev.opaquepop.server.service.AccountService;
 import dev.opaquepop.server.service.LoginService;
 import dev.opaquepop.server.service.RegistrationService;
 import dev.opaquepop.server.service.SessionService;
-import dev.opaquepop.server.service.TransferService;
 
 /** The services the protocol's endpoints call, wired once by {@link ProtocolCore}. */
 public record Services(
@@ -14,7 +13,6 @@ public record Services(
         LoginService login,
         SessionService sessions,
         AccountService accounts,
-        TransferService transfers,
         Metrics metrics,
         Readiness readiness,
         String serverPublicKeyBase64Url,

@@ -8,10 +8,8 @@ import dev.opaquepop.server.service.SessionPolicy;
 import dev.opaquepop.server.store.PendingLoginStore;
 import dev.opaquepop.server.store.SessionStore;
 import dev.opaquepop.server.store.StoreException;
-import dev.opaquepop.server.store.TransferStore;
 import dev.opaquepop.server.store.UserStore;
 import dev.opaquepop.server.store.jdbc.ConnectionSource;
-import dev.opaquepop.server.store.jdbc.JdbcTransferStore;
 import dev.opaquepop.server.store.jdbc.JdbcUserStore;
 import dev.opaquepop.server.store.memory.MemoryLimitStorage;
 import dev.opaquepop.server.store.memory.MemoryNonceStore;
@@ -39,7 +37,7 @@ import java.util.function.BooleanSupplier;
  * The stores, chosen from the configuration:
  *
  * <ul>
- *   <li>durable (users, transfers): SQLite in the data directory, or PostgreSQL with {@code --db-url};
+ *   <li>durable (users, and an application's tables beside them): SQLite in the data directory, or PostgreSQL with {@code --db-url};
  *   <li>ephemeral (sessions, pending logins, nonces, rate-limit buckets): bounded memory caches, or Redis with
  *       {@code --redis-url}.
  * </ul>
@@ -56,7 +54,9 @@ final class StorageBackend implements AutoCloseable {
     record ExternalDatabase(javax.sql.DataSource dataSource, String schema, String display) {}
 
     final UserStore users;
-    final TransferStore transfers;
+    /** The durable store's database, for an application's tables beside the users (see {@link ProtocolCore#database}). */
+    final ConnectionSource database;
+
     final SessionStore sessions;
     final PendingLoginStore pendingLogins;
     final NonceStore nonces;
@@ -71,7 +71,7 @@ final class StorageBackend implements AutoCloseable {
 
     private StorageBackend(
             UserStore users,
-            TransferStore transfers,
+            ConnectionSource database,
             SessionStore sessions,
             PendingLoginStore pendingLogins,
             NonceStore nonces,
@@ -81,7 +81,7 @@ final class StorageBackend implements AutoCloseable {
             String description,
             List<AutoCloseable> resources) {
         this.users = users;
-        this.transfers = transfers;
+        this.database = database;
         this.sessions = sessions;
         this.pendingLogins = pendingLogins;
         this.nonces = nonces;
@@ -106,7 +106,6 @@ final class StorageBackend implements AutoCloseable {
         boolean opened = false;
         try {
             UserStore users;
-            TransferStore transfers;
             ConnectionSource connections;
             String database;
             if (external != null) {
@@ -118,7 +117,6 @@ final class StorageBackend implements AutoCloseable {
                 resources.add(postgres);
                 connections = postgres;
                 users = new JdbcUserStore(postgres);
-                transfers = new JdbcTransferStore(postgres);
                 dependencies.add(new Readiness.Dependency("database", "postgresql", postgres::probe));
                 database = external.display() + " schema=" + external.schema();
             } else if (config.storage().usesPostgres()) {
@@ -133,7 +131,6 @@ final class StorageBackend implements AutoCloseable {
                 resources.add(postgres);
                 connections = postgres;
                 users = new JdbcUserStore(postgres);
-                transfers = new JdbcTransferStore(postgres);
                 dependencies.add(new Readiness.Dependency("database", "postgresql", postgres::probe));
                 database = display;
             } else {
@@ -141,7 +138,6 @@ final class StorageBackend implements AutoCloseable {
                 resources.add(sqlite);
                 connections = sqlite;
                 users = new JdbcUserStore(sqlite);
-                transfers = new JdbcTransferStore(sqlite);
                 dependencies.add(new Readiness.Dependency("database", "sqlite", sqlite::probe));
                 database = "sqlite:" + config.storage().dataDirectory().toAbsolutePath();
             }
@@ -195,7 +191,7 @@ final class StorageBackend implements AutoCloseable {
             opened = true;
             return new StorageBackend(
                     users,
-                    transfers,
+                    connections,
                     sessions,
                     pendingLogins,
                     nonces,

@@ -114,7 +114,7 @@ public final class StorageConfig {
         return redisKeyPrefix;
     }
 
-    /** True when users and transfers live in PostgreSQL rather than the data directory. */
+    /** True when users (and an application's tables beside them) live in PostgreSQL rather than the data directory. */
     public boolean usesPostgres() {
         return dbUrl != null;
     }

@@ -11,7 +11,8 @@ import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.client.SessionInfo;
-import dev.opaquepop.client.TransferReceipt;
+import dev.opaquepop.demo.DemoBankClient;
+import dev.opaquepop.demo.TransferReceipt;
 import dev.opaquepop.opaque.ClientLogin;
 import dev.opaquepop.opaque.ClientLoginResult;
 import dev.opaquepop.opaque.Identities;
@@ -63,6 +64,7 @@ abstract class EndToEndSuite {
     private final MutableClock clock = new MutableClock(Instant.now());
     private TestServer server;
     private OpaquePopClient client;
+    private DemoBankClient bank;
 
     /** Prepares the deployment's storage before the test's first server starts. */
     abstract void openStorage() throws Exception;
@@ -76,10 +78,16 @@ abstract class EndToEndSuite {
     void start() throws Exception {
         openStorage();
         server = startServer();
+        connect();
+    }
+
+    /** A client (and the demo bank's client over it) of the test's current server. */
+    private void connect() {
         client = OpaquePopClient.builder(server.uri())
                 .ksfPolicy(TestServer.CLIENT_POLICY)
                 .clock(clock)
                 .build();
+        bank = new DemoBankClient(client);
     }
 
     /** A server of this deployment; every one started in a test shares its storage (and setup). */
@@ -100,10 +108,7 @@ abstract class EndToEndSuite {
         client.close();
         server.close();
         server = startServer(customize);
-        client = OpaquePopClient.builder(server.uri())
-                .ksfPolicy(TestServer.CLIENT_POLICY)
-                .clock(clock)
-                .build();
+        connect();
     }
 
     @AfterEach
@@ -125,18 +130,18 @@ abstract class EndToEndSuite {
         client.register("alice", PASSWORD);
         ClientSession session = client.login("alice", PASSWORD);
         assertThat(session.sessionId()).hasSize(43);
-        assertThat(client.me(session).username()).isEqualTo("alice");
+        assertThat(bank.me(session).username()).isEqualTo("alice");
 
-        TransferReceipt first = client.transfer(session, "bob", "12.5");
-        TransferReceipt second = client.transfer(session, "carol", "0.01");
+        TransferReceipt first = bank.transfer(session, "bob", "12.5");
+        TransferReceipt second = bank.transfer(session, "carol", "0.01");
         assertThat(first.from()).isEqualTo("alice");
         assertThat(first.amount()).isEqualTo("12.50");
-        assertThat(client.transfers(session))
+        assertThat(bank.transfers(session))
                 .extracting(TransferReceipt::transferId)
                 .containsExactly(first.transferId(), second.transferId());
 
         client.logout(session);
-        assertThatThrownBy(() -> client.me(session)).isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
+        assertThatThrownBy(() -> bank.me(session)).isInstanceOfSatisfying(OpaquePopClientException.class, e -> {
             assertThat(e.status()).isEqualTo(401);
             assertThat(e.code()).isEqualTo("unknown_session");
         });
@@ -151,7 +156,7 @@ abstract class EndToEndSuite {
                     assertThat(e.code()).isEqualTo("username_taken");
                 });
         // The first record is intact.
-        assertThat(client.me(client.login("alice", PASSWORD)).username()).isEqualTo("alice");
+        assertThat(bank.me(client.login("alice", PASSWORD)).username()).isEqualTo("alice");
     }
 
     @Test
@@ -307,7 +312,7 @@ abstract class EndToEndSuite {
                 .sign(session.sessionId(), session.popKey(), "POST", "/api/transfer", signedBody);
         HttpResponse<String> response = send(signed, "POST", "/api/transfer", sentBody);
         assertPopFailure(response, "invalid_signature");
-        assertThat(client.transfers(session)).isEmpty();
+        assertThat(bank.transfers(session)).isEmpty();
     }
 
     @Test
@@ -326,7 +331,7 @@ abstract class EndToEndSuite {
                 .sign(session.sessionId(), session.popKey(), "POST", "/api/transfer", body);
         assertThat(send(signed, "POST", "/api/transfer", body).statusCode()).isEqualTo(200);
         assertPopFailure(send(signed, "POST", "/api/transfer", body), "replayed_nonce");
-        assertThat(client.transfers(session)).hasSize(1);
+        assertThat(bank.transfers(session)).hasSize(1);
     }
 
     /** A read has no database constraint behind it: the nonce cache alone refuses the replay. */
@@ -369,36 +374,33 @@ abstract class EndToEndSuite {
             }
             assertThat(ok).isEqualTo(1);
         }
-        assertThat(client.transfers(session)).hasSize(1);
+        assertThat(bank.transfers(session)).hasSize(1);
     }
 
     @Test
     void invalidTransfer_is400AndBooksNothing() throws Exception {
         ClientSession session = registeredSession();
         for (String amount : List.of("0", "-1", "1.234", "1e3", "abc", "01.00", "0.00")) {
-            assertThatThrownBy(() -> client.transfer(session, "bob", amount))
+            assertThatThrownBy(() -> bank.transfer(session, "bob", amount))
                     .isInstanceOfSatisfying(
                             OpaquePopClientException.class,
                             e -> assertThat(e.status()).as(amount).isEqualTo(400));
         }
-        assertThat(client.transfers(session)).isEmpty();
+        assertThat(bank.transfers(session)).isEmpty();
     }
 
     /** Transfers are committed before the 200; users and the setup survive a restart. */
     @Test
     void restart_keepsTransfersAndUsersCanStillLogIn() throws Exception {
         ClientSession session = registeredSession();
-        TransferReceipt booked = client.transfer(session, "bob", "3.00");
+        TransferReceipt booked = bank.transfer(session, "bob", "3.00");
         server.close();
         client.close();
         server = startServer();
-        client = OpaquePopClient.builder(server.uri())
-                .ksfPolicy(TestServer.CLIENT_POLICY)
-                .clock(clock)
-                .build();
+        connect();
 
         ClientSession again = client.login("alice", PASSWORD);
-        assertThat(client.transfers(again))
+        assertThat(bank.transfers(again))
                 .extracting(TransferReceipt::transferId)
                 .containsExactly(booked.transferId());
     }
@@ -477,7 +479,7 @@ abstract class EndToEndSuite {
         // password fails on the client), and they hold places under the per-username pending-login cap until then.
         clock.advance(Duration.ofSeconds(61));
         ClientSession session = client.login("alice", PASSWORD);
-        assertThat(client.me(session).username()).isEqualTo("alice");
+        assertThat(bank.me(session).username()).isEqualTo("alice");
 
         for (int i = 0; i < 5; i++) {
             HttpResponse<String> started = loginStartResponse("alice", Map.of());
@@ -575,7 +577,7 @@ abstract class EndToEndSuite {
         ClientSession idle = client.login("alice", PASSWORD);
         for (int i = 0; i < 3; i++) {
             clock.advance(Duration.ofMinutes(10));
-            assertThat(client.me(used).username()).isEqualTo("alice");
+            assertThat(bank.me(used).username()).isEqualTo("alice");
         }
         assertPopFailure(signedGet(idle.sessionId(), idle.popKey(), "/api/me", clock), "expired_session");
         clock.advance(Duration.ofMinutes(15));
@@ -590,7 +592,7 @@ abstract class EndToEndSuite {
                 .isEqualTo(clock.instant().plus(Duration.ofHours(12)).truncatedTo(SECONDS));
         for (int minutes = 10; minutes < 12 * 60; minutes += 10) {
             clock.advance(Duration.ofMinutes(10));
-            assertThat(client.me(session).username())
+            assertThat(bank.me(session).username())
                     .as("after %d minutes", minutes)
                     .isEqualTo("alice");
         }
@@ -646,11 +648,11 @@ abstract class EndToEndSuite {
                     assertThat(e.status()).isEqualTo(404);
                     assertThat(e.code()).isEqualTo("session_not_found");
                 });
-        assertThat(client.me(second).username()).isEqualTo("alice");
+        assertThat(bank.me(second).username()).isEqualTo("alice");
 
         client.endSession(first, second.sessionId().substring(0, 8));
         assertPopFailure(signedGet(second.sessionId(), second.popKey(), "/api/me", clock), "unknown_session");
-        assertThat(client.me(first).username()).isEqualTo("alice");
+        assertThat(bank.me(first).username()).isEqualTo("alice");
         assertThat(client.sessions(first)).hasSize(1);
         assertThatThrownBy(() -> client.endSession(first, second.sessionId().substring(0, 8)))
                 .isInstanceOfSatisfying(
@@ -665,7 +667,7 @@ abstract class EndToEndSuite {
                         new byte[0]),
                 400,
                 "invalid_request");
-        assertThat(client.me(mallory).username()).isEqualTo("mallory");
+        assertThat(bank.me(mallory).username()).isEqualTo("mallory");
     }
 
     @Test
@@ -679,7 +681,7 @@ abstract class EndToEndSuite {
         for (ClientSession ended : List.of(first, second)) {
             assertPopFailure(signedGet(ended.sessionId(), ended.popKey(), "/api/me", clock), "unknown_session");
         }
-        assertThat(client.me(bob).username()).isEqualTo("bob");
+        assertThat(bank.me(bob).username()).isEqualTo("bob");
         HttpResponse<String> bad = send(
                 new PopSigner(clock, new SecureRandom())
                         .sign(bob.sessionId(), bob.popKey(), "POST", "/logout?all=yes", new byte[0]),
@@ -687,26 +689,26 @@ abstract class EndToEndSuite {
                 "/logout?all=yes",
                 new byte[0]);
         BadInputTest.assertProblem(bad, 400, "invalid_request");
-        assertThat(client.me(bob).username()).isEqualTo("bob");
+        assertThat(bank.me(bob).username()).isEqualTo("bob");
     }
 
     @Test
     void passwordChange_replacesTheRecord_andEndsEveryOtherSession() throws Exception {
         ClientSession other = registeredSession();
         ClientSession caller = client.login("alice", PASSWORD, LoginPurpose.PASSWORD_CHANGE);
-        TransferReceipt before = client.transfer(caller, "bob", "1.00");
+        TransferReceipt before = bank.transfer(caller, "bob", "1.00");
         byte[] newPassword = "a new password".getBytes(UTF_8);
 
         client.changePassword(caller, newPassword);
 
-        assertThat(client.me(caller).username()).as("the calling session stays").isEqualTo("alice");
+        assertThat(bank.me(caller).username()).as("the calling session stays").isEqualTo("alice");
         assertPopFailure(signedGet(other.sessionId(), other.popKey(), "/api/me", clock), "unknown_session");
         assertThatThrownBy(() -> client.login("alice", PASSWORD))
                 .isInstanceOfSatisfying(
                         OpaquePopClientException.class,
                         e -> assertThat(e.code()).isEqualTo("login_failed"));
         ClientSession again = client.login("alice", newPassword);
-        assertThat(client.transfers(again))
+        assertThat(bank.transfers(again))
                 .extracting(TransferReceipt::transferId)
                 .containsExactly(before.transferId());
     }
@@ -779,7 +781,7 @@ abstract class EndToEndSuite {
                 new byte[0]);
         assertPopFailure(raw, "reauthentication_required");
         // Nothing changed: the session still works and the password still logs in, freshly enough to proceed.
-        assertThat(client.me(session).username()).isEqualTo("alice");
+        assertThat(bank.me(session).username()).isEqualTo("alice");
         ClientSession fresh = client.login("alice", PASSWORD, LoginPurpose.PASSWORD_CHANGE);
         client.changePassword(fresh, "a new password".getBytes(UTF_8));
     }
@@ -805,7 +807,7 @@ abstract class EndToEndSuite {
         }
         // Nothing changed, and every one of them is still an ordinary session.
         for (ClientSession session : List.of(everyday, forDeletion, forChange)) {
-            assertThat(client.me(session).username()).isEqualTo("alice");
+            assertThat(bank.me(session).username()).isEqualTo("alice");
         }
         assertThat(client.login("alice", PASSWORD).username()).isEqualTo("alice");
     }
@@ -825,7 +827,7 @@ abstract class EndToEndSuite {
                 .isInstanceOfSatisfying(
                         OpaquePopClientException.class,
                         e -> assertThat(e.code()).isEqualTo("reauthentication_required"));
-        assertThat(client.me(caller).username())
+        assertThat(bank.me(caller).username())
                 .as("still good for everyday calls")
                 .isEqualTo("alice");
         assertThat(client.login("alice", "a new password".getBytes(UTF_8)).username())
@@ -849,10 +851,10 @@ abstract class EndToEndSuite {
     void accountDeletion_removesRecordSessionsAndTransfers_andTheNameCanRegisterAgain() throws Exception {
         ClientSession other = registeredSession();
         ClientSession caller = client.login("alice", PASSWORD, LoginPurpose.ACCOUNT_DELETION);
-        client.transfer(caller, "bob", "2.00");
+        bank.transfer(caller, "bob", "2.00");
         client.register("bob", PASSWORD);
         ClientSession bob = client.login("bob", PASSWORD);
-        TransferReceipt toAlice = client.transfer(bob, "alice", "3.00");
+        TransferReceipt toAlice = bank.transfer(bob, "alice", "3.00");
         PreparedLogin inFlight = prepareLogin("alice", PASSWORD);
 
         client.deleteAccount(caller);
@@ -872,9 +874,9 @@ abstract class EndToEndSuite {
         byte[] newcomers = "someone else entirely".getBytes(UTF_8);
         client.register("alice", newcomers);
         ClientSession newcomer = client.login("alice", newcomers);
-        assertThat(client.transfers(newcomer)).as("no history inherited").isEmpty();
+        assertThat(bank.transfers(newcomer)).as("no history inherited").isEmpty();
         assertThat(client.sessions(newcomer)).hasSize(1);
-        assertThat(client.transfers(bob))
+        assertThat(bank.transfers(bob))
                 .extracting(TransferReceipt::transferId)
                 .as("the sender keeps their history")
                 .containsExactly(toAlice.transferId());
@@ -913,7 +915,7 @@ abstract class EndToEndSuite {
         ClientSession oldest = sessions.get(0);
         assertPopFailure(signedGet(oldest.sessionId(), oldest.popKey(), "/api/me", clock), "unknown_session");
         for (ClientSession live : sessions.subList(1, 17)) {
-            assertThat(client.me(live).username()).isEqualTo("alice");
+            assertThat(bank.me(live).username()).isEqualTo("alice");
         }
         assertThat(client.sessions(sessions.get(16))).hasSize(16);
     }

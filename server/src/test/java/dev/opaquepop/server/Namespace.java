@@ -35,7 +35,7 @@ import java.util.List;
  * instance of this run shares. Also the tests' direct view into both, to count rows and to inspect or tamper
  * with stored values. Its Redis is the machine's one, or a Redis Cluster ({@link #inCluster}).
  */
-final class Namespace implements AutoCloseable {
+public final class Namespace implements AutoCloseable {
     final String schema;
     final String prefix;
     final String setup;
@@ -89,7 +89,7 @@ final class Namespace implements AutoCloseable {
     }
 
     /** The database URL of this namespace: the shared database, this schema. */
-    String dbUrl() {
+    public String dbUrl() {
         return dbUrl(SharedInfrastructure.DB_URL);
     }
 

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Assumptions;
  * <p>When one of them is not reachable the tests that need it are skipped with a message saying so; in CI
  * ({@code CI=true}) they fail instead, since a skipped scale-out suite proves nothing.
  */
-final class SharedInfrastructure {
+public final class SharedInfrastructure {
     static final String DB_URL = env("OPAQUE_POP_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String DB_USER = env("OPAQUE_POP_TEST_DB_USER", "postgres");
-    static final String DB_PASSWORD = env("OPAQUE_POP_TEST_DB_PASSWORD", null);
+    public static final String DB_USER = env("OPAQUE_POP_TEST_DB_USER", "postgres");
+    public static final String DB_PASSWORD = env("OPAQUE_POP_TEST_DB_PASSWORD", null);
     static final String REDIS_URL = env("OPAQUE_POP_TEST_REDIS_URL", "redis://127.0.0.1:6379");
 
     private static volatile String unavailable;
@@ -58,7 +58,7 @@ final class SharedInfrastructure {
      * Skips the calling test (fails it when {@code CI=true}) unless PostgreSQL and Redis both answer. Call it from
      * {@code @BeforeEach}: a skip in {@code @BeforeAll} is reported as no tests at all.
      */
-    static void assumeAvailable() {
+    public static void assumeAvailable() {
         if (available()) {
             return;
         }
@@ -103,7 +103,7 @@ final class SharedInfrastructure {
     }
 
     /** A fresh namespace: its own schema and key prefix, and its own server setup shared by its instances. */
-    static Namespace newNamespace() {
+    public static Namespace newNamespace() {
         return new Namespace();
     }
 

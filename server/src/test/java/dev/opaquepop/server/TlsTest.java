@@ -3,9 +3,10 @@ package dev.opaquepop.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opaquepop.client.ClientSession;
-import dev.opaquepop.client.Me;
 import dev.opaquepop.client.OpaquePopClient;
-import dev.opaquepop.client.TransferReceipt;
+import dev.opaquepop.demo.DemoBankClient;
+import dev.opaquepop.demo.Me;
+import dev.opaquepop.demo.TransferReceipt;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -151,9 +152,10 @@ class TlsTest {
             byte[] password = "pw-over-tls".getBytes(StandardCharsets.UTF_8);
             client.register("tls-alice", password);
             ClientSession session = client.login("tls-alice", password);
-            TransferReceipt receipt = client.transfer(session, "bob", "3.50");
+            DemoBankClient bank = new DemoBankClient(client);
+            TransferReceipt receipt = bank.transfer(session, "bob", "3.50");
             assertThat(receipt.amount()).isEqualTo("3.50");
-            Me me = client.me(session);
+            Me me = bank.me(session);
             assertThat(me.username()).isEqualTo("tls-alice");
             client.logout(session);
         }

@@ -38,7 +38,8 @@ public final class ApiProblem extends Exception {
         return new ApiProblem(401, code, title, detail).withHeader("WWW-Authenticate", PopHeaders.CHALLENGE);
     }
 
-    static ApiProblem unauthorized(PopFailure failure) {
+    /** A 401 with a PoP failure's code and title, asking for a PoP-signed request (as an application may answer). */
+    public static ApiProblem unauthorized(PopFailure failure) {
         return unauthorized(failure.code(), failure.title(), null);
     }
 

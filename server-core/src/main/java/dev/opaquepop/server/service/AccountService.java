@@ -57,7 +57,7 @@ public final class AccountService {
     }
 
     /**
-     * Deletes the caller's account (record and sent transfers, in one transaction); from that commit its sessions
+     * Deletes the caller's account (its record, and the rows the schema deletes with it); from that commit its sessions
      * are refused, and they are then ended as cleanup. The username is then free: a login for it behaves as for any unknown user, and it can be registered
      * again.
      *

@@ -27,8 +27,9 @@ public interface UserStore {
     boolean replace(String username, RegistrationRecord expected, RegistrationRecord replacement);
 
     /**
-     * Deletes the user if their record is still {@code expected}, together with the transfers they sent, in one
-     * transaction: a username registered again later starts with no history.
+     * Deletes the user if their record is still {@code expected}, in one transaction with whatever the schema
+     * deletes with the user (the demo bank's transfers: a foreign key with {@code ON DELETE CASCADE}), so a
+     * username registered again later starts with no history.
      *
      * @return false when the user is gone or holds another record than {@code expected}
      */

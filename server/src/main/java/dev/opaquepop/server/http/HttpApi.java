@@ -1,31 +1,19 @@
 package dev.opaquepop.server.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.opaquepop.pop.PopFailure;
-import dev.opaquepop.pop.PopHeaders;
 import dev.opaquepop.server.Metrics;
 import dev.opaquepop.server.ProtocolCore;
 import dev.opaquepop.server.ServerConfig;
-import dev.opaquepop.server.Services;
 import dev.opaquepop.server.api.ApiProblem;
 import dev.opaquepop.server.api.ApiRequest;
 import dev.opaquepop.server.api.ApiResponse;
 import dev.opaquepop.server.api.ProtocolApi;
-import dev.opaquepop.server.api.RequestBodies;
 import dev.opaquepop.server.api.Route;
 import dev.opaquepop.server.api.ServletApi;
 import dev.opaquepop.server.api.Verified;
+import dev.opaquepop.server.demo.DemoBank;
 import dev.opaquepop.server.gateway.Forwarded;
 import dev.opaquepop.server.gateway.Gateway;
-import dev.opaquepop.server.service.Amounts;
-import dev.opaquepop.server.service.InvalidInputException;
-import dev.opaquepop.server.service.RegistrationEndedException;
-import dev.opaquepop.server.service.ReplayedRequestException;
-import dev.opaquepop.server.store.SessionIds;
-import dev.opaquepop.server.store.Transfer;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -50,11 +38,10 @@ import org.slf4j.event.Level;
 /**
  * The stand-alone server's HTTP face: Javalin carries requests to the {@link ProtocolApi}, which holds every rule
  * of the protocol, and its answers back. Besides the protocol's endpoints it serves health, metrics, the OpenAPI
- * document, the optional web page, and its own small application, the demo bank ({@code /api/transfer}, {@code
- * /api/transfers}, {@code /api/me}), protected by PoP like any application's endpoints.
+ * document, the optional web page, and its own small application, the {@link DemoBank} ({@code /api/transfer},
+ * {@code /api/transfers}, {@code /api/me}), protected by PoP like any application's endpoints.
  */
 public final class HttpApi {
-    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     /**
      * One line per request: refused and failed ones (status 400 and up) at INFO, answered ones at DEBUG, so that
      * by default the log holds what an operator or an incident needs (every 4xx and 5xx, and the events handlers
@@ -69,22 +56,23 @@ public final class HttpApi {
     private static final String FORWARDED_ATTRIBUTE = "opaque-pop.forwarded";
 
     private final ServerConfig config;
-    private final Services services;
     private final ProtocolApi api;
     private final Metrics metrics;
     private final ObjectMapper json = new ObjectMapper();
     private final byte[] openApi;
     private final WebPage webPage;
     private final Gateway gateway;
+    /** The server's own application; a gateway serves its upstream's instead. */
+    private final DemoBank bank;
 
     private HttpApi(ProtocolCore core, ServerConfig config) throws IOException {
         this.config = config;
-        this.services = core.services();
         this.api = ProtocolApi.over(core);
         this.metrics = core.metrics();
         this.openApi = loadOpenApi();
         this.webPage = config.web() ? WebPage.load() : null;
         this.gateway = config.gateway().isPresent() ? openGateway(config, api, metrics) : null;
+        this.bank = gateway == null ? DemoBank.over(core, api.bodies()) : null;
     }
 
     /**
@@ -149,10 +137,10 @@ public final class HttpApi {
                 write(ctx, api.serve(route, request(ctx), ctx.attribute(VERIFIED_ATTRIBUTE), parameter));
             });
         }
-        if (gateway == null) {
-            javalin.routes.post("/api/transfer", this::transfer);
-            javalin.routes.get("/api/transfers", this::transfers);
-            javalin.routes.get("/api/me", this::me);
+        if (bank != null) {
+            javalin.routes.post("/api/transfer", ctx -> bank.transfer(ctx, verified(ctx)));
+            javalin.routes.get("/api/transfers", ctx -> bank.transfers(ctx, verified(ctx)));
+            javalin.routes.get("/api/me", ctx -> bank.me(ctx, verified(ctx)));
         }
 
         javalin.routes.exception(ApiProblem.class, (e, ctx) -> write(ctx, e.response()));
@@ -227,65 +215,6 @@ public final class HttpApi {
             throw new IllegalStateException("PoP filter did not run for " + ctx.path());
         }
         return verified;
-    }
-
-    // ---- the demo bank: the server's own application
-
-    private void transfer(Context ctx) throws ApiProblem {
-        Verified verified = verified(ctx);
-        JsonNode body = api.bodies().json(verified.body());
-        Transfer transfer;
-        try {
-            transfer = services.transfers()
-                    .transfer(
-                            verified.session(),
-                            verified.nonce(),
-                            RequestBodies.string(body, "to"),
-                            RequestBodies.string(body, "amount"));
-        } catch (InvalidInputException e) {
-            throw ApiProblem.badRequest(e.getMessage());
-        } catch (ReplayedRequestException e) {
-            throw new ApiProblem(401, PopFailure.REPLAYED_NONCE.code(), PopFailure.REPLAYED_NONCE.title(), null)
-                    .withHeader("WWW-Authenticate", PopHeaders.CHALLENGE);
-        } catch (RegistrationEndedException e) {
-            // The password changed or the account was deleted since this session's login, between its PoP check
-            // and the booking: the session has ended.
-            throw new ApiProblem(401, PopFailure.UNKNOWN_SESSION.code(), PopFailure.UNKNOWN_SESSION.title(), null)
-                    .withHeader("WWW-Authenticate", PopHeaders.CHALLENGE);
-        }
-        LOG.info(
-                "transfer id={} from={} session={}",
-                transfer.id(),
-                transfer.from(),
-                SessionIds.prefix(verified.session().sessionId()));
-        ctx.json(transferJson(transfer));
-    }
-
-    private void transfers(Context ctx) {
-        ObjectNode out = json.createObjectNode();
-        ArrayNode list = out.putArray("transfers");
-        for (Transfer transfer : services.transfers().list(verified(ctx).username())) {
-            list.add(transferJson(transfer));
-        }
-        ctx.json(out);
-    }
-
-    private void me(Context ctx) {
-        Verified verified = verified(ctx);
-        ObjectNode out = json.createObjectNode();
-        out.put("username", verified.username());
-        out.put("session_expires_at", verified.session().expiresAt().getEpochSecond());
-        ctx.json(out);
-    }
-
-    private ObjectNode transferJson(Transfer transfer) {
-        ObjectNode node = json.createObjectNode();
-        node.put("transfer_id", transfer.id());
-        node.put("from", transfer.from());
-        node.put("to", transfer.to());
-        node.put("amount", Amounts.format(transfer.amountCents()));
-        node.put("created_at", transfer.createdAt().getEpochSecond());
-        return node;
     }
 
     // ---- answers

@@ -86,23 +86,14 @@ public final class JdbcUserStore implements UserStore {
     @Override
     public boolean delete(String username, RegistrationRecord expected) {
         try {
+            // The schema deletes the user's transfers with the row (V2's foreign key, ON DELETE CASCADE).
             return Transactions.inTransaction(database, connection -> {
-                boolean deleted;
                 try (PreparedStatement user =
                         connection.prepareStatement("DELETE FROM users WHERE username = ? AND record = ?")) {
                     user.setString(1, username);
                     user.setBytes(2, expected.encode());
-                    deleted = user.executeUpdate() == 1;
+                    return user.executeUpdate() == 1;
                 }
-                if (deleted) {
-                    // The schema deletes them with the user too (V2); said here as well, as the intent.
-                    try (PreparedStatement transfers =
-                            connection.prepareStatement("DELETE FROM transfers WHERE from_user = ?")) {
-                        transfers.setString(1, username);
-                        transfers.executeUpdate();
-                    }
-                }
-                return deleted;
             });
         } catch (SQLException e) {
             throw new StoreException(database.name() + ": cannot delete user", e);

@@ -4,12 +4,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /** One database transaction around a piece of work, for the JDBC stores. */
-final class Transactions {
+public final class Transactions {
     private Transactions() {}
 
     /** The work: statements on the transaction's connection. */
     @FunctionalInterface
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection connection) throws SQLException;
     }
 
@@ -17,7 +17,7 @@ final class Transactions {
      * Runs {@code work} in one transaction on a connection from {@code database}: committed when it returns, rolled
      * back when it throws (work that changes nothing commits nothing).
      */
-    static <T> T inTransaction(ConnectionSource database, Work<T> work) throws SQLException {
+    public static <T> T inTransaction(ConnectionSource database, Work<T> work) throws SQLException {
         try (Connection connection = database.connect()) {
             connection.setAutoCommit(false);
             try {

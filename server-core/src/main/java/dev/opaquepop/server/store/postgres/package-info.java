@@ -1,4 +1,4 @@
 /**
- * PostgreSQL for users and transfers shared by every instance: a bounded pool and the Flyway migrations.
+ * PostgreSQL for users shared by every instance: a bounded pool and the Flyway migrations.
  */
 package dev.opaquepop.server.store.postgres;

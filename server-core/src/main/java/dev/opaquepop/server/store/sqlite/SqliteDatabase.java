@@ -43,8 +43,9 @@ public final class SqliteDatabase implements ConnectionSource, AutoCloseable {
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
         config.enforceForeignKeys(true);
-        // A transaction takes the write lock when it begins, not at its first write: a transfer's check of its
-        // sender's registration and its insert cannot be split by another writer (JdbcTransferStore).
+        // A transaction takes the write lock when it begins, not at its first write: a check of a user's
+        // registration and a write that depends on it cannot be split by another writer (the demo bank's
+        // transfers, dev.opaquepop.server.demo).
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());

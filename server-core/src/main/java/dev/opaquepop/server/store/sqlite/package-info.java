@@ -1,4 +1,4 @@
 /**
- * The embedded default: users and transfers in a SQLite file in the data directory.
+ * The embedded default: users in a SQLite file in the data directory.
  */
 package dev.opaquepop.server.store.sqlite;

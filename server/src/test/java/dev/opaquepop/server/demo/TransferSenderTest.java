@@ -1,4 +1,4 @@
-package dev.opaquepop.server;
+package dev.opaquepop.server.demo;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,11 +12,11 @@ import dev.opaquepop.opaque.OpaqueConfig;
 import dev.opaquepop.opaque.OpaqueServer;
 import dev.opaquepop.opaque.RegistrationRecord;
 import dev.opaquepop.opaque.ServerSetup;
+import dev.opaquepop.server.Namespace;
+import dev.opaquepop.server.SharedInfrastructure;
+import dev.opaquepop.server.demo.TransferStore.Outcome;
 import dev.opaquepop.server.store.RecordTag;
-import dev.opaquepop.server.store.Transfer;
-import dev.opaquepop.server.store.TransferStore.Outcome;
 import dev.opaquepop.server.store.jdbc.ConnectionSource;
-import dev.opaquepop.server.store.jdbc.JdbcTransferStore;
 import dev.opaquepop.server.store.jdbc.JdbcUserStore;
 import dev.opaquepop.server.store.postgres.PostgresDatabase;
 import dev.opaquepop.server.store.sqlite.SqliteDatabase;
@@ -67,7 +67,7 @@ class TransferSenderTest {
 
     private static void check(ConnectionSource database) throws Exception {
         JdbcUserStore users = new JdbcUserStore(database);
-        JdbcTransferStore transfers = new JdbcTransferStore(database);
+        TransferStore transfers = new TransferStore(database);
 
         RegistrationRecord first = record("alice");
         users.insert("alice", first, Instant.EPOCH);

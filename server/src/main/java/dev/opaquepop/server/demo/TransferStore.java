@@ -1,9 +1,9 @@
-package dev.opaquepop.server.store.jdbc;
+package dev.opaquepop.server.demo;
 
 import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.StoreException;
-import dev.opaquepop.server.store.Transfer;
-import dev.opaquepop.server.store.TransferStore;
+import dev.opaquepop.server.store.jdbc.ConnectionSource;
+import dev.opaquepop.server.store.jdbc.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,22 +13,38 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Transfers in SQLite or PostgreSQL (the SQL is the same). The unique (session_hash, nonce) constraint turns a
- * replay into a no-op insert, on whichever instance it arrives and whatever Redis remembers: of concurrent
- * inserts of one pair, one commits and the others find the conflict.
+ * Durable transfers, in the core's SQLite or PostgreSQL database (the SQL is the same), in the {@code transfers}
+ * table its migrations create ({@code ProtocolCore.database()} says why there). The unique (session_hash, nonce)
+ * constraint turns a replay into a no-op insert, on whichever instance it arrives and whatever Redis remembers: of
+ * concurrent inserts of one pair, one commits and the others find the conflict.
  */
-public final class JdbcTransferStore implements TransferStore {
+final class TransferStore {
+    /** What became of a transfer. */
+    enum Outcome {
+        /** Recorded durably. */
+        BOOKED,
+        /** A transfer with the same session and nonce exists: a replay, nothing recorded. */
+        REPLAYED,
+        /** The sender no longer holds the registration the session was made with: nothing recorded. */
+        REGISTRATION_ENDED
+    }
+
     private static final String SENDER = "SELECT record FROM users WHERE username = ?";
     private static final String SENDER_FOR_SHARE = SENDER + " FOR SHARE";
 
     private final ConnectionSource database;
 
-    public JdbcTransferStore(ConnectionSource database) {
+    TransferStore(ConnectionSource database) {
         this.database = database;
     }
 
-    @Override
-    public Outcome insert(Transfer transfer, RecordTag senderRegistration) {
+    /**
+     * Records a transfer durably before returning, if its sender still holds the registration {@code
+     * senderRegistration} names, checked in the same transaction (with the sender's row locked against a
+     * concurrent change or deletion). The schema also refuses a transfer whose sender does not exist, and removes
+     * a sender's transfers with the sender.
+     */
+    Outcome insert(Transfer transfer, RecordTag senderRegistration) {
         try {
             return Transactions.inTransaction(
                     database,
@@ -67,8 +83,8 @@ public final class JdbcTransferStore implements TransferStore {
         }
     }
 
-    @Override
-    public List<Transfer> listFrom(String username, int limit) {
+    /** The user's outgoing transfers, oldest first, at most {@code limit}. */
+    List<Transfer> listFrom(String username, int limit) {
         String sql = "SELECT id, from_user, to_user, amount_cents, session_hash, nonce, created_at FROM transfers"
                 + " WHERE from_user = ? ORDER BY seq LIMIT ?";
         try (Connection connection = database.connect();

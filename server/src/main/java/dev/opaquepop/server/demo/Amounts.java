@@ -1,5 +1,6 @@
-package dev.opaquepop.server.service;
+package dev.opaquepop.server.demo;
 
+import dev.opaquepop.server.service.InvalidInputException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -7,12 +8,12 @@ import java.util.regex.Pattern;
  * Transfer amounts: decimal strings greater than zero with at most two fraction digits and at most 15 integer
  * digits, held as cents. No floating point, no exponent, no sign, no leading zeros.
  */
-public final class Amounts {
+final class Amounts {
     private static final Pattern AMOUNT = Pattern.compile("(0|[1-9][0-9]{0,14})(?:\\.([0-9]{1,2}))?");
 
     private Amounts() {}
 
-    public static long parseCents(String amount) throws InvalidInputException {
+    static long parseCents(String amount) throws InvalidInputException {
         Matcher matcher = amount == null ? null : AMOUNT.matcher(amount);
         if (matcher == null || !matcher.matches()) {
             throw new InvalidInputException(
@@ -27,7 +28,7 @@ public final class Amounts {
     }
 
     /** Cents as a decimal string with exactly two fraction digits. */
-    public static String format(long cents) {
+    static String format(long cents) {
         return cents / 100 + "." + String.format(java.util.Locale.ROOT, "%02d", cents % 100);
     }
 }

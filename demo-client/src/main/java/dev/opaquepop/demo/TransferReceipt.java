@@ -1,4 +1,4 @@
-package dev.opaquepop.client;
+package dev.opaquepop.demo;
 
 import java.time.Instant;
 import java.util.Objects;
