@@ -15,6 +15,7 @@ public final class FixedRandom extends SecureRandom {
 
     private final transient Consumer<byte[]> source;
     private final transient Deque<byte[]> script;
+    private final transient Object lock = new Object();
 
     private FixedRandom(Consumer<byte[]> source, Deque<byte[]> script) {
         this.source = source;
@@ -65,12 +66,16 @@ public final class FixedRandom extends SecureRandom {
     }
 
     @Override
-    public synchronized void nextBytes(byte[] bytes) {
-        source.accept(bytes);
+    public void nextBytes(byte[] bytes) {
+        synchronized (lock) {
+            source.accept(bytes);
+        }
     }
 
     /** Whether a scripted random has handed out every value (always true for the others). */
-    public synchronized boolean exhausted() {
-        return script.isEmpty();
+    public boolean exhausted() {
+        synchronized (lock) {
+            return script.isEmpty();
+        }
     }
 }

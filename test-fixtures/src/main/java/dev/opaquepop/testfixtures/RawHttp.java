@@ -29,6 +29,10 @@ public final class RawHttp implements AutoCloseable {
      *     a body delimited by the end of the stream)
      */
     public record Response(int status, Map<String, String> headers, String body, boolean closed) {
+        public Response {
+            headers = Map.copyOf(headers);
+        }
+
         /** The value of a header, by its name in any case; null when absent. */
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));

@@ -29,11 +29,12 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public record SelfSignedKeystore(Path keystore, String password, Path certificatePem) {
     private static final String ALIAS = "opaque-pop";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A keystore with a fresh random password, as {@code server.p12} and {@code server.pem} in {@code directory}. */
     public static SelfSignedKeystore create(Path directory) throws IOException, InterruptedException {
         byte[] random = new byte[8];
-        new SecureRandom().nextBytes(random);
+        RANDOM.nextBytes(random);
         return create(directory, "pw-tls-" + HexFormat.of().formatHex(random));
     }
 
