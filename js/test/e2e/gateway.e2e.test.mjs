@@ -2,7 +2,7 @@
 // (`server --upstream`) in front of a recording upstream that serves the page on public paths, so page and API
 // share one origin.
 // The package registers and logs in with the gateway, and its signed fetch is forwarded to the upstream;
-// server/src/test/java/dev/opaquepop/server/GatewayBrowserTest.java then checks what the upstream received.
+// server/src/test/java/dev/opaquepop/server/GatewayBrowserIT.java then checks what the upstream received.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launch, requiredUrl, screenshot, watchErrors } from "./browser.mjs";

@@ -1,5 +1,5 @@
 // The browser client end to end against a real opaque-pop server (OPAQUE_POP_URL, started with the web page
-// and the protocol's default Argon2id by server/src/test/java/dev/opaquepop/server/BrowserTest.java), in
+// and the protocol's default Argon2id by server/src/test/java/dev/opaquepop/server/BrowserIT.java), in
 // headless Chromium: through the demo page, and through the package API the page exposes. A screenshot of each
 // page state goes to ARTIFACTS/server/.
 import assert from "node:assert/strict";

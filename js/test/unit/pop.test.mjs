@@ -1,5 +1,5 @@
 // The PoP code against the worked example of docs/protocol.md and the vectors the Java pop module also checks
-// (test/vectors/pop-vectors.json, pop/src/test/java/dev/opaquepop/pop/BrowserVectorsTest.java).
+// (test/vectors/pop-vectors.json, pop/src/test/java/dev/opaquepop/pop/BrowserVectorsIT.java).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";

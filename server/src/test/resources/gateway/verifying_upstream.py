@@ -1,6 +1,6 @@
 """An upstream behind the opaque-pop gateway that trusts nothing but the signed identity assertion.
 
-Started by GatewayPythonTest as: python3 verifying_upstream.py GATEWAY_URL
+Started by GatewayPythonIT as: python3 verifying_upstream.py GATEWAY_URL
 The audience it requires is its own origin, http://127.0.0.1:PORT.
 It prints its port on the first line of standard output, then answers every request with JSON:
 200 {"user": sub, "htm": ..., "htu": ...} when X-Opaque-Pop-Assertion verifies (PyJWT with the cryptography

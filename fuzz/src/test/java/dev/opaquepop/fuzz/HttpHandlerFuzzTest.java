@@ -9,6 +9,7 @@ import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.SignedRequest;
+import dev.opaquepop.testfixtures.RawHttp;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ class HttpHandlerFuzzTest {
             FuzzedRequest request = FuzzedRequest.parse(data);
             List<String[]> signature = request.sign() ? sign(server.session(), request) : List.of();
             byte[] wire = request.encode("127.0.0.1:" + server.port(), signature);
-            RawConnection.Response response = send(server, wire, request);
+            RawHttp.Response response = send(server, wire, request);
             if (response != null) {
                 check(request, response);
                 if (endedTheSession(request, response)) {
@@ -60,7 +61,7 @@ class HttpHandlerFuzzTest {
             // Liveness after every input the server answered oddly (or not at all), and every eighth one besides:
             // half the requests would otherwise be health checks.
             if (response == null || response.closed() || response.status() >= 400 || ++inputs % 8 == 0) {
-                RawConnection.Response live = healthCheck(server);
+                RawHttp.Response live = healthCheck(server);
                 if (live.status() != 200) {
                     throw new AssertionError("/healthz/live answered " + live.status() + " after " + describe(request));
                 }
@@ -89,7 +90,7 @@ class HttpHandlerFuzzTest {
      * The response, or null when the server closed the connection without one (malformed framing may end a
      * connection at any point, so here a dropped connection is not a finding; the health check that follows is).
      */
-    private static RawConnection.Response send(InProcessServer server, byte[] wire, FuzzedRequest request)
+    private static RawHttp.Response send(InProcessServer server, byte[] wire, FuzzedRequest request)
             throws IOException {
         if (connection == null) {
             connection = server.connect(TIMEOUT_MILLIS);
@@ -113,7 +114,7 @@ class HttpHandlerFuzzTest {
      * connection idle for its idle timeout is retried (see {@link KeptAliveConnection}); anything else that keeps
      * the answer from arriving is a finding.
      */
-    private static RawConnection.Response healthCheck(InProcessServer server) throws IOException {
+    private static RawHttp.Response healthCheck(InProcessServer server) throws IOException {
         if (health == null) {
             health = server.connect(TIMEOUT_MILLIS);
         }
@@ -124,7 +125,7 @@ class HttpHandlerFuzzTest {
         }
     }
 
-    private static void check(FuzzedRequest request, RawConnection.Response response) throws IOException {
+    private static void check(FuzzedRequest request, RawHttp.Response response) throws IOException {
         int status = response.status();
         String contentType = response.header("content-type");
         boolean problem = contentType != null && contentType.startsWith("application/problem+json");
@@ -171,7 +172,7 @@ class HttpHandlerFuzzTest {
         return headers;
     }
 
-    private static boolean endedTheSession(FuzzedRequest request, RawConnection.Response response) throws IOException {
+    private static boolean endedTheSession(FuzzedRequest request, RawHttp.Response response) throws IOException {
         if (!request.sign()) {
             return false;
         }
@@ -186,7 +187,7 @@ class HttpHandlerFuzzTest {
         return false;
     }
 
-    private static JsonNode parse(RawConnection.Response response) {
+    private static JsonNode parse(RawHttp.Response response) {
         try {
             JsonNode node = JSON.readTree(response.body());
             return node != null && node.isObject() ? node : null;

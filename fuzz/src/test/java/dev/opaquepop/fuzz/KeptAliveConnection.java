@@ -1,5 +1,6 @@
 package dev.opaquepop.fuzz;
 
+import dev.opaquepop.testfixtures.RawHttp;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -43,7 +44,7 @@ final class KeptAliveConnection implements AutoCloseable {
      *     been idle for its idle timeout
      * @throws IOException when the exchange failed on a fresh connection
      */
-    RawConnection.Response exchange(byte[] request, boolean head) throws IOException {
+    RawHttp.Response exchange(byte[] request, boolean head) throws IOException {
         if (current != null) {
             long now = nanoTime.getAsLong();
             long gap = now - previousRequestNanos;
@@ -78,7 +79,7 @@ final class KeptAliveConnection implements AutoCloseable {
         current.awaitClosedByPeer();
     }
 
-    private RawConnection.Response answered(RawConnection.Response response) throws IOException {
+    private RawHttp.Response answered(RawHttp.Response response) throws IOException {
         if (response.closed()) {
             close();
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.opaquepop.opaque.internal.Bytes;
 import dev.opaquepop.opaque.internal.Ristretto255;
 import dev.opaquepop.testfixtures.Draw;
+import dev.opaquepop.testfixtures.FixedRandom;
 import dev.opaquepop.testfixtures.RandomSeed;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -440,7 +441,7 @@ class DecoderPropertiesTest {
 
     /** A full registration and login driven by a seeded random source; every decodable encoding it produced. */
     static Map<Decoder, byte[]> transcript(long seed) throws OpaqueException {
-        SecureRandom random = new SeededRandom(seed);
+        SecureRandom random = FixedRandom.seeded(seed);
         ServerSetup setup = ServerSetup.generate(random);
         OpaqueServer server = new OpaqueServer(CONFIG, setup, random);
         OpaqueClient client = new OpaqueClient(CONFIG, random);
@@ -470,21 +471,5 @@ class DecoderPropertiesTest {
         encodings.put(Decoder.SERVER_SETUP, setup.encode().revealBytes());
         encodings.put(Decoder.SERVER_LOGIN_STATE, state);
         return encodings;
-    }
-
-    /** Deterministic randomness for reproducible transcripts (and, in other tests, reproducible login states). */
-    static final class SeededRandom extends SecureRandom {
-        private static final long serialVersionUID = 1L;
-
-        private final transient SplittableRandom source;
-
-        SeededRandom(long seed) {
-            this.source = new SplittableRandom(seed);
-        }
-
-        @Override
-        public synchronized void nextBytes(byte[] bytes) {
-            source.nextBytes(bytes);
-        }
     }
 }

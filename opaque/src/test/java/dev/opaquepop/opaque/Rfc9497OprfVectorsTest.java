@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.opaquepop.opaque.internal.KeyPair;
 import dev.opaquepop.opaque.internal.Oprf;
 import dev.opaquepop.opaque.internal.OprfTestAccess;
+import dev.opaquepop.testfixtures.FixedRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -62,7 +63,7 @@ class Rfc9497OprfVectorsTest {
         for (int i = 0; i < inputs.size(); i++) {
             byte[] input = hexAt(test, "Input", i);
             byte[] blind = hexAt(test, "Blind", i);
-            Oprf.Blinded blinded = Oprf.blind(input, new ScriptedRandom(blind));
+            Oprf.Blinded blinded = Oprf.blind(input, FixedRandom.scripted(blind));
             softly.assertThat(toHex(blinded.blind())).as("Blind").isEqualTo(toHex(blind));
             softly.assertThat(toHex(blinded.blindedElement()))
                     .as("BlindedElement")

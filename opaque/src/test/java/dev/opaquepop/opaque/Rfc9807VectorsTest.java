@@ -11,6 +11,7 @@ import dev.opaquepop.opaque.internal.Envelope;
 import dev.opaquepop.opaque.internal.KeyPair;
 import dev.opaquepop.opaque.internal.Ristretto255;
 import dev.opaquepop.opaque.internal.TripleDh;
+import dev.opaquepop.testfixtures.FixedRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -77,14 +78,14 @@ class Rfc9807VectorsTest {
                 .isEqualTo(hexText(mid, "oprf_key"));
 
         // Registration
-        ScriptedRandom clientRandom = new ScriptedRandom(hex(in, "blind_registration"), hex(in, "envelope_nonce"));
+        FixedRandom clientRandom = FixedRandom.scripted(hex(in, "blind_registration"), hex(in, "envelope_nonce"));
         OpaqueClient client = new OpaqueClient(config, clientRandom);
         ClientRegistration registration = client.startRegistration(password);
         softly.assertThat(toHex(registration.request().encode()))
                 .as("registration_request")
                 .isEqualTo(hexText(out, "registration_request"));
 
-        ScriptedRandom serverRandom = new ScriptedRandom(
+        FixedRandom serverRandom = FixedRandom.scripted(
                 new byte[64], hex(in, "masking_nonce"), hex(in, "server_nonce"), hex(in, "server_keyshare_seed"));
         OpaqueServer server = new OpaqueServer(config, setup, serverRandom);
         RegistrationResponse response = server.registrationResponse(
@@ -122,7 +123,7 @@ class Rfc9807VectorsTest {
         // Login
         OpaqueClient loginClient = new OpaqueClient(
                 config,
-                new ScriptedRandom(hex(in, "blind_login"), hex(in, "client_nonce"), hex(in, "client_keyshare_seed")));
+                FixedRandom.scripted(hex(in, "blind_login"), hex(in, "client_nonce"), hex(in, "client_keyshare_seed")));
         ClientLogin login = loginClient.startLogin(password);
         softly.assertThat(toHex(login.ke1().encode())).as("KE1").isEqualTo(hexText(out, "ke1"));
 
@@ -202,7 +203,7 @@ class Rfc9807VectorsTest {
         ServerSetup setup = ServerSetup.decode(
                 Bytes.concat(hex(in, "oprf_seed"), hex(in, "server_private_key"), hex(in, "client_public_key")));
         softly.assertThat(toHex(setup.publicKey())).as("server_public_key").isEqualTo(hexText(in, "server_public_key"));
-        ScriptedRandom serverRandom = new ScriptedRandom(
+        FixedRandom serverRandom = FixedRandom.scripted(
                 hex(in, "masking_key"),
                 hex(in, "masking_nonce"),
                 hex(in, "server_nonce"),

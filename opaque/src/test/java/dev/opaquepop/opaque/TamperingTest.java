@@ -3,8 +3,8 @@ package dev.opaquepop.opaque;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.opaquepop.opaque.DecoderPropertiesTest.SeededRandom;
 import dev.opaquepop.opaque.internal.Bytes;
+import dev.opaquepop.testfixtures.FixedRandom;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -434,11 +434,11 @@ class TamperingTest {
     }
 
     private OpaqueClient seededClient() {
-        return new OpaqueClient(CONFIG, new SeededRandom(CLIENT_SEED));
+        return new OpaqueClient(CONFIG, FixedRandom.seeded(CLIENT_SEED));
     }
 
     private OpaqueServer seededServer() {
-        return new OpaqueServer(CONFIG, setup, new SeededRandom(SERVER_SEED));
+        return new OpaqueServer(CONFIG, setup, FixedRandom.seeded(SERVER_SEED));
     }
 
     private byte[] randomBytes(int length) {

@@ -3,7 +3,9 @@ package dev.opaquepop.pop;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.opaquepop.opaque.SecretBytes;
+import dev.opaquepop.testfixtures.HandMovedTime;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -18,7 +20,8 @@ final class PopFixture {
     static final String OTHER_SESSION_ID = Base64Url.encode(HkdfTest.range(0x60, 0x80));
     static final byte[] BODY = "{\"to\":\"bob\",\"amount\":\"12.50\"}".getBytes(UTF_8);
 
-    final MutableClock clock = new MutableClock(START);
+    final HandMovedTime time = new HandMovedTime(START);
+    final Clock clock = time.clock();
     final TestNonceStore nonces = new TestNonceStore();
     final Map<String, PopSession> sessions = new ConcurrentHashMap<>();
     final PopKey key = PopKey.derive(SecretBytes.copyOf(HkdfTest.range(0x00, 0x40)));

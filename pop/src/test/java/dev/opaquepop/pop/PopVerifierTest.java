@@ -76,7 +76,7 @@ class PopVerifierTest {
                 PopFixture.WINDOW,
                 PopFixture.WINDOW.plusMillis(999))) {
             PopFixture fixture = new PopFixture();
-            fixture.clock.advance(at);
+            fixture.time.advance(at);
             fixture.verifier.verify(incoming("GET", "/api/me", signed, null));
 
             Instant claimedAt = PopFixture.START.plus(at);
@@ -188,13 +188,13 @@ class PopVerifierTest {
     @Test
     void verify_sessionPastItsExpiry_expiredSession() {
         SignedRequest signed = f.sign("GET", "/api/me", null);
-        f.clock.advance(Duration.ofMinutes(15)); // exactly at expiresAt: no longer valid
+        f.time.advance(Duration.ofMinutes(15)); // exactly at expiresAt: no longer valid
         assertFailure(incoming("GET", "/api/me", signed, null), PopFailure.EXPIRED_SESSION);
     }
 
     @Test
     void verify_sessionOneSecondBeforeExpiry_succeeds() throws Exception {
-        f.clock.advance(Duration.ofMinutes(15).minusSeconds(1));
+        f.time.advance(Duration.ofMinutes(15).minusSeconds(1));
         SignedRequest signed = f.sign("GET", "/api/me", null);
         assertThat(f.verifier.verify(incoming("GET", "/api/me", signed, null))).isSameAs(f.session);
     }
@@ -202,24 +202,24 @@ class PopVerifierTest {
     @Test
     void verify_timestampAtTheWindowEdges() throws Exception {
         SignedRequest old = f.sign("GET", "/api/me", null);
-        f.clock.advance(Duration.ofSeconds(30));
+        f.time.advance(Duration.ofSeconds(30));
         assertThat(f.verifier.verify(incoming("GET", "/api/me", old, null))).isSameAs(f.session);
 
         SignedRequest older = f.sign("GET", "/api/me", null);
-        f.clock.advance(Duration.ofSeconds(31));
+        f.time.advance(Duration.ofSeconds(31));
         assertFailure(incoming("GET", "/api/me", older, null), PopFailure.STALE_TIMESTAMP);
     }
 
     @Test
     void verify_timestampFromTheFuture_staleBeyondTheWindow() throws Exception {
-        f.clock.advance(Duration.ofSeconds(30));
+        f.time.advance(Duration.ofSeconds(30));
         SignedRequest ahead = f.sign("GET", "/api/me", null);
-        f.clock.advance(Duration.ofSeconds(-30));
+        f.time.advance(Duration.ofSeconds(-30));
         assertThat(f.verifier.verify(incoming("GET", "/api/me", ahead, null))).isSameAs(f.session);
 
-        f.clock.advance(Duration.ofSeconds(31));
+        f.time.advance(Duration.ofSeconds(31));
         SignedRequest further = f.sign("GET", "/api/me", null);
-        f.clock.advance(Duration.ofSeconds(-31));
+        f.time.advance(Duration.ofSeconds(-31));
         assertFailure(incoming("GET", "/api/me", further, null), PopFailure.STALE_TIMESTAMP);
     }
 
@@ -298,7 +298,7 @@ class PopVerifierTest {
     @Test
     void order_expiredBeatsStaleAndBadMac() {
         SignedRequest s = f.sign("GET", "/api/me", null);
-        f.clock.advance(Duration.ofHours(1));
+        f.time.advance(Duration.ofHours(1));
         assertFailure(
                 IncomingRequest.of("GET", "/api/me", s.authorization(), s.timestamp(), s.nonce(), flip(s.pop()), null),
                 PopFailure.EXPIRED_SESSION);
@@ -307,7 +307,7 @@ class PopVerifierTest {
     @Test
     void order_staleWithBadMac_reportsStale() {
         SignedRequest s = f.sign("GET", "/api/me", null);
-        f.clock.advance(Duration.ofMinutes(2));
+        f.time.advance(Duration.ofMinutes(2));
         assertFailure(
                 IncomingRequest.of("GET", "/api/me", s.authorization(), s.timestamp(), s.nonce(), flip(s.pop()), null),
                 PopFailure.STALE_TIMESTAMP);
@@ -337,7 +337,7 @@ class PopVerifierTest {
     @Test
     void order_staleOrExpiredNeverConsumeTheNonce() throws Exception {
         SignedRequest s = f.sign("GET", "/api/me", null);
-        f.clock.advance(Duration.ofSeconds(31));
+        f.time.advance(Duration.ofSeconds(31));
         assertFailure(incoming("GET", "/api/me", s, null), PopFailure.STALE_TIMESTAMP);
         assertThat(f.nonces.size()).isZero();
     }

@@ -12,7 +12,8 @@ import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.SignedRequest;
-import java.net.ServerSocket;
+import dev.opaquepop.testfixtures.FreePort;
+import dev.opaquepop.testfixtures.RawHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -260,10 +261,7 @@ class GatewayTest {
         assertThat(Requests.get(gateway.uri(), "/metrics").body())
                 .contains("opaque_pop_gateway_upstream_failures_total{reason=\"timeout\"} 1.0");
 
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = FreePort.pick();
         gateway.close();
         gateway = TestServer.start(data, b -> b.upstream("http://127.0.0.1:" + closedPort));
         Requests.LoggedIn again = Requests.login(gateway.uri(), gateway.uri(), "alice", PASSWORD);

@@ -11,7 +11,7 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Run by {@link TlsTest} in a JVM whose security properties allow TLS 1.0 and 1.1 again, to show that the
+ * Run by {@link TlsIT} in a JVM whose security properties allow TLS 1.0 and 1.1 again, to show that the
  * server's own protocol and suite lists refuse them, not just the JVM's defaults. Starts the opaque-pop server
  * with TLS and, as the control, a bare JSSE server socket from the same keystore with TLS 1.1 enabled; prints
  * both ports; exits when standard input closes.

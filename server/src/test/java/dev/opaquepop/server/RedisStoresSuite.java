@@ -43,8 +43,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The Redis stores' contracts, hammered directly (no HTTP in between to spread the racers out): a nonce is
  * claimed once and a pending login taken once however many threads try at the same instant, the per-user caps
- * hold under races, and every key expires. Run against each kind of Redis by a subclass: {@link RedisStoresTest}
- * (one server) and {@link ClusterRedisStoresTest} (a Redis Cluster, where every command and script must name keys
+ * hold under races, and every key expires. Run against each kind of Redis by a subclass: {@link RedisStoresIT}
+ * (one server) and {@link ClusterRedisStoresIT} (a Redis Cluster, where every command and script must name keys
  * of one hash slot).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

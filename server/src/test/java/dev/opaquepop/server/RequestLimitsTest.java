@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opaquepop.testfixtures.HandMovedTime;
+import dev.opaquepop.testfixtures.RawHttp;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -96,7 +99,8 @@ class RequestLimitsTest {
 
     @Test
     void connectionOverItsRate_gets429WithRetryAfter_otherConnectionsDoNot() throws IOException {
-        EndToEndSuite.MutableClock clock = new EndToEndSuite.MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        HandMovedTime time = new HandMovedTime(Instant.parse("2026-01-01T00:00:00Z"));
+        Clock clock = time.clock();
         try (TestServer server =
                         TestServer.start(data, b -> b.connectionRequestRate(5).clock(clock));
                 RawHttp busy = new RawHttp(server.port());
@@ -118,11 +122,11 @@ class RequestLimitsTest {
                     .contains("opaque_pop_transport_rejections_total{reason=\"too_many_requests\"} 2.0");
 
             // A fifth of a second refills one request.
-            clock.advance(Duration.ofMillis(200));
+            time.advance(Duration.ofMillis(200));
             assertThat(busy.get("/healthz/live").status()).isEqualTo(200);
             assertThat(busy.get("/healthz/live").status()).isEqualTo(429);
             // A second refills the whole burst, and no more.
-            clock.advance(Duration.ofSeconds(10));
+            time.advance(Duration.ofSeconds(10));
             for (int i = 0; i < 5; i++) {
                 assertThat(busy.get("/healthz/live").status())
                         .as("request %d", i)
@@ -134,7 +138,8 @@ class RequestLimitsTest {
 
     @Test
     void connectionRateZero_turnsTheLimitOff() throws IOException {
-        EndToEndSuite.MutableClock clock = new EndToEndSuite.MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        HandMovedTime time = new HandMovedTime(Instant.parse("2026-01-01T00:00:00Z"));
+        Clock clock = time.clock();
         try (TestServer server =
                         TestServer.start(data, b -> b.connectionRequestRate(0).clock(clock));
                 RawHttp http = new RawHttp(server.port())) {

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two server instances sharing one PostgreSQL and one Redis, as behind a load balancer: every step of a flow may
  * reach either, and a replay may be sent to the instance that did not see the original. Nothing may depend on
- * which instance served what. One suite, run against each kind of Redis by a subclass: {@link ScaleOutTest} (one
- * server) and {@link ClusterScaleOutTest} (a Redis Cluster).
+ * which instance served what. One suite, run against each kind of Redis by a subclass: {@link ScaleOutIT} (one
+ * server) and {@link ClusterScaleOutIT} (a Redis Cluster).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ScaleOutSuite {

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.opaquepop.server.Defaults;
 import dev.opaquepop.server.store.memory.MemoryLimitStorage;
+import dev.opaquepop.testfixtures.HandMovedTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +21,8 @@ class RateLimitsTest {
     private static final String B = "198.51.100.2";
     private static final String C = "198.51.100.3";
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final HandMovedTime time = new HandMovedTime(Instant.parse("2026-01-01T00:00:00Z"));
+    private final Clock clock = time.clock();
 
     private RateLimits limits(String loginUser, String loginAddress, String registerAddress, Duration knownTtl) {
         return RateLimits.of(
@@ -63,7 +66,7 @@ class RateLimitsTest {
                     .isNotNull();
             assertThat(refused.limit()).isEqualTo(RateLimits.LOGIN_USER);
             waits.add(refused.retryAfterSeconds());
-            clock.advance(refused.retryAfter());
+            time.advance(refused.retryAfter());
             limits.loginStarting("alice", address(next++));
             attempts++;
         }
@@ -80,7 +83,7 @@ class RateLimitsTest {
     void delaysDecay_afterFiveQuietHoursTheBurstIsBack() throws Exception {
         RateLimits limits = defaults();
         exhaust(limits, "alice");
-        clock.advance(Duration.ofHours(5));
+        time.advance(Duration.ofHours(5));
         for (int i = 0; i < 5; i++) {
             limits.loginStarting("alice", address(i));
         }
@@ -108,7 +111,7 @@ class RateLimitsTest {
         limits.loginStarting("alice", A);
         limits.loginStarting("alice", A);
         assertThatThrownBy(() -> limits.loginStarting("alice", A)).isInstanceOf(RateLimitedException.class);
-        clock.advance(Duration.ofHours(1));
+        time.advance(Duration.ofHours(1));
         limits.loginStarting("alice", A);
         limits.loginSucceeded("alice", A);
         for (int i = 0; i < 3; i++) {
@@ -166,7 +169,7 @@ class RateLimitsTest {
         assertThatThrownBy(() -> limits.loginStarting("alice", A)).isInstanceOf(RateLimitedException.class);
 
         // After the TTL the address is not known any more.
-        clock.advance(Duration.ofDays(30));
+        time.advance(Duration.ofDays(30));
         exhaust(limits, "alice");
         assertThatThrownBy(() -> limits.loginStarting("alice", A)).isInstanceOf(RateLimitedException.class);
     }
@@ -218,9 +221,9 @@ class RateLimitsTest {
         limits.loginStarting("u9", "2001:db8:8:ff::1"); // another /48
         limits.loginStarting("v1", "198.51.100.77"); // IPv4 has no block
         // The refusal took nothing from that /64: once the block refills, both of its attempts are there.
-        clock.advance(Duration.ofMinutes(1));
+        time.advance(Duration.ofMinutes(1));
         limits.loginStarting("u9", "2001:db8:7:ff::1");
-        clock.advance(Duration.ofMinutes(1));
+        time.advance(Duration.ofMinutes(1));
         limits.loginStarting("u9", "2001:db8:7:ff::2");
         // A successful login gives the block's token back too.
         assertThatThrownBy(() -> limits.loginStarting("u9", "2001:db8:7:fe::1"))
@@ -238,7 +241,7 @@ class RateLimitsTest {
         assertThat(refused.limit()).isEqualTo(RateLimits.REGISTER_ADDRESS);
         assertThat(refused.retryAfterSeconds()).isEqualTo(60);
         limits.registering(B);
-        clock.advance(Duration.ofMinutes(1));
+        time.advance(Duration.ofMinutes(1));
         limits.registering(A);
     }
 

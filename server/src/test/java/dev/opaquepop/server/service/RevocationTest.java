@@ -20,7 +20,6 @@ import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.PopVerificationException;
 import dev.opaquepop.pop.SignedRequest;
-import dev.opaquepop.server.HandMovedTime;
 import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.Session;
 import dev.opaquepop.server.store.SessionStore;
@@ -30,6 +29,7 @@ import dev.opaquepop.server.store.jdbc.JdbcUserStore;
 import dev.opaquepop.server.store.memory.MemoryNonceStore;
 import dev.opaquepop.server.store.memory.MemorySessionStore;
 import dev.opaquepop.server.store.sqlite.SqliteDatabase;
+import dev.opaquepop.testfixtures.HandMovedTime;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -61,8 +61,8 @@ class RevocationTest {
     private final Clock clock = time.clock();
     private final OpaqueServer opaque = new OpaqueServer(cheap(), ServerSetup.generate(RANDOM), RANDOM);
     private final FailingSessionStore sessions =
-            new FailingSessionStore(new MemorySessionStore(1000, clock, time.ticker()));
-    private final MemoryNonceStore nonces = new MemoryNonceStore(10_000, time.ticker());
+            new FailingSessionStore(new MemorySessionStore(1000, clock, time::nanos));
+    private final MemoryNonceStore nonces = new MemoryNonceStore(10_000, time::nanos);
     private SqliteDatabase database;
     private JdbcUserStore users;
     private Instance a;
@@ -173,7 +173,7 @@ class RevocationTest {
     }
 
     private Instance instance() {
-        AccountStates states = new AccountStates(users, time.ticker(), 1000);
+        AccountStates states = new AccountStates(users, time::nanos, 1000);
         SessionService service = new SessionService(sessions, states, nonces, clock, Duration.ofSeconds(30), POLICY);
         return new Instance(service, new AccountService(opaque, users, service));
     }

@@ -27,7 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** The memory stores' per-user contracts: the same as the Redis stores' (RedisStoresTest), without Redis. */
+/** The memory stores' per-user contracts: the same as the Redis stores' (RedisStoresIT), without Redis. */
 class MemoryStoresTest {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);

@@ -12,6 +12,7 @@ import dev.opaquepop.server.store.PendingLogin;
 import dev.opaquepop.server.store.RecordTag;
 import dev.opaquepop.server.store.Session;
 import dev.opaquepop.server.store.SessionSummary;
+import dev.opaquepop.testfixtures.FixedRandom;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ class SealerTest {
 
     @Test
     void sealedValue_matchesTheIndependentlyComputedSnapshot() {
-        Sealer sealer = Sealer.fromSetup(setup(SETUP), new CountingRandom());
+        Sealer sealer = Sealer.fromSetup(setup(SETUP), FixedRandom.counting());
         assertThat(sealer.toString()).contains(KEY_ID).doesNotContain("1862903be740");
         byte[] sealed = sealer.seal(REDIS_KEY, PLAINTEXT);
         assertThat(HexFormat.of().formatHex(sealed)).isEqualTo(SEALED_SNAPSHOT);
@@ -299,19 +300,6 @@ class SealerTest {
             return ServerSetup.decode(Base64.getUrlDecoder().decode(base64url));
         } catch (dev.opaquepop.opaque.InvalidMessageException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Yields 00 01 02 … so that the nonce of the first seal is fixed. */
-    private static final class CountingRandom extends SecureRandom {
-        private static final long serialVersionUID = 1L;
-        private byte next;
-
-        @Override
-        public void nextBytes(byte[] bytes) {
-            for (int i = 0; i < bytes.length; i++) {
-                bytes[i] = next++;
-            }
         }
     }
 }
