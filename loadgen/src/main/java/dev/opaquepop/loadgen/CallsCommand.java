@@ -76,17 +76,6 @@ public final class CallsCommand extends LoadCommand {
     }
 
     @Override
-    Map<String, Object> settings() {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("sessions", sessions);
-        settings.put("transfers", transfers);
-        settings.put("operations", operations());
-        settings.put("signed_paths", signedPaths);
-        settings.put("public_paths", publicPaths);
-        return settings;
-    }
-
-    @Override
     String validateMore() {
         if (sessions < 1) {
             return "--sessions must be at least 1";
@@ -171,7 +160,9 @@ public final class CallsCommand extends LoadCommand {
             }
         }
         List<String> names = servers.stream().map(Server::name).toList();
-        return new Report(kind(), header(servers), sorted(rows, names, operations), probes);
+        LoadResults.Settings settings = settings(new LoadResults.Settings(
+                List.of(), 0, 0, 0, 0, 0, null, sessions, transfers, operations, signedPaths, publicPaths, null));
+        return new Report(kind(), settings, serverInfo(servers), null, sorted(rows, names, operations), probes);
     }
 
     private Operation operation(String name, Server server, List<ClientSession> sessions) {

@@ -128,9 +128,6 @@ public abstract class LoadCommand implements Callable<Integer> {
     /** The kind of the results: {@code logins} or {@code calls}. */
     abstract String kind();
 
-    /** Settings of the subcommand for the report header. */
-    abstract Map<String, Object> settings();
-
     /** Prepares every server, measures every level, and returns the report. */
     abstract Report run(List<Server> servers, Context context) throws OpaquePopClientException, InterruptedException;
 
@@ -229,30 +226,35 @@ public abstract class LoadCommand implements Callable<Integer> {
         }
     }
 
-    /** The report's header: what ran, where, how. */
-    Map<String, Object> header(List<Server> servers) {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("concurrency", concurrency);
-        settings.put("duration_s", duration.toMillis() / 1e3);
-        settings.put("warmup_s", warmup.toMillis() / 1e3);
-        settings.put("prime_s", prime.toMillis() / 1e3);
-        settings.put("slices", slices);
-        settings.put("replay_probes_per_level", replayProbes);
-        settings.putAll(settings());
-        Map<String, Object> header = ReportHeader.of(kind(), settings);
-        List<Map<String, Object>> targets = new ArrayList<>();
-        for (Server server : servers) {
-            Map<String, Object> target = new LinkedHashMap<>();
-            target.put("name", server.name());
-            target.put("url", server.base().toString());
-            target.put("pid", server.target().pid());
-            target.put("cpu_source", server.cpu().source());
-            // Signed GETs the JDK's HttpClient sent twice on its own; the SDK signs such a GET again (not an error).
-            target.put("signed_gets_resent", server.client().resentAfterReplayedNonce());
-            targets.add(target);
-        }
-        header.put("servers", targets);
-        return header;
+    /** The settings every load command reports, completed by {@code kindSpecific}. */
+    LoadResults.Settings settings(LoadResults.Settings kindSpecific) {
+        return new LoadResults.Settings(
+                concurrency,
+                duration.toMillis() / 1e3,
+                warmup.toMillis() / 1e3,
+                prime.toMillis() / 1e3,
+                slices,
+                replayProbes,
+                kindSpecific.users(),
+                kindSpecific.sessions(),
+                kindSpecific.transfers(),
+                kindSpecific.operations(),
+                kindSpecific.signedPaths(),
+                kindSpecific.publicPaths(),
+                ReportHeader.CLIENT_KSF);
+    }
+
+    /** The servers as the report names them. */
+    static List<LoadResults.ServerInfo> serverInfo(List<Server> servers) {
+        return servers.stream()
+                .map(server -> new LoadResults.ServerInfo(
+                        server.name(),
+                        server.base().toString(),
+                        server.target().pid(),
+                        server.cpu().source(),
+                        // Signed GETs the JDK's HttpClient sent twice on its own; the SDK signs such a GET again.
+                        server.client().resentAfterReplayedNonce()))
+                .toList();
     }
 
     /** {@code count} sessions taken round-robin from the non-null ones (a session may serve several probes). */

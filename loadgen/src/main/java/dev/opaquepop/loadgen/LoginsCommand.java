@@ -42,13 +42,6 @@ public final class LoginsCommand extends LoadCommand {
     }
 
     @Override
-    Map<String, Object> settings() {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("users", users);
-        return settings;
-    }
-
-    @Override
     String validateMore() {
         return users < 1 ? "--users must be at least 1" : null;
     }
@@ -122,17 +115,15 @@ public final class LoginsCommand extends LoadCommand {
                         .run(server.base(), cycle(Arrays.asList(lastSessions.get(s)), replayProbes), false));
             }
         }
-        Map<String, Object> header = header(servers);
-        Map<String, Object> floorJson = new LinkedHashMap<>();
-        floorJson.put("variable_base_multiplication_us", units.variableBaseMicros());
-        floorJson.put("fixed_base_multiplication_us", units.fixedBaseMicros());
-        floorJson.put("server_login_us", floorMicros);
-        floorJson.put(
-                "what",
+        LoadResults.Floor floor = new LoadResults.Floor(
+                units.variableBaseMicros(),
+                units.fixedBaseMicros(),
+                floorMicros,
                 "a server login needs 4 variable-base (OPRF evaluation, 3 DH) and 1 fixed-base (ephemeral keyshare)"
                         + " ristretto255 multiplications; timed here with libsodium, on one thread, before the load");
-        header.put("arithmetic_floor", floorJson);
+        LoadResults.Settings settings =
+                settings(new LoadResults.Settings(List.of(), 0, 0, 0, 0, 0, users, null, null, null, null, null, null));
         List<String> names = servers.stream().map(Server::name).toList();
-        return new Report(kind(), header, sorted(rows, names, List.of("login")), probes);
+        return new Report(kind(), settings, serverInfo(servers), floor, sorted(rows, names, List.of("login")), probes);
     }
 }
