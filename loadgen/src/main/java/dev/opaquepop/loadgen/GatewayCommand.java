@@ -116,7 +116,7 @@ public final class GatewayCommand implements Callable<Integer> {
     }
 
     /** One mode at one level: the load generator's measurement, with the upstream's CPU read beside it. */
-    private record Sample(String mode, int level, Measurement measured, double upstreamCpuSeconds) {}
+    record Sample(String mode, int level, Measurement measured, double upstreamCpuSeconds) {}
 
     @Override
     public Integer call() throws Exception {
