@@ -332,16 +332,14 @@ public final class GatewayCommand implements Callable<Integer> {
             return new Object[] {
                 concurrency,
                 viaGateway ? "signed, through the gateway" : "plain, upstream alone",
-                SummarizeCommand.D0.apply(callsPerS),
-                SummarizeCommand.D2.apply(p50Ms),
-                SummarizeCommand.D2.apply(p99Ms),
-                SummarizeCommand.D0.apply(upstreamCpuUsPerCall),
-                viaGateway ? SummarizeCommand.D0.apply(gatewayCpuUsPerCall) : "–",
-                viaGateway ? SummarizeCommand.D2.apply(gatewayCpuUsPerCall / upstreamAlone) : "–",
-                viaGateway
-                        ? SummarizeCommand.D2.apply((gatewayCpuUsPerCall + upstreamCpuUsPerCall) / upstreamAlone)
-                        : "–",
-                Double.isNaN(otherBusyCores) ? "–" : SummarizeCommand.D2.apply(otherBusyCores)
+                MarkdownTable.D0.apply(callsPerS),
+                MarkdownTable.D2.apply(p50Ms),
+                MarkdownTable.D2.apply(p99Ms),
+                MarkdownTable.D0.apply(upstreamCpuUsPerCall),
+                viaGateway ? MarkdownTable.D0.apply(gatewayCpuUsPerCall) : "–",
+                viaGateway ? MarkdownTable.D2.apply(gatewayCpuUsPerCall / upstreamAlone) : "–",
+                viaGateway ? MarkdownTable.D2.apply((gatewayCpuUsPerCall + upstreamCpuUsPerCall) / upstreamAlone) : "–",
+                Double.isNaN(otherBusyCores) ? "–" : MarkdownTable.D2.apply(otherBusyCores)
             };
         }
     }

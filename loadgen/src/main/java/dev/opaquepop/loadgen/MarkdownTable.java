@@ -3,12 +3,22 @@ package dev.opaquepop.loadgen;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.DoubleFunction;
 
 /**
  * The one writer of the markdown tables in every report: a header, its rule, and rows of cells already formatted
  * by the caller (each report chooses its own decimals and units).
  */
 final class MarkdownTable {
+    /** Cell formats: 0 to 3 decimals, and whole numbers with thousands separators. */
+    static final DoubleFunction<String> D0 = v -> String.format(Locale.ROOT, "%.0f", v);
+
+    static final DoubleFunction<String> D1 = v -> String.format(Locale.ROOT, "%.1f", v);
+    static final DoubleFunction<String> D2 = v -> String.format(Locale.ROOT, "%.2f", v);
+    static final DoubleFunction<String> D3 = v -> String.format(Locale.ROOT, "%.3f", v);
+    static final DoubleFunction<String> THOUSANDS = v -> String.format(Locale.ROOT, "%,.0f", v);
+
     private final List<String> columns;
     private final int rightAlignedFrom;
     private final List<List<String>> rows = new ArrayList<>();

@@ -222,19 +222,19 @@ final class Report {
                     row.target(),
                     row.operation(),
                     row.concurrency(),
-                    String.format(Locale.ROOT, "%,.0f", m.throughput()),
-                    SummarizeCommand.D2.apply(m.percentileMillis(50)),
-                    SummarizeCommand.D2.apply(m.percentileMillis(90)),
-                    SummarizeCommand.D2.apply(m.percentileMillis(99)),
-                    SummarizeCommand.D2.apply(m.percentileMillis(100)),
+                    MarkdownTable.THOUSANDS.apply(m.throughput()),
+                    MarkdownTable.D2.apply(m.percentileMillis(50)),
+                    MarkdownTable.D2.apply(m.percentileMillis(90)),
+                    MarkdownTable.D2.apply(m.percentileMillis(99)),
+                    MarkdownTable.D2.apply(m.percentileMillis(100)),
                     m.errors(),
-                    text(m.serverCpuPerOpMicros(), SummarizeCommand.D0, "")));
+                    text(m.serverCpuPerOpMicros(), MarkdownTable.D0, "")));
             if (floors) {
-                cells.add(text(row.cpuOverFloor(), SummarizeCommand.D2, "×"));
+                cells.add(text(row.cpuOverFloor(), MarkdownTable.D2, "×"));
             }
-            cells.add(text(m.loadCpuPerOpMicros(), SummarizeCommand.D0, ""));
-            cells.add(text(m.machineBusyCores(), SummarizeCommand.D2, "") + " ("
-                    + text(m.otherBusyCores(), SummarizeCommand.D2, "") + ")");
+            cells.add(text(m.loadCpuPerOpMicros(), MarkdownTable.D0, ""));
+            cells.add(text(m.machineBusyCores(), MarkdownTable.D2, "") + " ("
+                    + text(m.otherBusyCores(), MarkdownTable.D2, "") + ")");
             table.row(cells.toArray());
         }
         StringBuilder out = new StringBuilder(table.render());

@@ -7,29 +7,15 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
-/** The head of every report: what ran, when, on which machine, with which settings. */
+/** What every report says of where it ran: the machine, the load generator's JVM, the client's KSF. */
 final class ReportHeader {
     /** What every report says of the client's KSF in its settings. */
     static final String CLIENT_KSF = "identity (the server never runs the KSF)";
 
     private ReportHeader() {}
-
-    static Map<String, Object> of(String kind, Map<String, Object> settings) {
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("kind", kind);
-        header.put("started_at", Instant.now().toString());
-        header.put("machine", machine());
-        Map<String, Object> all = new LinkedHashMap<>(settings);
-        all.put("client_ksf", CLIENT_KSF);
-        header.put("settings", all);
-        return header;
-    }
 
     /** The machine and the load generator's JVM, as every report's JSON names them. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -211,11 +211,11 @@ public final class SummarizeCommand implements Callable<Integer> {
         return values;
     }
 
-    static final DoubleFunction<String> D0 = v -> String.format(Locale.ROOT, "%.0f", v);
-    static final DoubleFunction<String> D1 = v -> String.format(Locale.ROOT, "%.1f", v);
-    static final DoubleFunction<String> D2 = v -> String.format(Locale.ROOT, "%.2f", v);
-    static final DoubleFunction<String> D3 = v -> String.format(Locale.ROOT, "%.3f", v);
-    static final DoubleFunction<String> THOUSANDS = v -> String.format(Locale.ROOT, "%,.0f", v);
+    private static final DoubleFunction<String> D0 = MarkdownTable.D0;
+    private static final DoubleFunction<String> D1 = MarkdownTable.D1;
+    private static final DoubleFunction<String> D2 = MarkdownTable.D2;
+    private static final DoubleFunction<String> D3 = MarkdownTable.D3;
+    private static final DoubleFunction<String> THOUSANDS = MarkdownTable.THOUSANDS;
 
     /** {@code median [min–max]}, or the value alone for one run, or a dash for none; the unit follows the median. */
     static String cell(List<Double> values, DoubleFunction<String> format, String unit) {
