@@ -12,8 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,7 +34,25 @@ import picocli.CommandLine.Option;
                     + " calls/s, latency percentiles, server CPU per call, and the signed/unsigned throughput ratio.",
             "Sessions are established first (identity KSF on the client)."
         })
-public final class CallsCommand extends LoadCommand {
+public final class CallsCommand implements Callable<Integer>, LoadRun.Study {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ServerOptions servers;
+
+    @Mixin
+    ScheduleOptions schedule;
+
+    @Mixin
+    LoadOptions load;
+
+    @Mixin
+    OutputOption out;
+
+    @Mixin
+    TimeoutOption timeout;
+
     private static final byte[] TRANSFER_BODY =
             "{\"to\":\"bench-sink\",\"amount\":\"0.01\"}".getBytes(StandardCharsets.UTF_8);
     private static final List<String> OPERATIONS = List.of("healthz", "me", "transfer");
@@ -71,23 +92,21 @@ public final class CallsCommand extends LoadCommand {
     Map<String, String> publicPaths = new LinkedHashMap<>();
 
     @Override
-    String kind() {
+    public Integer call() throws Exception {
+        return run().call();
+    }
+
+    private LoadRun run() {
+        return new LoadRun(spec, this, servers, schedule, load, out, timeout);
+    }
+
+    @Override
+    public String kind() {
         return "calls";
     }
 
     @Override
-    Map<String, Object> settings() {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("sessions", sessions);
-        settings.put("transfers", transfers);
-        settings.put("operations", operations());
-        settings.put("signed_paths", signedPaths);
-        settings.put("public_paths", publicPaths);
-        return settings;
-    }
-
-    @Override
-    String validateMore() {
+    public String problem() {
         if (sessions < 1) {
             return "--sessions must be at least 1";
         }
@@ -134,7 +153,7 @@ public final class CallsCommand extends LoadCommand {
     }
 
     @Override
-    Report run(List<Server> servers, Context context) throws OpaquePopClientException, InterruptedException {
+    public Report run(List<Server> servers, Context context) throws OpaquePopClientException, InterruptedException {
         List<List<ClientSession>> sessionSets = new ArrayList<>();
         for (Server server : servers) {
             Users set = new Users(context.random(), sessions);
@@ -144,12 +163,12 @@ public final class CallsCommand extends LoadCommand {
         List<String> operations = operations();
         for (int s = 0; s < servers.size(); s++) {
             for (String name : operations) {
-                prime(context, servers.get(s), operation(name, servers.get(s), sessionSets.get(s)));
+                context.prime(servers.get(s), operation(name, servers.get(s), sessionSets.get(s)));
             }
         }
         List<Row> rows = new ArrayList<>();
         ReplayProbe.Result probes = ReplayProbe.Result.NONE;
-        for (int level : concurrency) {
+        for (int level : schedule.concurrency) {
             for (int s = 0; s < servers.size(); s++) {
                 Server server = servers.get(s);
                 List<ClientSession> live = sessionSets.get(s);
@@ -160,10 +179,11 @@ public final class CallsCommand extends LoadCommand {
                     byName.put(name, operation(name, server, live));
                     clocks.put(name, server.cpu());
                 }
-                Map<String, Measurement> measured = interleaved(context, server.name() + " ", level, byName, clocks);
+                Map<String, Measurement> measured =
+                        context.scheduler().interleaved(server.name() + " ", level, level, byName, clocks);
                 measured.forEach((name, measurement) ->
                         rows.add(new Row(server.name(), name, level, measurement, OptionalDouble.empty())));
-                List<ClientSession> probed = cycle(live, replayProbes);
+                List<ClientSession> probed = LoadRun.cycle(live, context.replayProbes());
                 probes = probes.plus(context.probe().run(server.base(), probed, false));
                 if (operations.contains("transfer")) {
                     probes = probes.plus(context.probe().run(server.base(), probed, true));
@@ -171,7 +191,10 @@ public final class CallsCommand extends LoadCommand {
             }
         }
         List<String> names = servers.stream().map(Server::name).toList();
-        return new Report(kind(), header(servers), sorted(rows, names, operations), probes);
+        LoadResults.Settings settings = run().settings(new LoadResults.Settings(
+                List.of(), 0, 0, 0, 0, 0, null, sessions, transfers, operations, signedPaths, publicPaths, null));
+        return new Report(
+                kind(), settings, LoadRun.serverInfo(servers), null, LoadRun.sorted(rows, names, operations), probes);
     }
 
     private Operation operation(String name, Server server, List<ClientSession> sessions) {

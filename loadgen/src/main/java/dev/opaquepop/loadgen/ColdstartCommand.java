@@ -16,10 +16,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -140,7 +138,7 @@ public final class ColdstartCommand implements Callable<Integer> {
                 results.add(result);
             }
         }
-        ColdstartReport report = new ColdstartReport(header(), variants, results);
+        ColdstartReport report = new ColdstartReport(settings(), variants, results);
         String markdown = report.write(out.directory);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(markdown);
@@ -149,21 +147,16 @@ public final class ColdstartCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> header() {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("launcher", launcher);
-        settings.put("runs", runs);
-        settings.put("logins", logins);
-        settings.put("warm_after_logins", warmAfter);
-        settings.put("users", users);
-        settings.put("compare_cache", compareCache);
-        settings.put("cpu_source", "/proc/<pid>/stat utime+stime of the server process, 10 ms ticks");
-        Map<String, Object> header = ReportHeader.of("coldstart", settings);
-        Map<String, Object> goals = new LinkedHashMap<>();
-        goals.put("ready_s", GOAL_READY_SECONDS);
-        goals.put("first_over_warm_cpu_per_login", GOAL_COLD_OVER_WARM);
-        header.put("goals_issue_16", goals);
-        return header;
+    private ColdstartReport.Settings settings() {
+        return new ColdstartReport.Settings(
+                launcher,
+                runs,
+                logins,
+                warmAfter,
+                users,
+                compareCache,
+                "/proc/<pid>/stat utime+stime of the server process, 10 ms ticks",
+                ReportHeader.CLIENT_KSF);
     }
 
     private ProcessBuilder server(Variant variant, Path data, int port, Path log) {

@@ -1,7 +1,8 @@
 package dev.opaquepop.loadgen;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.opaquepop.loadgen.ColdstartCommand.ColdstartRun;
 import dev.opaquepop.loadgen.ColdstartCommand.LoginSeries;
 import dev.opaquepop.loadgen.ColdstartCommand.Variant;
@@ -9,12 +10,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.function.DoubleFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -23,12 +24,103 @@ import java.util.function.ToDoubleFunction;
  * by block over the first logins, median of the runs, next to the warm level).
  */
 final class ColdstartReport {
-    private final Map<String, Object> header;
+    private static final DoubleFunction<String> D0 = MarkdownTable.D0;
+    private static final DoubleFunction<String> D1 = MarkdownTable.D1;
+    private static final DoubleFunction<String> D2 = MarkdownTable.D2;
+
+    /** {@code coldstart.json}: the component names, in snake case, are the file format. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Results(
+            String kind,
+            String startedAt,
+            ReportHeader.Machine machine,
+            Settings settings,
+            @JsonProperty("goals_issue_16") Goals goals,
+            List<RunResult> runs,
+            List<Medians> medians,
+            String goalLine) {}
+
+    /** The settings of a coldstart run. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Settings(
+            List<String> launcher,
+            int runs,
+            int logins,
+            int warmAfterLogins,
+            int users,
+            boolean compareCache,
+            String cpuSource,
+            String clientKsf) {}
+
+    /** The goals of issue 16 the first variant is held against. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Goals(double readyS, double firstOverWarmCpuPerLogin) {}
+
+    /** One fresh server process. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record RunResult(
+            String variant,
+            int run,
+            double readyS,
+            double readyCpuS,
+            double rssAtReadyMib,
+            Series first,
+            Series warm,
+            double firstOverWarmCpuPerLogin) {
+        static RunResult of(ColdstartRun run) {
+            return new RunResult(
+                    run.variant(),
+                    run.run(),
+                    round(run.readySeconds(), 3),
+                    round(run.readyCpuSeconds(), 2),
+                    round(run.rssKib() / 1024.0, 1),
+                    Series.of(run.first()),
+                    Series.of(run.warm()),
+                    round(run.ratio(), 2));
+        }
+    }
+
+    /** A series of logins, one at a time, on one server. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Series(
+            int logins,
+            double serverCpuPerLoginUs,
+            double latencyP50Ms,
+            double latencyP99Ms,
+            int blockSize,
+            List<Double> blockServerCpuS) {
+        static Series of(LoginSeries series) {
+            return new Series(
+                    series.count(),
+                    round(series.cpuPerLoginMicros(), 1),
+                    round(series.percentileMillis(50), 3),
+                    round(series.percentileMillis(99), 3),
+                    series.blockSize(),
+                    Arrays.stream(series.blockCpuSeconds())
+                            .map(s -> round(s, 2))
+                            .boxed()
+                            .toList());
+        }
+    }
+
+    /** The medians of one variant over its runs. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Medians(
+            String variant,
+            int runs,
+            double readyS,
+            double readyCpuS,
+            double rssAtReadyMib,
+            double firstCpuPerLoginUs,
+            double warmCpuPerLoginUs,
+            double firstOverWarmCpuPerLogin) {}
+
+    private final Settings settings;
     private final List<Variant> variants;
     private final List<ColdstartRun> runs;
 
-    ColdstartReport(Map<String, Object> header, List<Variant> variants, List<ColdstartRun> runs) {
-        this.header = header;
+    ColdstartReport(Settings settings, List<Variant> variants, List<ColdstartRun> runs) {
+        this.settings = settings;
         this.variants = List.copyOf(variants);
         this.runs = List.copyOf(runs);
     }
@@ -36,62 +128,33 @@ final class ColdstartReport {
     /** Writes the three files; returns the markdown. */
     String write(Path directory) throws IOException {
         Files.createDirectories(directory);
-        Map<String, Object> json = new LinkedHashMap<>(header);
-        json.put("runs", runs.stream().map(ColdstartReport::runJson).toList());
-        json.put("medians", variants.stream().map(this::mediansJson).toList());
-        json.put("goal_line", goalLine());
-        new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(directory.resolve("coldstart.json").toFile(), json);
+        ResultsJson.write(
+                directory.resolve("coldstart.json"),
+                new Results(
+                        "coldstart",
+                        Instant.now().toString(),
+                        ReportHeader.machine(),
+                        settings,
+                        new Goals(ColdstartCommand.GOAL_READY_SECONDS, ColdstartCommand.GOAL_COLD_OVER_WARM),
+                        runs.stream().map(RunResult::of).toList(),
+                        variants.stream().map(this::medians).toList(),
+                        goalLine()));
         String markdown = markdown();
         Files.writeString(directory.resolve("coldstart.md"), markdown, StandardCharsets.UTF_8);
         plot(directory.resolve("coldstart.png"));
         return markdown;
     }
 
-    private static Map<String, Object> runJson(ColdstartRun run) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("variant", run.variant());
-        json.put("run", run.run());
-        json.put("ready_s", round(run.readySeconds(), 3));
-        json.put("ready_cpu_s", round(run.readyCpuSeconds(), 2));
-        json.put("rss_at_ready_mib", round(run.rssKib() / 1024.0, 1));
-        json.put("first", seriesJson(run.first()));
-        json.put("warm", seriesJson(run.warm()));
-        json.put("first_over_warm_cpu_per_login", round(run.ratio(), 2));
-        return json;
-    }
-
-    private static Map<String, Object> seriesJson(LoginSeries series) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("logins", series.count());
-        json.put("server_cpu_per_login_us", round(series.cpuPerLoginMicros(), 1));
-        json.put("latency_p50_ms", round(series.percentileMillis(50), 3));
-        json.put("latency_p99_ms", round(series.percentileMillis(99), 3));
-        json.put("block_size", series.blockSize());
-        json.put(
-                "block_server_cpu_s",
-                Arrays.stream(series.blockCpuSeconds())
-                        .map(s -> round(s, 2))
-                        .boxed()
-                        .toList());
-        return json;
-    }
-
-    private Map<String, Object> mediansJson(Variant variant) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("variant", variant.label());
-        json.put("runs", of(variant).size());
-        json.put("ready_s", round(median(variant, ColdstartRun::readySeconds), 3));
-        json.put("ready_cpu_s", round(median(variant, ColdstartRun::readyCpuSeconds), 2));
-        json.put("rss_at_ready_mib", round(median(variant, run -> run.rssKib() / 1024.0), 1));
-        json.put(
-                "first_cpu_per_login_us",
-                round(median(variant, run -> run.first().cpuPerLoginMicros()), 1));
-        json.put(
-                "warm_cpu_per_login_us", round(median(variant, run -> run.warm().cpuPerLoginMicros()), 1));
-        json.put("first_over_warm_cpu_per_login", round(median(variant, ColdstartRun::ratio), 2));
-        return json;
+    private Medians medians(Variant variant) {
+        return new Medians(
+                variant.label(),
+                of(variant).size(),
+                round(median(variant, ColdstartRun::readySeconds), 3),
+                round(median(variant, ColdstartRun::readyCpuSeconds), 2),
+                round(median(variant, run -> run.rssKib() / 1024.0), 1),
+                round(median(variant, run -> run.first().cpuPerLoginMicros()), 1),
+                round(median(variant, run -> run.warm().cpuPerLoginMicros()), 1),
+                round(median(variant, ColdstartRun::ratio), 2));
     }
 
     private List<ColdstartRun> of(Variant variant) {
@@ -131,42 +194,53 @@ final class ColdstartReport {
     }
 
     String markdown() {
-        StringBuilder out = new StringBuilder();
-        out.append("| variant | run | ready s | CPU to ready s | RSS MiB | first logins CPU/login µs |"
-                + " warm CPU/login µs | first ÷ warm | first p50 / p99 ms | warm p50 / p99 ms |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        MarkdownTable each = MarkdownTable.of(
+                "variant",
+                "run",
+                "ready s",
+                "CPU to ready s",
+                "RSS MiB",
+                "first logins CPU/login µs",
+                "warm CPU/login µs",
+                "first ÷ warm",
+                "first p50 / p99 ms",
+                "warm p50 / p99 ms");
         for (ColdstartRun run : runs) {
-            out.append(String.format(
-                    Locale.ROOT,
-                    "| %s | %d | %.2f | %.2f | %.0f | %.0f | %.0f | %.1f× | %.2f / %.2f | %.2f / %.2f |%n",
+            each.row(
                     run.variant(),
                     run.run(),
-                    run.readySeconds(),
-                    run.readyCpuSeconds(),
-                    run.rssKib() / 1024.0,
-                    run.first().cpuPerLoginMicros(),
-                    run.warm().cpuPerLoginMicros(),
-                    run.ratio(),
-                    run.first().percentileMillis(50),
-                    run.first().percentileMillis(99),
-                    run.warm().percentileMillis(50),
-                    run.warm().percentileMillis(99)));
+                    D2.apply(run.readySeconds()),
+                    D2.apply(run.readyCpuSeconds()),
+                    D0.apply(run.rssKib() / 1024.0),
+                    D0.apply(run.first().cpuPerLoginMicros()),
+                    D0.apply(run.warm().cpuPerLoginMicros()),
+                    D1.apply(run.ratio()) + "×",
+                    D2.apply(run.first().percentileMillis(50)) + " / "
+                            + D2.apply(run.first().percentileMillis(99)),
+                    D2.apply(run.warm().percentileMillis(50)) + " / "
+                            + D2.apply(run.warm().percentileMillis(99)));
         }
-        out.append("\n| variant | runs | ready s | CPU to ready s | RSS MiB | first CPU/login µs | warm CPU/login µs |"
-                + " first ÷ warm |\n|---|---|---|---|---|---|---|---|\n");
+        MarkdownTable medians = MarkdownTable.of(
+                "variant",
+                "runs",
+                "ready s",
+                "CPU to ready s",
+                "RSS MiB",
+                "first CPU/login µs",
+                "warm CPU/login µs",
+                "first ÷ warm");
         for (Variant variant : variants) {
-            out.append(String.format(
-                    Locale.ROOT,
-                    "| %s (median) | %d | %.2f | %.2f | %.0f | %.0f | %.0f | %.1f× |%n",
-                    variant.label(),
+            medians.row(
+                    variant.label() + " (median)",
                     of(variant).size(),
-                    median(variant, ColdstartRun::readySeconds),
-                    median(variant, ColdstartRun::readyCpuSeconds),
-                    median(variant, run -> run.rssKib() / 1024.0),
-                    median(variant, run -> run.first().cpuPerLoginMicros()),
-                    median(variant, run -> run.warm().cpuPerLoginMicros()),
-                    median(variant, ColdstartRun::ratio)));
+                    D2.apply(median(variant, ColdstartRun::readySeconds)),
+                    D2.apply(median(variant, ColdstartRun::readyCpuSeconds)),
+                    D0.apply(median(variant, run -> run.rssKib() / 1024.0)),
+                    D0.apply(median(variant, run -> run.first().cpuPerLoginMicros())),
+                    D0.apply(median(variant, run -> run.warm().cpuPerLoginMicros())),
+                    D1.apply(median(variant, ColdstartRun::ratio)) + "×");
         }
+        StringBuilder out = new StringBuilder(each.render()).append('\n').append(medians.render());
         out.append('\n').append(goalLine()).append('\n');
         return out.toString();
     }

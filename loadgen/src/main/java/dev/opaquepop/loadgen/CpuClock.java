@@ -73,6 +73,14 @@ interface CpuClock {
         };
     }
 
+    /**
+     * A server's clock: its {@code /proc/<pid>/stat} when its pid is known, else its own metrics when it has them,
+     * else {@link #none()}.
+     */
+    static CpuClock of(Target target, HttpClient http) {
+        return target.pid() != null ? process(target.pid()) : firstReadable(metrics(http, target.base()));
+    }
+
     /** This JVM: the load generator itself. */
     static CpuClock self() {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

@@ -1,7 +1,8 @@
 package dev.opaquepop.loadgen;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.opaquepop.loadgen.EnumerationCommand.Probe;
 import java.io.IOException;
 import java.net.URI;
@@ -10,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import org.apache.commons.statistics.inference.MannWhitneyUTest;
@@ -54,6 +53,40 @@ final class EnumerationReport {
         this.highMicros = interval[1];
     }
 
+    /** {@code enumeration.json}: the component names, in snake case, are the file format. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Results(
+            String kind,
+            String finishedAt,
+            String server,
+            int samplesPerClass,
+            int failures,
+            boolean shapesIdentical,
+            List<String> knownShapes,
+            List<String> unknownShapes,
+            Latency knownUs,
+            Latency unknownUs,
+            double medianDifferenceUs,
+
+            @JsonProperty("median_difference_bootstrap_95_us")
+            List<Double> medianDifferenceBootstrap95Us,
+
+            double mannWhitneyP,
+            double alpha,
+            String verdict) {}
+
+    /** One class's latency percentiles and mean, in microseconds. */
+    record Latency(double p10, double p50, double p90, double p99, double mean) {
+        static Latency of(long[] sortedNanos) {
+            return new Latency(
+                    LatencyLog.percentile(sortedNanos, 10) / 1e3,
+                    LatencyLog.percentile(sortedNanos, 50) / 1e3,
+                    LatencyLog.percentile(sortedNanos, 90) / 1e3,
+                    LatencyLog.percentile(sortedNanos, 99) / 1e3,
+                    LatencyLog.mean(sortedNanos) / 1e3);
+        }
+    }
+
     static EnumerationReport of(URI server, List<Probe> known, List<Probe> unknown, double alpha, Random random) {
         return new EnumerationReport(server, known, unknown, alpha, random);
     }
@@ -81,25 +114,24 @@ final class EnumerationReport {
     /** Writes enumeration.json, .md and .png into {@code directory}; returns the markdown. */
     String write(Path directory) throws IOException {
         Files.createDirectories(directory);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("kind", "enumeration");
-        json.put("finished_at", Instant.now().toString());
-        json.put("server", server.toString());
-        json.put("samples_per_class", known.length);
-        json.put("failures", failures);
-        json.put("shapes_identical", shapesIdentical());
-        json.put("known_shapes", List.copyOf(knownShapes));
-        json.put("unknown_shapes", List.copyOf(unknownShapes));
-        json.put("known_us", summary(known));
-        json.put("unknown_us", summary(unknown));
-        json.put("median_difference_us", differenceMicros());
-        json.put("median_difference_bootstrap_95_us", List.of(lowMicros, highMicros));
-        json.put("mann_whitney_p", pValue);
-        json.put("alpha", alpha);
-        json.put("verdict", verdict());
-        new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(directory.resolve("enumeration.json").toFile(), json);
+        ResultsJson.write(
+                directory.resolve("enumeration.json"),
+                new Results(
+                        "enumeration",
+                        Instant.now().toString(),
+                        server.toString(),
+                        known.length,
+                        failures,
+                        shapesIdentical(),
+                        List.copyOf(knownShapes),
+                        List.copyOf(unknownShapes),
+                        Latency.of(known),
+                        Latency.of(unknown),
+                        differenceMicros(),
+                        List.of(lowMicros, highMicros),
+                        pValue,
+                        alpha,
+                        verdict()));
         String markdown = markdown();
         Files.writeString(directory.resolve("enumeration.md"), markdown, StandardCharsets.UTF_8);
         EcdfPlot.write(
@@ -112,10 +144,11 @@ final class EnumerationReport {
     private String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("### enumeration: login/start, known vs unknown username\n\n");
-        md.append("| class | n | p10 µs | p50 µs | p90 µs | p99 µs | mean µs |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
-        row(md, "known", known);
-        row(md, "unknown", unknown);
+        MarkdownTable table = MarkdownTable.of("class", "n", "p10 µs", "p50 µs", "p90 µs", "p99 µs", "mean µs")
+                .alignRightFrom(1);
+        row(table, "known", known);
+        row(table, "unknown", unknown);
+        md.append(table.render());
         md.append('\n')
                 .append(String.format(
                         Locale.ROOT,
@@ -134,26 +167,16 @@ final class EnumerationReport {
         return md.toString();
     }
 
-    private static void row(StringBuilder md, String label, long[] sorted) {
-        md.append(String.format(
-                Locale.ROOT,
-                "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
+    private static void row(MarkdownTable table, String label, long[] sorted) {
+        Latency latency = Latency.of(sorted);
+        table.row(
                 label,
                 sorted.length,
-                LatencyLog.percentile(sorted, 10) / 1e3,
-                LatencyLog.percentile(sorted, 50) / 1e3,
-                LatencyLog.percentile(sorted, 90) / 1e3,
-                LatencyLog.percentile(sorted, 99) / 1e3,
-                LatencyLog.mean(sorted) / 1e3));
-    }
-
-    private static Map<String, Object> summary(long[] sorted) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int p : new int[] {10, 50, 90, 99}) {
-            out.put("p" + p, LatencyLog.percentile(sorted, p) / 1e3);
-        }
-        out.put("mean", LatencyLog.mean(sorted) / 1e3);
-        return out;
+                MarkdownTable.D1.apply(latency.p10()),
+                MarkdownTable.D1.apply(latency.p50()),
+                MarkdownTable.D1.apply(latency.p90()),
+                MarkdownTable.D1.apply(latency.p99()),
+                MarkdownTable.D1.apply(latency.mean()));
     }
 
     /** Percentile bootstrap of the difference of medians: resample each class with replacement. */

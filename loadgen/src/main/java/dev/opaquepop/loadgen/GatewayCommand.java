@@ -1,7 +1,7 @@
 package dev.opaquepop.loadgen;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
@@ -17,12 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -117,16 +116,17 @@ public final class GatewayCommand implements Callable<Integer> {
     }
 
     /** One mode at one level: the load generator's measurement, with the upstream's CPU read beside it. */
-    private record Sample(String mode, int level, Measurement measured, double upstreamCpuSeconds) {}
+    record Sample(String mode, int level, Measurement measured, double upstreamCpuSeconds) {}
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (concurrency.isEmpty() || concurrency.stream().anyMatch(c -> c < 1 || c > 1024)) {
-            err.println("opaque-pop bench gateway: --concurrency levels must be between 1 and 1024");
+        String problem = Scheduler.problem(concurrency, 1024, duration, slices);
+        if (problem != null) {
+            err.println("opaque-pop bench gateway: " + problem);
             return 2;
         }
-        if (duration.isZero() || slices < 1 || slices > 100 || sessions < 1 || timeout.problem() != null) {
+        if (sessions < 1 || timeout.problem() != null) {
             err.println("opaque-pop bench gateway: --duration, --slices (1-100), --sessions and --timeout must be"
                     + " positive");
             return 2;
@@ -153,39 +153,26 @@ public final class GatewayCommand implements Callable<Integer> {
             modes.put("gateway", signed(client, live));
             Map<String, CpuClock> clocks = Map.of("upstream", upstream.cpu(), "gateway", gateway.cpu());
 
+            // Each mode warms up once, at the highest level; the slices of a level then follow without warm-up.
             LoadRunner runner = new LoadRunner(progress);
-            int highest = concurrency.stream().max(Integer::compare).orElseThrow();
+            Scheduler scheduler = new Scheduler(runner, concurrency, duration, Duration.ZERO, slices);
             for (Map.Entry<String, Operation> mode : modes.entrySet()) {
-                runner.run(
-                        mode.getKey() + " warm-up", mode.getValue(), highest, Duration.ZERO, warmup, CpuClock.none());
+                scheduler.unmeasured(mode.getKey() + " warm-up", mode.getValue(), warmup);
             }
             String loadBefore = loadAverage();
             List<Sample> samples = new ArrayList<>();
             CpuClock upstreamCpu = upstream.cpu();
             for (int level : concurrency) {
-                Map<String, List<Measurement>> parts = new LinkedHashMap<>();
                 Map<String, Double> upstreamSeconds = new LinkedHashMap<>();
-                List<String> names = new ArrayList<>(modes.keySet());
-                for (int round = 0; round < slices; round++) {
-                    for (int i = 0; i < names.size(); i++) {
-                        // The order alternates from round to round, so neither mode always runs first.
-                        String name = names.get((i + round) % names.size());
-                        double before = upstreamCpu.seconds().orElse(Double.NaN);
-                        Measurement slice = runner.run(
-                                name + " c=" + level + " " + (round + 1) + "/" + slices,
-                                modes.get(name),
-                                level,
-                                Duration.ZERO,
-                                duration.dividedBy(slices),
-                                clocks.get(name));
-                        double used = upstreamCpu.seconds().orElse(Double.NaN) - before;
-                        parts.computeIfAbsent(name, n -> new ArrayList<>()).add(slice);
-                        upstreamSeconds.merge(name, used, Double::sum);
-                    }
-                }
-                for (String name : names) {
-                    samples.add(new Sample(name, level, Measurement.merge(parts.get(name)), upstreamSeconds.get(name)));
-                }
+                // The order alternates from round to round (not by level), so neither mode always runs first.
+                Map<String, Measurement> measured =
+                        scheduler.interleaved("", level, 0, List.copyOf(modes.keySet()), (name, label, warm, slice) -> {
+                            double before = upstreamCpu.seconds().orElse(Double.NaN);
+                            Measurement part = runner.run(label, modes.get(name), level, warm, slice, clocks.get(name));
+                            upstreamSeconds.merge(name, upstreamCpu.seconds().orElse(Double.NaN) - before, Double::sum);
+                            return part;
+                        });
+                measured.forEach((name, m) -> samples.add(new Sample(name, level, m, upstreamSeconds.get(name))));
             }
             String loadAfter = loadAverage();
             write(samples, upstream, gateway, loadBefore, loadAfter);
@@ -281,79 +268,125 @@ public final class GatewayCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code gateway.json}: the component names, in snake case, are the file format. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record GatewayResults(
+            String kind,
+            String startedAt,
+            ReportHeader.Machine machine,
+            Settings settings,
+            long upstreamPid,
+            long gatewayPid,
+            String loadAverageBefore,
+            String loadAverageAfter,
+            List<GatewayRow> rows) {}
+
+    /** The settings of a gateway run. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Settings(
+            List<Integer> concurrency, double durationS, int slices, double warmupS, int sessions, String clientKsf) {}
+
+    /**
+     * One mode at one level.
+     *
+     * @param gatewayCpuUsPerCall null for the upstream alone
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record GatewayRow(
+            int concurrency,
+            String mode,
+            int ok,
+            int errors,
+            double seconds,
+            double callsPerS,
+            double p50Ms,
+            double p99Ms,
+            double upstreamCpuUsPerCall,
+            Double gatewayCpuUsPerCall,
+            double loadGeneratorCpuUsPerCall,
+            double otherBusyCores,
+            List<String> errorSamples) {
+
+        static GatewayRow of(Sample sample) {
+            Measurement m = sample.measured();
+            boolean viaGateway = sample.mode().equals("gateway");
+            return new GatewayRow(
+                    sample.level(),
+                    sample.mode(),
+                    m.ok(),
+                    m.errors(),
+                    m.seconds(),
+                    m.throughput(),
+                    m.percentileMillis(50),
+                    m.percentileMillis(99),
+                    sample.upstreamCpuSeconds() * 1e6 / Math.max(1, m.ok()),
+                    viaGateway ? m.serverCpuPerOpMicros().orElse(Double.NaN) : null,
+                    m.loadCpuPerOpMicros().orElse(Double.NaN),
+                    m.otherBusyCores().orElse(Double.NaN),
+                    m.errorSamples());
+        }
+
+        /** This row in the markdown table; {@code upstreamAlone} is the upstream's own CPU per call at its level. */
+        Object[] cells(double upstreamAlone) {
+            boolean viaGateway = gatewayCpuUsPerCall != null;
+            return new Object[] {
+                concurrency,
+                viaGateway ? "signed, through the gateway" : "plain, upstream alone",
+                MarkdownTable.D0.apply(callsPerS),
+                MarkdownTable.D2.apply(p50Ms),
+                MarkdownTable.D2.apply(p99Ms),
+                MarkdownTable.D0.apply(upstreamCpuUsPerCall),
+                viaGateway ? MarkdownTable.D0.apply(gatewayCpuUsPerCall) : "–",
+                viaGateway ? MarkdownTable.D2.apply(gatewayCpuUsPerCall / upstreamAlone) : "–",
+                viaGateway ? MarkdownTable.D2.apply((gatewayCpuUsPerCall + upstreamCpuUsPerCall) / upstreamAlone) : "–",
+                Double.isNaN(otherBusyCores) ? "–" : MarkdownTable.D2.apply(otherBusyCores)
+            };
+        }
+    }
+
     private void write(List<Sample> samples, Child upstream, Child gateway, String loadBefore, String loadAfter)
             throws IOException {
-        StringBuilder md = new StringBuilder();
-        md.append("| in flight | mode | calls/s | p50 ms | p99 ms | upstream CPU µs/call | gateway CPU µs/call"
-                + " | gateway ÷ upstream-alone CPU | (gateway + upstream) ÷ upstream-alone CPU | other busy cores |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
-        List<Map<String, Object>> rows = new ArrayList<>();
+        MarkdownTable table = MarkdownTable.of(
+                "in flight",
+                "mode",
+                "calls/s",
+                "p50 ms",
+                "p99 ms",
+                "upstream CPU µs/call",
+                "gateway CPU µs/call",
+                "gateway ÷ upstream-alone CPU",
+                "(gateway + upstream) ÷ upstream-alone CPU",
+                "other busy cores");
+        List<GatewayRow> rows = new ArrayList<>();
         for (int level : concurrency) {
             Sample alone = find(samples, "upstream", level);
-            Sample through = find(samples, "gateway", level);
             double upstreamAlone = alone.measured().serverCpuPerOpMicros().orElse(Double.NaN);
-            for (Sample sample : List.of(alone, through)) {
-                Measurement m = sample.measured();
-                double upstreamPerCall = sample.upstreamCpuSeconds() * 1e6 / Math.max(1, m.ok());
-                double gatewayPerCall = sample.mode().equals("gateway")
-                        ? m.serverCpuPerOpMicros().orElse(Double.NaN)
-                        : 0;
-                boolean viaGateway = sample.mode().equals("gateway");
-                md.append(String.format(
-                        Locale.ROOT,
-                        "| %d | %s | %.0f | %.2f | %.2f | %.0f | %s | %s | %s | %s |%n",
-                        level,
-                        viaGateway ? "signed, through the gateway" : "plain, upstream alone",
-                        m.throughput(),
-                        m.percentileMillis(50),
-                        m.percentileMillis(99),
-                        upstreamPerCall,
-                        viaGateway ? String.format(Locale.ROOT, "%.0f", gatewayPerCall) : "–",
-                        viaGateway ? String.format(Locale.ROOT, "%.2f", gatewayPerCall / upstreamAlone) : "–",
-                        viaGateway
-                                ? String.format(Locale.ROOT, "%.2f", (gatewayPerCall + upstreamPerCall) / upstreamAlone)
-                                : "–",
-                        format(m.otherBusyCores())));
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("concurrency", level);
-                row.put("mode", sample.mode());
-                row.put("ok", m.ok());
-                row.put("errors", m.errors());
-                row.put("seconds", m.seconds());
-                row.put("calls_per_s", m.throughput());
-                row.put("p50_ms", m.percentileMillis(50));
-                row.put("p99_ms", m.percentileMillis(99));
-                row.put("upstream_cpu_us_per_call", upstreamPerCall);
-                row.put("gateway_cpu_us_per_call", viaGateway ? gatewayPerCall : null);
-                row.put("load_generator_cpu_us_per_call", m.loadCpuPerOpMicros().orElse(Double.NaN));
-                row.put("other_busy_cores", m.otherBusyCores().orElse(Double.NaN));
-                row.put("error_samples", m.errorSamples());
+            for (Sample sample : List.of(alone, find(samples, "gateway", level))) {
+                GatewayRow row = GatewayRow.of(sample);
+                table.row(row.cells(upstreamAlone));
                 rows.add(row);
             }
         }
-        md.append("\nload average before: ")
-                .append(loadBefore)
-                .append("; after: ")
-                .append(loadAfter)
-                .append('\n');
-
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("concurrency", concurrency);
-        settings.put("duration_s", duration.toMillis() / 1e3);
-        settings.put("slices", slices);
-        settings.put("warmup_s", warmup.toMillis() / 1e3);
-        settings.put("sessions", sessions);
-        Map<String, Object> report = ReportHeader.of("gateway", settings);
-        report.put("upstream_pid", upstream.process().pid());
-        report.put("gateway_pid", gateway.process().pid());
-        report.put("load_average_before", loadBefore);
-        report.put("load_average_after", loadAfter);
-        report.put("rows", rows);
+        String md = table.render() + "\nload average before: " + loadBefore + "; after: " + loadAfter + "\n";
+        GatewayResults report = new GatewayResults(
+                "gateway",
+                Instant.now().toString(),
+                ReportHeader.machine(),
+                new Settings(
+                        concurrency,
+                        duration.toMillis() / 1e3,
+                        slices,
+                        warmup.toMillis() / 1e3,
+                        sessions,
+                        ReportHeader.CLIENT_KSF),
+                upstream.process().pid(),
+                gateway.process().pid(),
+                loadBefore,
+                loadAfter,
+                rows);
         Files.createDirectories(out.directory);
-        Files.writeString(out.directory.resolve("gateway.md"), md.toString(), StandardCharsets.UTF_8);
-        new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(out.directory.resolve("gateway.json").toFile(), report);
+        Files.writeString(out.directory.resolve("gateway.md"), md, StandardCharsets.UTF_8);
+        ResultsJson.write(out.directory.resolve("gateway.json"), report);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println(md);
         stdout.println("results: " + out.directory.resolve("gateway.json") + ", gateway.md");
@@ -365,9 +398,5 @@ public final class GatewayCommand implements Callable<Integer> {
                 .filter(s -> s.mode().equals(mode) && s.level() == level)
                 .findFirst()
                 .orElseThrow();
-    }
-
-    private static String format(OptionalDouble value) {
-        return value.isPresent() ? String.format(Locale.ROOT, "%.2f", value.getAsDouble()) : "–";
     }
 }

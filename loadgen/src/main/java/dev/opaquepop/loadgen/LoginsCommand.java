@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,7 +32,25 @@ import picocli.CommandLine.Option;
             "Users are registered first with the identity KSF on the client, so the server, not Argon2, is"
                     + " measured; any server speaking the protocol works, since servers never run the KSF."
         })
-public final class LoginsCommand extends LoadCommand {
+public final class LoginsCommand implements Callable<Integer>, LoadRun.Study {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ServerOptions servers;
+
+    @Mixin
+    ScheduleOptions schedule;
+
+    @Mixin
+    LoadOptions load;
+
+    @Mixin
+    OutputOption out;
+
+    @Mixin
+    TimeoutOption timeout;
+
     @Option(
             names = "--users",
             defaultValue = "100",
@@ -37,19 +58,21 @@ public final class LoginsCommand extends LoadCommand {
     int users;
 
     @Override
-    String kind() {
+    public Integer call() throws Exception {
+        return run().call();
+    }
+
+    private LoadRun run() {
+        return new LoadRun(spec, this, servers, schedule, load, out, timeout);
+    }
+
+    @Override
+    public String kind() {
         return "logins";
     }
 
     @Override
-    Map<String, Object> settings() {
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("users", users);
-        return settings;
-    }
-
-    @Override
-    String validateMore() {
+    public String problem() {
         return users < 1 ? "--users must be at least 1" : null;
     }
 
@@ -75,7 +98,7 @@ public final class LoginsCommand extends LoadCommand {
     }
 
     @Override
-    Report run(List<Server> servers, Context context) throws OpaquePopClientException, InterruptedException {
+    public Report run(List<Server> servers, Context context) throws OpaquePopClientException, InterruptedException {
         ArithmeticFloor.Units units = ArithmeticFloor.Units.measure();
         double floorMicros = ArithmeticFloor.SERVER_LOGIN.micros(units);
         context.progress()
@@ -87,7 +110,7 @@ public final class LoginsCommand extends LoadCommand {
                         ArithmeticFloor.SERVER_LOGIN.fixedBase(),
                         units.fixedBaseMicros(),
                         floorMicros));
-        int maxConcurrency = concurrency.stream().max(Integer::compare).orElseThrow();
+        int maxConcurrency = context.scheduler().highest();
         List<Users> userSets = new ArrayList<>();
         for (Server server : servers) {
             Users set = new Users(context.random(), users);
@@ -100,7 +123,7 @@ public final class LoginsCommand extends LoadCommand {
             ClientSession[] last = new ClientSession[maxConcurrency];
             lastSessions.add(last);
             logins.add(login(servers.get(s), userSets.get(s), last));
-            prime(context, servers.get(s), logins.get(s));
+            context.prime(servers.get(s), logins.get(s));
         }
         List<Row> rows = new ArrayList<>();
         ReplayProbe.Result probes = ReplayProbe.Result.NONE;
@@ -110,29 +133,37 @@ public final class LoginsCommand extends LoadCommand {
             byServer.put(servers.get(s).name(), logins.get(s));
             clocks.put(servers.get(s).name(), servers.get(s).cpu());
         }
-        for (int level : concurrency) {
+        for (int level : schedule.concurrency) {
             lastSessions.forEach(last -> Arrays.fill(last, null));
             // The servers take turns, slice by slice, so a disturbance on the machine hits them alike.
-            Map<String, Measurement> measured = interleaved(context, "login ", level, byServer, clocks);
+            Map<String, Measurement> measured =
+                    context.scheduler().interleaved("login ", level, level, byServer, clocks);
             for (int s = 0; s < servers.size(); s++) {
                 Server server = servers.get(s);
                 rows.add(new Row(
                         server.name(), "login", level, measured.get(server.name()), OptionalDouble.of(floorMicros)));
                 probes = probes.plus(context.probe()
-                        .run(server.base(), cycle(Arrays.asList(lastSessions.get(s)), replayProbes), false));
+                        .run(
+                                server.base(),
+                                LoadRun.cycle(Arrays.asList(lastSessions.get(s)), context.replayProbes()),
+                                false));
             }
         }
-        Map<String, Object> header = header(servers);
-        Map<String, Object> floorJson = new LinkedHashMap<>();
-        floorJson.put("variable_base_multiplication_us", units.variableBaseMicros());
-        floorJson.put("fixed_base_multiplication_us", units.fixedBaseMicros());
-        floorJson.put("server_login_us", floorMicros);
-        floorJson.put(
-                "what",
+        LoadResults.Floor floor = new LoadResults.Floor(
+                units.variableBaseMicros(),
+                units.fixedBaseMicros(),
+                floorMicros,
                 "a server login needs 4 variable-base (OPRF evaluation, 3 DH) and 1 fixed-base (ephemeral keyshare)"
                         + " ristretto255 multiplications; timed here with libsodium, on one thread, before the load");
-        header.put("arithmetic_floor", floorJson);
+        LoadResults.Settings settings = run().settings(
+                        new LoadResults.Settings(List.of(), 0, 0, 0, 0, 0, users, null, null, null, null, null, null));
         List<String> names = servers.stream().map(Server::name).toList();
-        return new Report(kind(), header, sorted(rows, names, List.of("login")), probes);
+        return new Report(
+                kind(),
+                settings,
+                LoadRun.serverInfo(servers),
+                floor,
+                LoadRun.sorted(rows, names, List.of("login")),
+                probes);
     }
 }

@@ -1,19 +1,16 @@
 package dev.opaquepop.loadgen;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -29,32 +26,36 @@ final class Report {
             + "load_cpu_per_op_us,machine_busy_cores,other_busy_cores";
 
     private final String kind;
-    private final Map<String, Object> header;
+    private final LoadResults.Settings settings;
+    private final List<LoadResults.ServerInfo> servers;
+    private final LoadResults.Floor floor;
     private final List<Row> rows;
     private final ReplayProbe.Result probes;
 
     /**
      * @param kind {@code logins} or {@code calls}
-     * @param header what the JSON says before the rows: machine, settings, servers, floor
+     * @param floor the arithmetic floor of a server login (logins), or null
      */
-    Report(String kind, Map<String, Object> header, List<Row> rows, ReplayProbe.Result probes) {
+    Report(
+            String kind,
+            LoadResults.Settings settings,
+            List<LoadResults.ServerInfo> servers,
+            LoadResults.Floor floor,
+            List<Row> rows,
+            ReplayProbe.Result probes) {
         this.kind = kind;
-        this.header = header;
+        this.settings = settings;
+        this.servers = List.copyOf(servers);
+        this.floor = floor;
         this.rows = List.copyOf(rows);
         this.probes = probes;
     }
 
     /** The servers' {@code signed_gets_resent}, summed (see {@code OpaquePopClient.resentAfterReplayedNonce}). */
     private long resentGets() {
-        long sum = 0;
-        if (header.get("servers") instanceof List<?> servers) {
-            for (Object server : servers) {
-                if (server instanceof Map<?, ?> map && map.get("signed_gets_resent") instanceof Long count) {
-                    sum += count;
-                }
-            }
-        }
-        return sum;
+        return servers.stream()
+                .mapToLong(LoadResults.ServerInfo::signedGetsResent)
+                .sum();
     }
 
     int acceptedReplays() {
@@ -68,19 +69,7 @@ final class Report {
     /** Writes the four files into {@code directory}; returns the markdown. */
     String write(Path directory) throws IOException {
         Files.createDirectories(directory);
-        Map<String, Object> json = new LinkedHashMap<>(header);
-        json.put("rows", rows.stream().map(Report::rowJson).toList());
-        json.put("comparisons", comparisons());
-        Map<String, Object> replay = new LinkedHashMap<>();
-        replay.put("pairs", probes.pairs());
-        replay.put("accepted_replays", probes.acceptedReplays());
-        replay.put("errors", probes.errors());
-        replay.put("error_samples", probes.errorSamples());
-        json.put("replay_probes", replay);
-        json.put("errors_total", errors());
-        new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(directory.resolve(kind + ".json").toFile(), json);
+        ResultsJson.write(directory.resolve(kind + ".json"), results());
         Files.writeString(directory.resolve(kind + ".csv"), csv(), StandardCharsets.UTF_8);
         String markdown = markdown();
         Files.writeString(directory.resolve(kind + ".md"), markdown, StandardCharsets.UTF_8);
@@ -88,32 +77,46 @@ final class Report {
         return markdown;
     }
 
-    private static Map<String, Object> rowJson(Row row) {
+    /** What {@code <kind>.json} holds. */
+    LoadResults results() {
+        return new LoadResults(
+                kind,
+                Instant.now().toString(),
+                ReportHeader.machine(),
+                settings,
+                servers,
+                floor,
+                rows.stream().map(Report::rowJson).toList(),
+                comparisons(),
+                new LoadResults.ReplayProbes(
+                        probes.pairs(), probes.acceptedReplays(), probes.errors(), probes.errorSamples()),
+                errors());
+    }
+
+    private static LoadResults.ResultRow rowJson(Row row) {
         Measurement m = row.measurement();
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("target", row.target());
-        json.put("operation", row.operation());
-        json.put("concurrency", row.concurrency());
-        json.put("ok", m.ok());
-        json.put("errors", m.errors());
-        json.put("seconds", round(m.seconds(), 3));
-        json.put("throughput_per_s", round(m.throughput(), 1));
-        Map<String, Object> latency = new LinkedHashMap<>();
-        latency.put("p50", round(m.percentileMillis(50), 3));
-        latency.put("p90", round(m.percentileMillis(90), 3));
-        latency.put("p99", round(m.percentileMillis(99), 3));
-        latency.put("max", round(m.percentileMillis(100), 3));
-        latency.put("mean", round(m.meanMillis(), 3));
-        json.put("latency_ms", latency);
-        json.put("server_cpu_s", nullable(m.serverCpuSeconds(), 3));
-        json.put("server_cpu_per_op_us", nullable(m.serverCpuPerOpMicros(), 1));
-        json.put("floor_us", nullable(row.floorMicros(), 1));
-        json.put("server_cpu_over_floor", nullable(row.cpuOverFloor(), 3));
-        json.put("load_cpu_per_op_us", nullable(m.loadCpuPerOpMicros(), 1));
-        json.put("machine_busy_cores", nullable(m.machineBusyCores(), 3));
-        json.put("other_busy_cores", nullable(m.otherBusyCores(), 3));
-        json.put("error_samples", m.errorSamples());
-        return json;
+        return new LoadResults.ResultRow(
+                row.target(),
+                row.operation(),
+                row.concurrency(),
+                m.ok(),
+                m.errors(),
+                round(m.seconds(), 3),
+                round(m.throughput(), 1),
+                new LoadResults.LatencyMs(
+                        round(m.percentileMillis(50), 3),
+                        round(m.percentileMillis(90), 3),
+                        round(m.percentileMillis(99), 3),
+                        round(m.percentileMillis(100), 3),
+                        round(m.meanMillis(), 3)),
+                nullable(m.serverCpuSeconds(), 3),
+                nullable(m.serverCpuPerOpMicros(), 1),
+                nullable(row.floorMicros(), 1),
+                nullable(row.cpuOverFloor(), 3),
+                nullable(m.loadCpuPerOpMicros(), 1),
+                nullable(m.machineBusyCores(), 3),
+                nullable(m.otherBusyCores(), 3),
+                m.errorSamples());
     }
 
     /**
@@ -121,56 +124,49 @@ final class Report {
      * relative to the first server's; for calls, each server's {@code me} and {@code transfer} throughput relative
      * to its own {@code healthz} in the same run.
      */
-    List<Map<String, Object>> comparisons() {
-        List<Map<String, Object>> out = new ArrayList<>();
+    List<LoadResults.Comparison> comparisons() {
+        List<LoadResults.Comparison> out = new ArrayList<>();
         List<String> targets = targets();
         for (int level : levels()) {
             if (kind.equals("logins")) {
                 Optional<Row> base = find(targets.get(0), "login", level);
                 for (String other : targets.subList(1, targets.size())) {
                     Optional<Row> row = find(other, "login", level);
-                    if (base.isEmpty() || row.isEmpty()) {
-                        continue;
+                    if (base.isPresent() && row.isPresent()) {
+                        out.add(new LoadResults.Comparison(
+                                level,
+                                other,
+                                null,
+                                targets.get(0),
+                                nullable(ratio(cpu(row.get()), cpu(base.get())), 3),
+                                throughputRatio(row.get(), base.get()),
+                                null));
                     }
-                    Map<String, Object> c = new LinkedHashMap<>();
-                    c.put("concurrency", level);
-                    c.put("target", other);
-                    c.put("relative_to", targets.get(0));
-                    c.put("server_cpu_per_login_ratio", nullable(ratio(cpu(row.get()), cpu(base.get())), 3));
-                    c.put(
-                            "throughput_ratio",
-                            round(
-                                    row.get().measurement().throughput()
-                                            / base.get().measurement().throughput(),
-                                    3));
-                    out.add(c);
                 }
             } else {
                 for (String target : targets) {
                     Optional<Row> health = find(target, "healthz", level);
                     for (String operation : List.of("me", "transfer")) {
                         Optional<Row> row = find(target, operation, level);
-                        if (health.isEmpty() || row.isEmpty()) {
-                            continue;
+                        if (health.isPresent() && row.isPresent()) {
+                            out.add(new LoadResults.Comparison(
+                                    level,
+                                    target,
+                                    operation,
+                                    "healthz",
+                                    null,
+                                    throughputRatio(row.get(), health.get()),
+                                    nullable(ratio(cpu(row.get()), cpu(health.get())), 3)));
                         }
-                        Map<String, Object> c = new LinkedHashMap<>();
-                        c.put("concurrency", level);
-                        c.put("target", target);
-                        c.put("operation", operation);
-                        c.put("relative_to", "healthz");
-                        c.put(
-                                "throughput_ratio",
-                                round(
-                                        row.get().measurement().throughput()
-                                                / health.get().measurement().throughput(),
-                                        3));
-                        c.put("server_cpu_per_op_ratio", nullable(ratio(cpu(row.get()), cpu(health.get())), 3));
-                        out.add(c);
                     }
                 }
             }
         }
         return out;
+    }
+
+    private static double throughputRatio(Row row, Row base) {
+        return round(row.measurement().throughput() / base.measurement().throughput(), 3);
     }
 
     String csv() {
@@ -203,75 +199,65 @@ final class Report {
     }
 
     String markdown() {
-        StringBuilder out = new StringBuilder();
-        String unit = kind.equals("logins") ? "logins/s" : "calls/s";
-        out.append("| server | operation | concurrency | ")
-                .append(unit)
-                .append(" | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU/op µs |");
         boolean floors = rows.stream().anyMatch(row -> row.floorMicros().isPresent());
+        List<String> columns = new ArrayList<>(List.of(
+                "server",
+                "operation",
+                "concurrency",
+                kind.equals("logins") ? "logins/s" : "calls/s",
+                "p50 ms",
+                "p90 ms",
+                "p99 ms",
+                "max ms",
+                "errors",
+                "server CPU/op µs"));
         if (floors) {
-            out.append(" ÷ floor |");
+            columns.add("÷ floor");
         }
-        out.append(" load gen CPU/op µs | busy cores (other) |\n|---|---|---|---|---|---|---|---|---|---|");
-        out.append(floors ? "---|" : "").append("---|---|\n");
+        columns.addAll(List.of("load gen CPU/op µs", "busy cores (other)"));
+        MarkdownTable table = MarkdownTable.of(columns);
         for (Row row : rows) {
             Measurement m = row.measurement();
-            out.append(String.format(
-                    Locale.ROOT,
-                    "| %s | %s | %d | %,.0f | %.2f | %.2f | %.2f | %.2f | %d | %s |",
+            List<Object> cells = new ArrayList<>(List.of(
                     row.target(),
                     row.operation(),
                     row.concurrency(),
-                    m.throughput(),
-                    m.percentileMillis(50),
-                    m.percentileMillis(90),
-                    m.percentileMillis(99),
-                    m.percentileMillis(100),
+                    MarkdownTable.THOUSANDS.apply(m.throughput()),
+                    MarkdownTable.D2.apply(m.percentileMillis(50)),
+                    MarkdownTable.D2.apply(m.percentileMillis(90)),
+                    MarkdownTable.D2.apply(m.percentileMillis(99)),
+                    MarkdownTable.D2.apply(m.percentileMillis(100)),
                     m.errors(),
-                    text(m.serverCpuPerOpMicros(), SummarizeCommand.D0, "")));
+                    text(m.serverCpuPerOpMicros(), MarkdownTable.D0, "")));
             if (floors) {
-                out.append(' ')
-                        .append(text(row.cpuOverFloor(), SummarizeCommand.D2, "×"))
-                        .append(" |");
+                cells.add(text(row.cpuOverFloor(), MarkdownTable.D2, "×"));
             }
-            out.append(' ')
-                    .append(text(m.loadCpuPerOpMicros(), SummarizeCommand.D0, ""))
-                    .append(" | ")
-                    .append(text(m.machineBusyCores(), SummarizeCommand.D2, ""))
-                    .append(" (")
-                    .append(text(m.otherBusyCores(), SummarizeCommand.D2, ""))
-                    .append(") |\n");
+            cells.add(text(m.loadCpuPerOpMicros(), MarkdownTable.D0, ""));
+            cells.add(text(m.machineBusyCores(), MarkdownTable.D2, "") + " ("
+                    + text(m.otherBusyCores(), MarkdownTable.D2, "") + ")");
+            table.row(cells.toArray());
         }
-        List<Map<String, Object>> comparisons = comparisons();
+        StringBuilder out = new StringBuilder(table.render());
+        List<LoadResults.Comparison> comparisons = comparisons();
         if (!comparisons.isEmpty()) {
-            out.append('\n');
-            if (kind.equals("logins")) {
-                out.append("| concurrency | server | relative to | server CPU per login | logins/s |\n");
-                out.append("|---|---|---|---|---|\n");
-                for (Map<String, Object> c : comparisons) {
-                    out.append(String.format(
-                            Locale.ROOT,
-                            "| %s | %s | %s | %s× | %s× |%n",
-                            c.get("concurrency"),
-                            c.get("target"),
-                            c.get("relative_to"),
-                            c.get("server_cpu_per_login_ratio"),
-                            c.get("throughput_ratio")));
-                }
-            } else {
-                out.append("| concurrency | server | operation | throughput ÷ healthz | server CPU/op ÷ healthz |\n");
-                out.append("|---|---|---|---|---|\n");
-                for (Map<String, Object> c : comparisons) {
-                    out.append(String.format(
-                            Locale.ROOT,
-                            "| %s | %s | %s | %s | %s |%n",
-                            c.get("concurrency"),
-                            c.get("target"),
-                            c.get("operation"),
-                            c.get("throughput_ratio"),
-                            c.get("server_cpu_per_op_ratio")));
+            MarkdownTable ratios = kind.equals("logins")
+                    ? MarkdownTable.of("concurrency", "server", "relative to", "server CPU per login", "logins/s")
+                    : MarkdownTable.of(
+                            "concurrency", "server", "operation", "throughput ÷ healthz", "server CPU/op ÷ healthz");
+            for (LoadResults.Comparison c : comparisons) {
+                if (kind.equals("logins")) {
+                    ratios.row(
+                            c.concurrency(),
+                            c.target(),
+                            c.relativeTo(),
+                            c.serverCpuPerLoginRatio() + "×",
+                            c.throughputRatio() + "×");
+                } else {
+                    ratios.row(
+                            c.concurrency(), c.target(), c.operation(), c.throughputRatio(), c.serverCpuPerOpRatio());
                 }
             }
+            out.append('\n').append(ratios.render());
         }
         out.append(String.format(
                 Locale.ROOT,

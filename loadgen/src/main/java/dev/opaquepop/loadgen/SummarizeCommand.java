@@ -1,7 +1,5 @@
 package dev.opaquepop.loadgen;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -42,17 +40,16 @@ public final class SummarizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Map<String, List<JsonNode>> byKind = new LinkedHashMap<>();
-        ObjectMapper mapper = new ObjectMapper();
+        Map<String, List<LoadResults>> byKind = new LinkedHashMap<>();
         for (Path run : runs) {
             List<Path> files = Files.isDirectory(run)
                     ? List.of(run.resolve("logins.json"), run.resolve("calls.json"))
                     : List.of(run);
             for (Path file : files) {
                 if (Files.isRegularFile(file)) {
-                    JsonNode json = mapper.readTree(file.toFile());
-                    byKind.computeIfAbsent(json.path("kind").asText(), k -> new ArrayList<>())
-                            .add(json);
+                    LoadResults results = ResultsJson.read(file, LoadResults.class);
+                    byKind.computeIfAbsent(String.valueOf(results.kind()), k -> new ArrayList<>())
+                            .add(results);
                 }
             }
         }
@@ -61,7 +58,7 @@ public final class SummarizeCommand implements Callable<Integer> {
             return 2;
         }
         StringBuilder report = new StringBuilder();
-        for (Map.Entry<String, List<JsonNode>> entry : byKind.entrySet()) {
+        for (Map.Entry<String, List<LoadResults>> entry : byKind.entrySet()) {
             report.append(summarize(entry.getKey(), entry.getValue()));
         }
         PrintWriter stdout = spec.commandLine().getOut();
@@ -77,7 +74,7 @@ public final class SummarizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    static String summarize(String kind, List<JsonNode> runs) {
+    static String summarize(String kind, List<LoadResults> runs) {
         StringBuilder out = new StringBuilder();
         boolean logins = kind.equals("logins");
         out.append("### ")
@@ -89,115 +86,104 @@ public final class SummarizeCommand implements Callable<Integer> {
         if (logins) {
             List<Double> floors = new ArrayList<>();
             runs.forEach(run -> floors.add(
-                    run.path("arithmetic_floor").path("server_login_us").asDouble()));
+                    run.arithmeticFloor() == null ? 0 : run.arithmeticFloor().serverLoginUs()));
             out.append("Arithmetic floor of a server login (4 var + 1 fixed multiplications), per run: ")
                     .append(cell(floors, D0, ""))
                     .append(" µs.\n\n");
         }
-        String unit = logins ? "logins/s" : "calls/s";
-        out.append("| server | operation | concurrency | ")
-                .append(unit)
-                .append(" | p50 ms | p90 ms | p99 ms | max ms | server CPU/op µs |")
-                .append(logins ? " ÷ floor |" : "")
-                .append(" load gen CPU/op µs | other busy cores | errors |\n|---|---|---|---|---|---|---|---|---|")
-                .append(logins ? "---|" : "")
-                .append("---|---|---|\n");
-        Map<String, List<JsonNode>> rows = new LinkedHashMap<>();
-        for (JsonNode run : runs) {
-            for (JsonNode row : run.path("rows")) {
-                String key = row.path("target").asText() + "\u0000"
-                        + row.path("operation").asText() + "\u0000"
-                        + row.path("concurrency").asInt();
-                rows.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
+        List<String> columns = new ArrayList<>(List.of(
+                "server",
+                "operation",
+                "concurrency",
+                logins ? "logins/s" : "calls/s",
+                "p50 ms",
+                "p90 ms",
+                "p99 ms",
+                "max ms",
+                "server CPU/op µs"));
+        if (logins) {
+            columns.add("÷ floor");
+        }
+        columns.addAll(List.of("load gen CPU/op µs", "other busy cores", "errors"));
+        MarkdownTable table = MarkdownTable.of(columns);
+        Map<List<Object>, List<LoadResults.ResultRow>> rows = new LinkedHashMap<>();
+        for (LoadResults run : runs) {
+            for (LoadResults.ResultRow row : run.rows()) {
+                rows.computeIfAbsent(
+                                List.of(
+                                        String.valueOf(row.target()),
+                                        String.valueOf(row.operation()),
+                                        row.concurrency()),
+                                k -> new ArrayList<>())
+                        .add(row);
             }
         }
-        for (List<JsonNode> same : rows.values()) {
-            JsonNode first = same.get(0);
-            int errors =
-                    same.stream().mapToInt(row -> row.path("errors").asInt()).sum();
-            out.append("| ")
-                    .append(first.path("target").asText())
-                    .append(" | ")
-                    .append(first.path("operation").asText())
-                    .append(" | ")
-                    .append(first.path("concurrency").asInt())
-                    .append(" | ")
-                    .append(cell(values(same, row -> row.path("throughput_per_s")), THOUSANDS, ""))
-                    .append(" | ")
-                    .append(cell(values(same, row -> row.path("latency_ms").path("p50")), D2, ""))
-                    .append(" | ")
-                    .append(cell(values(same, row -> row.path("latency_ms").path("p90")), D2, ""))
-                    .append(" | ")
-                    .append(cell(values(same, row -> row.path("latency_ms").path("p99")), D2, ""))
-                    .append(" | ")
-                    .append(cell(values(same, row -> row.path("latency_ms").path("max")), D1, ""))
-                    .append(" | ")
-                    .append(cell(values(same, row -> row.path("server_cpu_per_op_us")), D0, ""))
-                    .append(" |");
+        for (List<LoadResults.ResultRow> same : rows.values()) {
+            LoadResults.ResultRow first = same.get(0);
+            List<Object> cells = new ArrayList<>(List.of(
+                    first.target(),
+                    first.operation(),
+                    first.concurrency(),
+                    cell(values(same, LoadResults.ResultRow::throughputPerS), THOUSANDS, ""),
+                    cell(values(same, row -> latency(row, LoadResults.LatencyMs::p50)), D2, ""),
+                    cell(values(same, row -> latency(row, LoadResults.LatencyMs::p90)), D2, ""),
+                    cell(values(same, row -> latency(row, LoadResults.LatencyMs::p99)), D2, ""),
+                    cell(values(same, row -> latency(row, LoadResults.LatencyMs::max)), D1, ""),
+                    cell(values(same, LoadResults.ResultRow::serverCpuPerOpUs), D0, "")));
             if (logins) {
-                out.append(' ')
-                        .append(cell(values(same, row -> row.path("server_cpu_over_floor")), D2, "×"))
-                        .append(" |");
+                cells.add(cell(values(same, LoadResults.ResultRow::serverCpuOverFloor), D2, "×"));
             }
-            out.append(' ')
-                    .append(cell(values(same, row -> row.path("load_cpu_per_op_us")), D0, ""))
-                    .append(" | ")
-                    .append(cell(values(same, row -> row.path("other_busy_cores")), D2, ""))
-                    .append(" | ")
-                    .append(errors)
-                    .append(" |\n");
+            cells.add(cell(values(same, LoadResults.ResultRow::loadCpuPerOpUs), D0, ""));
+            cells.add(cell(values(same, LoadResults.ResultRow::otherBusyCores), D2, ""));
+            cells.add(same.stream().mapToInt(LoadResults.ResultRow::errors).sum());
+            table.row(cells.toArray());
         }
-        Map<String, List<JsonNode>> comparisons = new LinkedHashMap<>();
-        for (JsonNode run : runs) {
-            for (JsonNode c : run.path("comparisons")) {
-                String key = c.path("target").asText() + "\u0000"
-                        + c.path("operation").asText("login") + "\u0000"
-                        + c.path("relative_to").asText() + "\u0000"
-                        + c.path("concurrency").asInt();
+        out.append(table.render());
+        Map<List<Object>, List<LoadResults.Comparison>> comparisons = new LinkedHashMap<>();
+        for (LoadResults run : runs) {
+            for (LoadResults.Comparison c : run.comparisons()) {
+                List<Object> key = List.of(
+                        String.valueOf(c.target()),
+                        c.operation() == null ? "login" : c.operation(),
+                        String.valueOf(c.relativeTo()),
+                        c.concurrency());
                 comparisons.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
             }
         }
         if (!comparisons.isEmpty()) {
-            out.append('\n');
-            if (logins) {
-                out.append("| concurrency | server | relative to | server CPU per login | logins/s |\n");
-            } else {
-                out.append("| concurrency | server | operation | throughput ÷ healthz | server CPU/op ÷ healthz |\n");
-            }
-            out.append("|---|---|---|---|---|\n");
-            for (List<JsonNode> same : comparisons.values()) {
-                JsonNode first = same.get(0);
-                out.append("| ")
-                        .append(first.path("concurrency").asInt())
-                        .append(" | ")
-                        .append(first.path("target").asText())
-                        .append(" | ")
-                        .append(
-                                logins
-                                        ? first.path("relative_to").asText()
-                                        : first.path("operation").asText())
-                        .append(" | ");
+            MarkdownTable ratios = logins
+                    ? MarkdownTable.of("concurrency", "server", "relative to", "server CPU per login", "logins/s")
+                    : MarkdownTable.of(
+                            "concurrency", "server", "operation", "throughput ÷ healthz", "server CPU/op ÷ healthz");
+            for (List<LoadResults.Comparison> same : comparisons.values()) {
+                LoadResults.Comparison first = same.get(0);
                 if (logins) {
-                    out.append(cell(values(same, c -> c.path("server_cpu_per_login_ratio")), D2, "×"))
-                            .append(" | ")
-                            .append(cell(values(same, c -> c.path("throughput_ratio")), D2, "×"));
+                    ratios.row(
+                            first.concurrency(),
+                            first.target(),
+                            first.relativeTo(),
+                            cell(values(same, LoadResults.Comparison::serverCpuPerLoginRatio), D2, "×"),
+                            cell(values(same, LoadResults.Comparison::throughputRatio), D2, "×"));
                 } else {
-                    out.append(cell(values(same, c -> c.path("throughput_ratio")), D3, ""))
-                            .append(" | ")
-                            .append(cell(values(same, c -> c.path("server_cpu_per_op_ratio")), D2, ""));
+                    ratios.row(
+                            first.concurrency(),
+                            first.target(),
+                            first.operation(),
+                            cell(values(same, LoadResults.Comparison::throughputRatio), D3, ""),
+                            cell(values(same, LoadResults.Comparison::serverCpuPerOpRatio), D2, ""));
                 }
-                out.append(" |\n");
             }
+            out.append('\n').append(ratios.render());
         }
         int pairs = 0;
         int accepted = 0;
         int probeErrors = 0;
         int errorsTotal = 0;
-        for (JsonNode run : runs) {
-            pairs += run.path("replay_probes").path("pairs").asInt();
-            accepted += run.path("replay_probes").path("accepted_replays").asInt();
-            probeErrors += run.path("replay_probes").path("errors").asInt();
-            errorsTotal += run.path("errors_total").asInt();
+        for (LoadResults run : runs) {
+            pairs += run.replayProbes().pairs();
+            accepted += run.replayProbes().acceptedReplays();
+            probeErrors += run.replayProbes().errors();
+            errorsTotal += run.errorsTotal();
         }
         out.append(String.format(
                 Locale.ROOT,
@@ -209,22 +195,27 @@ public final class SummarizeCommand implements Callable<Integer> {
         return out.toString();
     }
 
-    private static List<Double> values(List<JsonNode> nodes, Function<JsonNode, JsonNode> field) {
+    private static Double latency(LoadResults.ResultRow row, Function<LoadResults.LatencyMs, Double> percentile) {
+        return row.latencyMs() == null ? null : percentile.apply(row.latencyMs());
+    }
+
+    /** The measured values of one field over the runs; a field not measured (null) is left out. */
+    private static <T> List<Double> values(List<T> items, Function<T, Double> field) {
         List<Double> values = new ArrayList<>();
-        for (JsonNode node : nodes) {
-            JsonNode value = field.apply(node);
-            if (value.isNumber()) {
-                values.add(value.asDouble());
+        for (T item : items) {
+            Double value = field.apply(item);
+            if (value != null) {
+                values.add(value);
             }
         }
         return values;
     }
 
-    static final DoubleFunction<String> D0 = v -> String.format(Locale.ROOT, "%.0f", v);
-    static final DoubleFunction<String> D1 = v -> String.format(Locale.ROOT, "%.1f", v);
-    static final DoubleFunction<String> D2 = v -> String.format(Locale.ROOT, "%.2f", v);
-    static final DoubleFunction<String> D3 = v -> String.format(Locale.ROOT, "%.3f", v);
-    static final DoubleFunction<String> THOUSANDS = v -> String.format(Locale.ROOT, "%,.0f", v);
+    private static final DoubleFunction<String> D0 = MarkdownTable.D0;
+    private static final DoubleFunction<String> D1 = MarkdownTable.D1;
+    private static final DoubleFunction<String> D2 = MarkdownTable.D2;
+    private static final DoubleFunction<String> D3 = MarkdownTable.D3;
+    private static final DoubleFunction<String> THOUSANDS = MarkdownTable.THOUSANDS;
 
     /** {@code median [min–max]}, or the value alone for one run, or a dash for none; the unit follows the median. */
     static String cell(List<Double> values, DoubleFunction<String> format, String unit) {

@@ -11,8 +11,6 @@ import dev.opaquepop.server.http.OpaquePopServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code opaque-pop bench} end to end against real servers for a second or two per level: no errors, every
@@ -44,8 +41,6 @@ class BenchCommandTest {
 
     private static Path data;
     private static OpaquePopServer server;
-
-    private record Run(int exitCode, String out, String err) {}
 
     @BeforeAll
     static void startServer() throws IOException {
@@ -72,30 +67,10 @@ class BenchCommandTest {
         return URI.create("http://127.0.0.1:" + server.port());
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = BenchCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
-    private static void assertOutputs(Path out, String kind) throws IOException {
-        for (String extension : List.of("json", "csv", "md", "png")) {
-            Path file = out.resolve(kind + "." + extension);
-            assertThat(file).as(file.toString()).isRegularFile();
-            assertThat(Files.size(file)).as(file.toString()).isPositive();
-        }
-        byte[] png = Files.readAllBytes(out.resolve(kind + ".png"));
-        assertThat(png).startsWith(0x89, 'P', 'N', 'G');
-    }
-
     @Test
     void logins_againstALocalServerWithItsPid_noErrorsAndEveryOutput(@TempDir Path out) throws IOException {
         long pid = ProcessHandle.current().pid();
-        Run run = run(
+        BenchRun run = BenchRun.of(
                 "logins",
                 "--server",
                 "local=" + serverUri(),
@@ -116,8 +91,8 @@ class BenchCommandTest {
                 "--out",
                 out.toString());
 
-        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertOutputs(out, "logins");
+        assertThat(run.exitCode()).as(run.printed()).isZero();
+        BenchRun.assertOutputs(out, "logins", "json", "csv", "md", "png");
         JsonNode json = JSON.readTree(out.resolve("logins.json").toFile());
         assertThat(json.path("errors_total").asInt()).isZero();
         assertThat(json.path("replay_probes").path("pairs").asInt()).isEqualTo(8);
@@ -142,7 +117,7 @@ class BenchCommandTest {
             throws IOException {
         // The launcher is this test's own JVM and class path (bin/opaque-pop would build the jar first).
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Run run = run(
+        BenchRun run = BenchRun.of(
                 "coldstart",
                 "--launcher",
                 java,
@@ -166,11 +141,8 @@ class BenchCommandTest {
                 "--out",
                 out.toString());
 
-        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        for (String extension : List.of("json", "md", "png")) {
-            assertThat(out.resolve("coldstart." + extension)).isRegularFile();
-        }
-        assertThat(Files.readAllBytes(out.resolve("coldstart.png"))).startsWith(0x89, 'P', 'N', 'G');
+        assertThat(run.exitCode()).as(run.printed()).isZero();
+        BenchRun.assertOutputs(out, "coldstart", "json", "md", "png");
         JsonNode json = JSON.readTree(out.resolve("coldstart.json").toFile());
         assertThat(json.path("runs").findValuesAsText("variant")).containsExactly("cache on", "cache off");
         for (JsonNode result : json.path("runs")) {
@@ -193,7 +165,7 @@ class BenchCommandTest {
 
     @Test
     void calls_inProcessWithTransfers_noErrorsAndEveryOutput(@TempDir Path out) throws IOException {
-        Run run = run(
+        BenchRun run = BenchRun.of(
                 "calls",
                 "--sessions",
                 "3",
@@ -211,8 +183,8 @@ class BenchCommandTest {
                 "--out",
                 out.toString());
 
-        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertOutputs(out, "calls");
+        assertThat(run.exitCode()).as(run.printed()).isZero();
+        BenchRun.assertOutputs(out, "calls", "json", "csv", "md", "png");
         JsonNode json = JSON.readTree(out.resolve("calls.json").toFile());
         assertThat(json.path("errors_total").asInt()).isZero();
         assertThat(json.path("replay_probes").path("pairs").asInt()).isEqualTo(6);
@@ -224,7 +196,7 @@ class BenchCommandTest {
 
     @Test
     void enumeration_knownAndUnknownUsernamesAnswerInTheSameShape(@TempDir Path out) throws IOException {
-        Run run = run(
+        BenchRun run = BenchRun.of(
                 "enumeration",
                 "--server",
                 serverUri().toString(),
@@ -237,7 +209,7 @@ class BenchCommandTest {
                 "--out",
                 out.toString());
 
-        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.exitCode()).as(run.printed()).isZero();
         JsonNode json = JSON.readTree(out.resolve("enumeration.json").toFile());
         assertThat(json.path("samples_per_class").asInt()).isEqualTo(40);
         assertThat(json.path("failures").asInt()).isZero();
@@ -248,8 +220,7 @@ class BenchCommandTest {
         double p = json.path("mann_whitney_p").asDouble(-1);
         assertThat(p).isBetween(0.0, 1.0);
         assertThat(json.path("median_difference_bootstrap_95_us")).hasSize(2);
-        assertThat(out.resolve("enumeration.png")).isRegularFile();
-        assertThat(Files.readAllBytes(out.resolve("enumeration.png"))).startsWith(0x89, 'P', 'N', 'G');
+        BenchRun.assertOutputs(out, "enumeration", "json", "md", "png");
         assertThat(run.out())
                 .contains("Mann-Whitney U")
                 .contains("response shape")
@@ -261,26 +232,21 @@ class BenchCommandTest {
         Path first = out.resolve("run1");
         Path second = out.resolve("run2");
         for (Path dir : List.of(first, second)) {
-            Run run = run(
+            BenchRun run = BenchRun.of(BenchRun.quick(
+                    dir,
                     "calls",
                     "--server",
                     serverUri().toString(),
                     "--sessions",
                     "2",
-                    "--concurrency",
-                    "1",
                     "--duration",
                     "300ms",
-                    "--warmup",
-                    "0s",
                     "--replay-probes",
-                    "1",
-                    "--out",
-                    dir.toString());
-            assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+                    "1"));
+            assertThat(run.exitCode()).as(run.printed()).isZero();
         }
 
-        Run run = run(
+        BenchRun run = BenchRun.of(
                 "summarize",
                 first.toString(),
                 second.toString(),
@@ -298,22 +264,8 @@ class BenchCommandTest {
     @Test
     void calls_serverFailingRequests_exitsNonZeroWithTheErrorsCounted(@TempDir Path out) throws Exception {
         try (FaultyProxy proxy = new FaultyProxy(serverUri(), FaultyProxy.Fault.FAIL_EVERY_FIFTH_ME)) {
-            Run run = run(
-                    "calls",
-                    "--server",
-                    proxy.uri().toString(),
-                    "--sessions",
-                    "2",
-                    "--concurrency",
-                    "1",
-                    "--duration",
-                    "500ms",
-                    "--warmup",
-                    "0s",
-                    "--replay-probes",
-                    "0",
-                    "--out",
-                    out.toString());
+            BenchRun run = BenchRun.of(BenchRun.quick(
+                    out, "calls", "--server", proxy.uri().toString(), "--sessions", "2", "--duration", "500ms"));
 
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err()).contains("request(s) failed");
@@ -326,7 +278,8 @@ class BenchCommandTest {
     @Test
     void calls_serverAcceptingReplays_exitsNonZero(@TempDir Path out) throws Exception {
         try (FaultyProxy proxy = new FaultyProxy(serverUri(), FaultyProxy.Fault.ACCEPT_REPLAYS)) {
-            Run run = run(
+            BenchRun run = BenchRun.of(BenchRun.quick(
+                    out,
                     "calls",
                     "--server",
                     proxy.uri().toString(),
@@ -334,16 +287,10 @@ class BenchCommandTest {
                     "me",
                     "--sessions",
                     "2",
-                    "--concurrency",
-                    "1",
                     "--duration",
                     "300ms",
-                    "--warmup",
-                    "0s",
                     "--replay-probes",
-                    "2",
-                    "--out",
-                    out.toString());
+                    "2"));
 
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err()).contains("2 replay(s) accepted");
@@ -356,11 +303,11 @@ class BenchCommandTest {
 
     @Test
     void logins_badArguments_exitTwoWithAMessage() {
-        assertThat(run("logins", "--concurrency", "0").err()).contains("--concurrency levels");
-        Run unmatched = run("logins", "--server", "a=http://127.0.0.1:1", "--server-pid", "b=1");
+        assertThat(BenchRun.of("logins", "--concurrency", "0").err()).contains("--concurrency levels");
+        BenchRun unmatched = BenchRun.of("logins", "--server", "a=http://127.0.0.1:1", "--server-pid", "b=1");
         assertThat(unmatched.exitCode()).isEqualTo(2);
         assertThat(unmatched.err()).contains("no --server of that name");
-        Run unknownOperation = run("calls", "--operations", "me,delete");
+        BenchRun unknownOperation = BenchRun.of("calls", "--operations", "me,delete");
         assertThat(unknownOperation.exitCode()).isEqualTo(2);
         assertThat(unknownOperation.err()).contains("--operations takes healthz, me and transfer");
     }

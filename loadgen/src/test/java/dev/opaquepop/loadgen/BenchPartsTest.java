@@ -104,11 +104,11 @@ class BenchPartsTest {
 
     @Test
     void summaryCells_showMedianAndRange() {
-        assertThat(SummarizeCommand.cell(List.of(), SummarizeCommand.D1, "")).isEqualTo("–");
-        assertThat(SummarizeCommand.cell(List.of(2.0), SummarizeCommand.D1, "")).isEqualTo("2.0");
-        assertThat(SummarizeCommand.cell(List.of(3.0, 1.0), SummarizeCommand.D1, ""))
+        assertThat(SummarizeCommand.cell(List.of(), MarkdownTable.D1, "")).isEqualTo("–");
+        assertThat(SummarizeCommand.cell(List.of(2.0), MarkdownTable.D1, "")).isEqualTo("2.0");
+        assertThat(SummarizeCommand.cell(List.of(3.0, 1.0), MarkdownTable.D1, ""))
                 .isEqualTo("2.0 [1.0–3.0]");
-        assertThat(SummarizeCommand.cell(List.of(3.0, 1.0, 10.0), SummarizeCommand.D2, "×"))
+        assertThat(SummarizeCommand.cell(List.of(3.0, 1.0, 10.0), MarkdownTable.D2, "×"))
                 .isEqualTo("3.00× [1.00–10.00]");
     }
 

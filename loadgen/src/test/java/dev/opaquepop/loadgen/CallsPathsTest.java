@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code bench calls --path/--public-path}: signed and unsigned GETs of arbitrary paths, here of the in-process
@@ -19,18 +16,10 @@ import picocli.CommandLine;
 class CallsPathsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static int run(StringWriter out, String... args) {
-        CommandLine commandLine = BenchCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(out, true));
-        return commandLine.execute(args);
-    }
-
     @Test
     void pathsAreMeasuredUnderTheirNames_signedAndUnsigned(@TempDir Path out) throws IOException {
-        StringWriter output = new StringWriter();
-        int exit = run(
-                output,
+        BenchRun run = BenchRun.of(BenchRun.quick(
+                out,
                 "calls",
                 "--path",
                 "whoami=/api/me",
@@ -38,20 +27,12 @@ class CallsPathsTest {
                 "open=/healthz",
                 "--sessions",
                 "2",
-                "--concurrency",
-                "1",
                 "--duration",
                 "500ms",
-                "--warmup",
-                "0s",
                 "--prime",
-                "300ms",
-                "--replay-probes",
-                "0",
-                "--out",
-                out.toString());
+                "300ms"));
 
-        assertThat(exit).as(output.toString()).isZero();
+        assertThat(run.exitCode()).as(run.printed()).isZero();
         JsonNode json = JSON.readTree(out.resolve("calls.json").toFile());
         assertThat(json.path("errors_total").asInt()).isZero();
         assertThat(json.path("rows").findValuesAsText("operation")).containsExactly("whoami", "open");
@@ -62,36 +43,28 @@ class CallsPathsTest {
 
     @Test
     void aSignedPathToAProtectedEndpointWithoutASignature_failsTheRun(@TempDir Path out) {
-        StringWriter output = new StringWriter();
         // Unsigned, /api/me answers 401: counted as errors, so the command exits non-zero.
-        int exit = run(
-                output,
+        BenchRun run = BenchRun.of(BenchRun.quick(
+                out,
                 "calls",
                 "--public-path",
                 "me-unsigned=/api/me",
                 "--sessions",
                 "1",
-                "--concurrency",
-                "1",
                 "--duration",
                 "300ms",
-                "--warmup",
-                "0s",
                 "--prime",
-                "100ms",
-                "--replay-probes",
-                "0",
-                "--out",
-                out.toString());
+                "100ms"));
 
-        assertThat(exit).as(output.toString()).isNotZero();
+        assertThat(run.exitCode()).as(run.printed()).isNotZero();
     }
 
     @Test
     void badPathOptions_areRefusedBeforeAnyLoad() {
-        assertThat(run(new StringWriter(), "calls", "--path", "me=/api/me")).isNotZero();
-        assertThat(run(new StringWriter(), "calls", "--path", "mine=api/me")).isNotZero();
-        assertThat(run(new StringWriter(), "calls", "--path", "x=/a", "--public-path", "x=/b"))
+        assertThat(BenchRun.of("calls", "--path", "me=/api/me").exitCode()).isNotZero();
+        assertThat(BenchRun.of("calls", "--path", "mine=api/me").exitCode()).isNotZero();
+        assertThat(BenchRun.of("calls", "--path", "x=/a", "--public-path", "x=/b")
+                        .exitCode())
                 .isNotZero();
     }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,12 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewayCommandTest {
     @Test
     void gateway_bothModesAtTwoLevels_noErrorsAndAReport(@TempDir Path out) throws Exception {
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
-        var commandLine = BenchCommand.commandLine();
-        commandLine.setOut(new PrintWriter(stdout, true));
-        commandLine.setErr(new PrintWriter(stderr, true));
-        int exitCode = commandLine.execute(
+        BenchRun run = BenchRun.of(
                 "gateway",
                 "--concurrency",
                 "1,2",
@@ -38,8 +31,8 @@ class GatewayCommandTest {
                 "--out",
                 out.toString());
 
-        assertThat(exitCode).as(stderr.toString()).isZero();
-        assertThat(stdout.toString()).contains("signed, through the gateway", "plain, upstream alone");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("signed, through the gateway", "plain, upstream alone");
         JsonNode report =
                 new ObjectMapper().readTree(out.resolve("gateway.json").toFile());
         assertThat(report.path("rows")).hasSize(4);
