@@ -3,6 +3,7 @@ package dev.opaquepop.loadgen;
 import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
+import dev.opaquepop.opaque.OpaqueException;
 import dev.opaquepop.pop.PopSigner;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -57,7 +58,7 @@ final class LoadRun {
         this.timeout = timeout;
     }
 
-    int call() throws Exception {
+    int call() throws IOException, InterruptedException, OpaquePopClientException, OpaqueException {
         PrintWriter err = spec.commandLine().getErr();
         String problem = problem();
         if (problem != null) {
