@@ -11,12 +11,12 @@ import dev.opaquepop.server.api.ProtocolApi;
 import dev.opaquepop.server.api.Verified;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,12 +56,7 @@ public final class Gateway implements AutoCloseable {
             throws IOException {
         GatewayKey key = GatewayKey.loadOrCreate(config.keyFile(), core.random());
         IdentityAssertions assertions = new IdentityAssertions(key, config.audience(), core.clock(), core.random());
-        HttpClient http = HttpClient.newBuilder()
-                // HTTP/1.1 with keep-alive: the client pools connections to the upstream; no h2c upgrade attempts.
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.upstreamTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        HttpClient http = Upstream.client(config);
         Upstream upstream = new Upstream(
                 config,
                 http,

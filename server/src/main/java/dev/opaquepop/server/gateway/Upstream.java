@@ -5,27 +5,31 @@ import dev.opaquepop.server.address.ClientAddresses;
 import dev.opaquepop.server.api.ApiProblem;
 import dev.opaquepop.server.api.ApiRequest;
 import io.micrometer.core.instrument.Counter;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection to the upstream: the JDK's HTTP client over a pool of kept-alive HTTP/1.1 connections. It sends
- * a new, well-formed request built from parsed values (method, target, filtered headers, and the body the core
- * already read and verified, with its exact length), never bytes copied off the client's connection, so no
- * framing a client chose (chunking, duplicate or conflicting lengths) can reach the upstream connection.
+ * The connection to the upstream: Jetty's HTTP client (the server's own Jetty) over a pool of kept-alive HTTP/1.1
+ * connections. It sends a new, well-formed request built from parsed values (method, target, filtered headers,
+ * and the body the core already read and verified, with its exact length), never bytes copied off the client's
+ * connection, so no framing a client chose (chunking, duplicate or conflicting lengths) can reach the upstream
+ * connection.
  */
 final class Upstream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
@@ -55,6 +59,26 @@ final class Upstream implements AutoCloseable {
     }
 
     /**
+     * A started client that adds nothing of its own to a forwarded request: no {@code User-Agent}, no {@code
+     * Accept-Encoding} (the upstream's bytes pass through as they are, never decoded here), no default {@code
+     * Content-Type}, and no redirects followed.
+     */
+    static HttpClient client(GatewayConfig config) {
+        HttpClient client = new HttpClient();
+        client.setConnectTimeout(config.upstreamTimeout().toMillis());
+        client.setFollowRedirects(false);
+        client.setUserAgentField(null);
+        client.getContentDecoderFactories().clear();
+        client.setDefaultRequestContentType(null);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the upstream HTTP client", e);
+        }
+        return client;
+    }
+
+    /**
      * Sends the request upstream and returns its answer once the status and headers have arrived.
      *
      * @param headerNames the names of the request's headers, each once
@@ -70,25 +94,26 @@ final class Upstream implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest("the request target cannot be forwarded");
         }
-        HttpRequest.Builder out = HttpRequest.newBuilder(uri)
-                .timeout(config.upstreamTimeout())
-                .method(
-                        request.method(),
-                        body.length == 0 && request.declaredLength() <= 0
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofByteArray(body));
-        copyHeaders(request, headerNames, out);
-        forwardingHeaders(request, secure, out);
-        if (user != null) {
-            out.header("X-Forwarded-User", user);
-            out.header(IdentityAssertions.HEADER, assertions.sign(user, request.method(), request.target()));
+        Request out = http.newRequest(uri).method(request.method());
+        if (body.length > 0 || request.declaredLength() > 0) {
+            out.body(new BytesRequestContent((String) null, body));
         }
-        HttpResponse<InputStream> response;
+        out.headers(headers -> {
+            copyHeaders(request, headerNames, headers);
+            forwardingHeaders(request, secure, headers);
+            if (user != null) {
+                headers.add("X-Forwarded-User", user);
+                headers.add(IdentityAssertions.HEADER, assertions.sign(user, request.method(), request.target()));
+            }
+        });
+        InputStreamResponseListener answer = new InputStreamResponseListener();
+        out.send(answer);
+        Response response;
         try {
-            response = http.send(out.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable(request, e);
-        } catch (HttpTimeoutException e) {
+            // Until the status and headers: the body then streams for as long as it takes.
+            response = answer.get(config.upstreamTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            abort(out, e);
             timedOut.increment();
             LOG.warn(
                     "upstream timeout method={} path={} timeout_s={}",
@@ -96,22 +121,28 @@ final class Upstream implements AutoCloseable {
                     request.path(),
                     config.upstreamTimeout().toSeconds());
             throw new ApiProblem(504, "upstream_timeout", "The upstream did not answer in time", null);
-        } catch (IOException e) {
-            throw unreachable(request, e);
+        } catch (ExecutionException e) {
+            throw unreachable(request, e.getCause() != null ? e.getCause() : e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            abort(out, e);
             throw unreachable(request, e);
         }
-        Map<String, List<String>> headers = answerHeaders(response.headers());
-        headers.remove("content-type");
+        HttpFields fields = response.getHeaders();
         return new Forwarded(
-                response.statusCode(),
-                response.headers().firstValue("Content-Type").orElse(null),
-                headers,
-                response.body());
+                response.getStatus(),
+                fields.get(HttpHeader.CONTENT_TYPE),
+                answerHeaders(fields),
+                answer.getInputStream());
     }
 
-    private ApiProblem unreachable(ApiRequest request, Exception e) {
+    /** Gives up on an exchange; whether it was still running does not matter to the answer already chosen. */
+    @SuppressWarnings("FutureReturnValueIgnored")
+    private static void abort(Request exchange, Throwable why) {
+        exchange.abort(why);
+    }
+
+    private ApiProblem unreachable(ApiRequest request, Throwable e) {
         unreachable.increment();
         LOG.warn(
                 "upstream unreachable method={} path={} upstream={} error={}",
@@ -123,12 +154,12 @@ final class Upstream implements AutoCloseable {
                 .withHeader("Retry-After", "5");
     }
 
-    private static void copyHeaders(ApiRequest request, List<String> headerNames, HttpRequest.Builder out) {
+    private static void copyHeaders(ApiRequest request, List<String> headerNames, HttpFields.Mutable out) {
         Set<String> named = ForwardedHeaders.namedByConnection(request.headers("Connection"));
         for (String name : headerNames) {
             if (ForwardedHeaders.forwardRequestHeader(name, named)) {
                 for (String value : request.headers(name)) {
-                    out.header(name, value);
+                    out.add(name, value);
                 }
             }
         }
@@ -138,34 +169,40 @@ final class Upstream implements AutoCloseable {
      * {@code X-Forwarded-For}: the client's address as the server's trusted-proxy rules determine it, one entry;
      * {@code -Proto} and {@code -Host}: what a trusted proxy in front said, else this hop's own scheme and Host.
      */
-    private void forwardingHeaders(ApiRequest request, boolean secure, HttpRequest.Builder out) {
+    private void forwardingHeaders(ApiRequest request, boolean secure, HttpFields.Mutable out) {
         boolean trustedPeer = addresses.trustsPeer(request.remoteAddress());
-        out.header("X-Forwarded-For", addresses.resolve(request.remoteAddress(), request.headers("X-Forwarded-For")));
+        out.add("X-Forwarded-For", addresses.resolve(request.remoteAddress(), request.headers("X-Forwarded-For")));
         String proto = trustedPeer ? request.header("X-Forwarded-Proto") : null;
-        out.header(
+        out.add(
                 "X-Forwarded-Proto",
                 "http".equals(proto) || "https".equals(proto) ? proto : (secure ? "https" : "http"));
         String host = trustedPeer && request.header("X-Forwarded-Host") != null
                 ? request.header("X-Forwarded-Host")
                 : request.header("Host");
         if (host != null) {
-            out.header("X-Forwarded-Host", host);
+            out.add("X-Forwarded-Host", host);
         }
     }
 
-    private static Map<String, List<String>> answerHeaders(HttpHeaders headers) {
-        Set<String> named = ForwardedHeaders.namedByConnection(headers.allValues("Connection"));
+    /** The answer's headers the client may see, by lower-case name, without {@code Content-Type} (sent apart). */
+    private static Map<String, List<String>> answerHeaders(HttpFields headers) {
+        Set<String> named = ForwardedHeaders.namedByConnection(headers.getValuesList(HttpHeader.CONNECTION));
         Map<String, List<String>> kept = new LinkedHashMap<>();
-        headers.map().forEach((name, values) -> {
-            if (ForwardedHeaders.forwardResponseHeader(name, named)) {
-                kept.put(ForwardedHeaders.lowerCase(name), values);
+        for (HttpField field : headers) {
+            String name = ForwardedHeaders.lowerCase(field.getName());
+            if (!name.equals("content-type") && ForwardedHeaders.forwardResponseHeader(name, named)) {
+                kept.computeIfAbsent(name, n -> new java.util.ArrayList<>(1)).add(field.getValue());
             }
-        });
+        }
         return kept;
     }
 
     @Override
     public void close() {
-        http.close();
+        try {
+            http.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the upstream HTTP client failed: {}", e.toString());
+        }
     }
 }
