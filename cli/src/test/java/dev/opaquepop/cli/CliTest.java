@@ -2,8 +2,6 @@ package dev.opaquepop.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,25 +9,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The executable's commands, run in-process. */
 class CliTest {
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = new CommandLine(new Main());
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 
     @Test
     void demo_inProcess_everyStepBehavesAsExpected() {
-        Run run = run("demo");
+        CliRun run = CliRun.of("demo");
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out())
                 .contains("replayed_nonce (expected)")
@@ -43,7 +29,7 @@ class CliTest {
 
     @Test
     void setup_printsA128ByteSetupAndItsPublicKey() {
-        Run run = run("setup");
+        CliRun run = CliRun.of("setup");
         assertThat(run.exitCode()).isZero();
         assertThat(Base64.getUrlDecoder().decode(run.out().strip())).hasSize(128);
         assertThat(run.err()).startsWith("server public key: ");
@@ -51,40 +37,40 @@ class CliTest {
 
     @Test
     void bench_isNotInThisJar_andSaysWhereTheLoadGeneratorIs() {
-        Run run = run("bench", "logins", "--duration", "1s");
+        CliRun run = CliRun.of("bench", "logins", "--duration", "1s");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err())
                 .contains("bin/opaque-pop bench logins --duration 1s")
                 .contains("loadgen/target/opaque-pop-bench.jar logins --duration 1s");
-        assertThat(run("--help").out()).contains("bench");
+        assertThat(CliRun.of("--help").out()).contains("bench");
     }
 
     @Test
     void server_rejectsInvalidOptionsWithAnActionableMessage() {
-        Run run = run("server", "--port", "70000");
+        CliRun run = CliRun.of("server", "--port", "70000");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--port must be between 0 and 65535");
     }
 
     @Test
     void server_rejectsInvalidLimitsAndProxiesNamingTheOption() {
-        Run spec = run("server", "--port", "0", "--login-limit-user", "5");
+        CliRun spec = CliRun.of("server", "--port", "0", "--login-limit-user", "5");
         assertThat(spec.exitCode()).isEqualTo(2);
         assertThat(spec.err()).contains("--login-limit-user takes tiers N/INTERVAL");
-        Run proxies = run("server", "--port", "0", "--trusted-proxies", "10.0.0.0/8,proxy.internal");
+        CliRun proxies = CliRun.of("server", "--port", "0", "--trusted-proxies", "10.0.0.0/8,proxy.internal");
         assertThat(proxies.exitCode()).isEqualTo(2);
         assertThat(proxies.err()).contains("--trusted-proxies: 'proxy.internal' is not an IP address");
-        Run known = run("server", "--port", "0", "--known-address-ttl", "5");
+        CliRun known = CliRun.of("server", "--port", "0", "--known-address-ttl", "5");
         assertThat(known.exitCode()).isEqualTo(2);
         assertThat(known.err()).contains("--known-address-ttl must be 0 (off) or between 60 and");
-        Run toggle = run("server", "--port", "0", "--rate-limit", "maybe");
+        CliRun toggle = CliRun.of("server", "--port", "0", "--rate-limit", "maybe");
         assertThat(toggle.exitCode()).isEqualTo(2);
         assertThat(toggle.err()).contains("--rate-limit");
     }
 
     @Test
     void server_withSharedStorageButNoSetup_refusesToStart() {
-        Run run = run("server", "--port", "0", "--db-url", "jdbc:postgresql://127.0.0.1:5432/app");
+        CliRun run = CliRun.of("server", "--port", "0", "--db-url", "jdbc:postgresql://127.0.0.1:5432/app");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("OPAQUE_POP_SERVER_SETUP").contains("--setup-file");
     }
@@ -92,11 +78,11 @@ class CliTest {
     @Test
     void server_withUnreachableRedis_failsAtStartNamingItWithoutThePassword(@TempDir Path directory) throws Exception {
         Path setup = directory.resolve("setup");
-        Run created = run("setup");
+        CliRun created = CliRun.of("setup");
         Files.writeString(setup, created.out().strip(), StandardCharsets.US_ASCII);
         Files.setPosixFilePermissions(setup, PosixFilePermissions.fromString("rw-------"));
         // Port 1 on loopback: nothing listens there, the connection is refused at once.
-        Run run = run(
+        CliRun run = CliRun.of(
                 "server",
                 "--port",
                 "0",
@@ -116,7 +102,7 @@ class CliTest {
 
     @Test
     void clientCommand_withoutSession_saysToLogIn() {
-        Run run = run("me", "--session-file", "/nonexistent/opaque-pop-session.json");
+        CliRun run = CliRun.of("me", "--session-file", "/nonexistent/opaque-pop-session.json");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("run 'opaque-pop login' first");
     }

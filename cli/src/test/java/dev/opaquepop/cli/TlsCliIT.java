@@ -11,8 +11,6 @@ import dev.opaquepop.server.http.OpaquePopServer;
 import dev.opaquepop.testfixtures.FreePort;
 import dev.opaquepop.testfixtures.SelfSignedKeystore;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,15 +25,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The command line over HTTPS: client commands and the demo trust a self-signed server with {@code --cacert}
  * (and say so when it is missing); the server command refuses plain HTTP off loopback and bad keystores.
  */
 class TlsCliIT {
-    private record Run(int exitCode, String out, String err) {}
-
     @TempDir
     static Path directory;
 
@@ -86,12 +81,12 @@ class TlsCliIT {
             session.save(sessionFile);
         }
 
-        Run me = run(
+        CliRun me = CliRun.of(
                 "me", "--server", base(), "--session-file", sessionFile.toString(), "--cacert", certificate.toString());
         assertThat(me.exitCode()).as(me.err()).isZero();
         assertThat(me.out()).startsWith("cli-tls-user (session expires at");
 
-        Run untrusted = run("me", "--server", base(), "--session-file", sessionFile.toString());
+        CliRun untrusted = CliRun.of("me", "--server", base(), "--session-file", sessionFile.toString());
         assertThat(untrusted.exitCode()).isEqualTo(1);
         assertThat(untrusted.err())
                 .contains("tls_error: TLS handshake with " + base() + " failed")
@@ -100,7 +95,8 @@ class TlsCliIT {
 
     @Test
     void demo_runsItsWholeTourOverHttps() {
-        Run demo = run("demo", "--server", base(), "--cacert", certificate.toString(), "--insecure-allow-weak-ksf");
+        CliRun demo =
+                CliRun.of("demo", "--server", base(), "--cacert", certificate.toString(), "--insecure-allow-weak-ksf");
         assertThat(demo.exitCode()).as(demo.out() + demo.err()).isZero();
         assertThat(demo.out()).contains("all steps behaved as expected").doesNotContain("UNEXPECTED");
     }
@@ -109,7 +105,7 @@ class TlsCliIT {
     void cacertThatIsNotACertificate_isRefusedClearly() throws IOException {
         Path notPem = directory.resolve("not.pem");
         Files.writeString(notPem, "hello\n", StandardCharsets.US_ASCII);
-        Run missing = run(
+        CliRun missing = CliRun.of(
                 "me",
                 "--server",
                 base(),
@@ -117,7 +113,7 @@ class TlsCliIT {
                 directory.resolve("missing.pem").toString());
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("--cacert").contains("missing.pem does not exist");
-        Run garbage = run("me", "--server", base(), "--cacert", notPem.toString());
+        CliRun garbage = CliRun.of("me", "--server", base(), "--cacert", notPem.toString());
         assertThat(garbage.exitCode()).isEqualTo(2);
         assertThat(garbage.err()).contains("not.pem");
     }
@@ -175,7 +171,7 @@ class TlsCliIT {
 
     @Test
     void server_onAllInterfacesWithoutTls_refusesToStart() {
-        Run run = run(
+        CliRun run = CliRun.of(
                 "server",
                 "--bind",
                 "0.0.0.0",
@@ -194,7 +190,7 @@ class TlsCliIT {
     void server_withAWrongKeystorePassword_refusesToStartWithoutShowingIt() throws IOException {
         Path wrong = directory.resolve("wrong-password");
         Files.writeString(wrong, "pw-not-the-password\n", StandardCharsets.UTF_8);
-        Run run = run(
+        CliRun run = CliRun.of(
                 "server",
                 "--port",
                 "0",
@@ -210,18 +206,8 @@ class TlsCliIT {
                 .doesNotContain("pw-not-the-password")
                 .doesNotContain(password);
 
-        Run noPassword = run("server", "--port", "0", "--tls-keystore", keystore.toString());
+        CliRun noPassword = CliRun.of("server", "--port", "0", "--tls-keystore", keystore.toString());
         assertThat(noPassword.exitCode()).isEqualTo(2);
         assertThat(noPassword.err()).contains("needs the keystore password");
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = new CommandLine(new Main());
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
     }
 }
