@@ -389,7 +389,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--upstream-timeout",
             defaultValue = "${env:OPAQUE_POP_UPSTREAM_TIMEOUT:-" + Defaults.UPSTREAM_TIMEOUT_SECONDS + "}",
-            description = "With --upstream: seconds to wait for the upstream's answer to begin before answering 504"
+            description = "With --upstream: seconds to wait for the upstream's answer to begin before answering 504,"
+                    + " and the longest silence allowed within an answer"
                     + " (env OPAQUE_POP_UPSTREAM_TIMEOUT; default ${DEFAULT-VALUE}).")
     long upstreamTimeoutSeconds;
 

@@ -53,7 +53,10 @@ public final class GatewayConfig {
         return publicPaths;
     }
 
-    /** How long the upstream may take to start its answer before the gateway answers 504. */
+    /**
+     * How long the upstream may take to start its answer before the gateway answers 504, and the longest silence
+     * within an answer (then the client's exchange is aborted) or on an idle pooled connection.
+     */
     public Duration upstreamTimeout() {
         return upstreamTimeout;
     }

@@ -14,6 +14,10 @@ import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.SignedRequest;
 import dev.opaquepop.testfixtures.FreePort;
 import dev.opaquepop.testfixtures.RawHttp;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +30,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -252,6 +257,91 @@ class GatewayTest {
             assertThat(big.statusCode()).isEqualTo(200);
             assertThat(Arrays.equals(big.body(), RecordingUpstream.bigAnswer())).isTrue();
         }
+    }
+
+    @Test
+    void clientHangingUpMidAnswer_releasesTheUpstreamConnectionAtOnce() throws Exception {
+        // Only closing the exchange can release the connection before the wait below ends.
+        restartWithPatientGateway();
+        Requests.LoggedIn alice = login("alice");
+        try (Socket client = signedRawGet(alice, "/endless")) {
+            InputStream in = client.getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long read = 0;
+            while (read < 1024 * 1024) {
+                int n = in.read(buffer);
+                assertThat(n).as("the answer streams").isPositive();
+                read += n;
+            }
+            // A reset, not a polite close: the client is gone.
+            client.setSoLinger(true, 0);
+        }
+        // The gateway closes its side of the exchange: the upstream's next write fails instead of blocking for good.
+        long sent = upstream.abandoned().get(30, TimeUnit.SECONDS);
+        assertThat(sent).isGreaterThan(1024 * 1024);
+        assertThat(Requests.signed(gateway.uri(), alice, "GET", "/after", "").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void eventStreams_reachTheClientAsTheUpstreamSendsThem() throws Exception {
+        restartWithPatientGateway();
+        Requests.LoggedIn alice = login("alice");
+        try (Socket client = signedRawGet(alice, "/events")) {
+            InputStream in = client.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            // The first event arrives while the upstream still holds the stream open (a buffering gateway would
+            // hold it back until the end, and this read would time out after 30 s).
+            while (!seen.toString().contains("data: one\n\n")) {
+                int b = in.read();
+                assertThat(b).as("the stream goes on").isNotNegative();
+                seen.append((char) b);
+            }
+            assertThat(seen.toString()).startsWith("HTTP/1.1 200").doesNotContain("data: two");
+            upstream.sendMoreEvents();
+            while (!seen.toString().endsWith("\r\n0\r\n\r\n")) {
+                int b = in.read();
+                assertThat(b).as("the stream ends with its last chunk").isNotNegative();
+                seen.append((char) b);
+            }
+            assertThat(seen.toString()).contains("data: two\n\n").contains("Content-Type: text/event-stream");
+        }
+    }
+
+    @Test
+    void upstreamStallingMidAnswer_isCutOffAfterTheUpstreamTimeout() throws Exception {
+        Requests.LoggedIn alice = login("alice");
+        try (Socket client = signedRawGet(alice, "/stall")) {
+            String answer = new String(client.getInputStream().readAllBytes(), UTF_8);
+            // The head and the ten bytes the upstream sent, then the connection closes without the last chunk:
+            // never a complete-looking answer, and the client is not kept waiting for the rest of the 1000 bytes
+            // promised (its own read timeout, 30 s, would fail this test first).
+            assertThat(answer).startsWith("HTTP/1.1 200").contains("\r\nTransfer-Encoding: chunked\r\n");
+            assertThat(answer).contains("\r\n0123456789").doesNotEndWith("0\r\n\r\n");
+        }
+        assertThat(Requests.signed(gateway.uri(), alice, "GET", "/after", "").statusCode())
+                .isEqualTo(200);
+    }
+
+    /** A gateway whose upstream timeout (10 min) no test waits for: what happens sooner is not the timeout's doing. */
+    private void restartWithPatientGateway() throws IOException {
+        gateway.close();
+        gateway = TestServer.start(
+                data, b -> b.upstream(upstream.uri().toString()).upstreamTimeout(Duration.ofMinutes(10)));
+    }
+
+    /** Sends a signed GET on a raw connection, for tests that must read or drop the answer byte by byte. */
+    private Socket signedRawGet(Requests.LoggedIn session, String target) throws Exception {
+        SignedRequest signed = Requests.sign(session, "GET", target, "");
+        Socket client = new Socket(InetAddress.getLoopbackAddress(), gateway.port());
+        client.setSoTimeout(30_000);
+        StringBuilder head = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        signed.headers()
+                .forEach((name, value) ->
+                        head.append(name).append(": ").append(value).append("\r\n"));
+        client.getOutputStream().write(head.append("\r\n").toString().getBytes(UTF_8));
+        client.getOutputStream().flush();
+        return client;
     }
 
     @Test

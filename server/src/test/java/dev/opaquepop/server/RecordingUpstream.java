@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -19,8 +20,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The application behind a gateway in tests: a JDK HTTP server on a loopback port that records every request it
- * receives, answers {@code /big} with {@link #BIG_ANSWER_BYTES} bytes, holds {@code /slow} until closed, and
- * answers anything else 200 with a short JSON body. Given a site directory, it also serves a web page: {@code /}
+ * receives, answers {@code /big} with {@link #BIG_ANSWER_BYTES} bytes, sends {@code /events} as
+ * an event stream whose second event waits for the test, holds {@code /slow} until closed (and {@code
+ * /stall} after the first ten bytes of its answer), streams
+ * {@code /endless} until its reader goes away (then {@link #abandoned} completes), and answers anything else 200 with
+ * a short JSON body. Given a site directory, it also serves a web page: {@code /}
  * is its {@code index.html} and {@code /web/NAME} its file NAME (as the browser test serves js's demo page from the
  * upstream, on a public path).
  */
@@ -65,6 +69,8 @@ final class RecordingUpstream implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CompletableFuture<Long> abandoned = new CompletableFuture<>();
+    private final CountDownLatch moreEvents = new CountDownLatch(1);
     private final Path site;
 
     RecordingUpstream() throws IOException {
@@ -91,6 +97,18 @@ final class RecordingUpstream implements AutoCloseable {
             sendFile(exchange, file);
             return;
         }
+        if (target.equals("/endless")) {
+            sendEndless(exchange);
+            return;
+        }
+        if (target.equals("/events")) {
+            sendEvents(exchange);
+            return;
+        }
+        if (target.equals("/stall")) {
+            sendStalling(exchange);
+            return;
+        }
         if (target.equals("/slow")) {
             try {
                 release.await(60, TimeUnit.SECONDS);
@@ -112,6 +130,70 @@ final class RecordingUpstream implements AutoCloseable {
                 out.write(answer);
             }
         }
+    }
+
+    /**
+     * Chunked, 64 KiB at a time, until a write fails: the gateway gave up the connection. A reader that merely stops
+     * reading blocks the writes instead (the buffers fill), so {@link #abandoned} completes only on release.
+     */
+    private void sendEndless(HttpExchange exchange) throws IOException {
+        byte[] chunk = new byte[64 * 1024];
+        long sent = 0;
+        exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        try {
+            // Bounded all the same (16 GiB), so that a test gone wrong cannot stream for ever.
+            while (sent < (16L << 30)) {
+                out.write(chunk);
+                out.flush();
+                sent += chunk.length;
+            }
+            out.close();
+        } catch (IOException e) {
+            abandoned.complete(sent);
+            exchange.close();
+        }
+    }
+
+    /** An event stream: one event, then the second only once {@link #sendMoreEvents} is called, then the end. */
+    private void sendEvents(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write("data: one\n\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            try {
+                moreEvents.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.write("data: two\n\n".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    void sendMoreEvents() {
+        moreEvents.countDown();
+    }
+
+    /** Promises 1000 bytes, sends ten, and goes silent until closed. */
+    private void sendStalling(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/plain");
+        exchange.sendResponseHeaders(200, 1000);
+        OutputStream out = exchange.getResponseBody();
+        out.write("0123456789".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        try {
+            release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        exchange.close();
+    }
+
+    /** Completes with the bytes sent when the reader of an {@code /endless} answer went away. */
+    CompletableFuture<Long> abandoned() {
+        return abandoned;
     }
 
     private Path siteFile(String target) {

@@ -61,11 +61,14 @@ final class Upstream implements AutoCloseable {
     /**
      * A started client that adds nothing of its own to a forwarded request: no {@code User-Agent}, no {@code
      * Accept-Encoding} (the upstream's bytes pass through as they are, never decoded here), no default {@code
-     * Content-Type}, and no redirects followed.
+     * Content-Type}, and no redirects followed. {@code --upstream-timeout} also bounds silence: a connection on which
+     * no byte moved for that long is closed, whether it idles in the pool or stalls in the middle of an answer (Jetty's
+     * own default, 30 s, would otherwise apply whatever the option says).
      */
     static HttpClient client(GatewayConfig config) {
         HttpClient client = new HttpClient();
         client.setConnectTimeout(config.upstreamTimeout().toMillis());
+        client.setIdleTimeout(config.upstreamTimeout().toMillis());
         client.setFollowRedirects(false);
         client.setUserAgentField(null);
         client.getContentDecoderFactories().clear();
@@ -94,7 +97,11 @@ final class Upstream implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest("the request target cannot be forwarded");
         }
-        Request out = http.newRequest(uri).method(request.method());
+        Request out = http.newRequest(uri)
+                .method(request.method())
+                // Silence within the exchange, including between the answer's bytes (the connection's own idle
+                // timeout covers only the pooled, unused connection).
+                .idleTimeout(config.upstreamTimeout().toMillis(), TimeUnit.MILLISECONDS);
         if (body.length > 0 || request.declaredLength() > 0) {
             out.body(new BytesRequestContent((String) null, body));
         }
@@ -114,14 +121,12 @@ final class Upstream implements AutoCloseable {
             response = answer.get(config.upstreamTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             abort(out, e);
-            timedOut.increment();
-            LOG.warn(
-                    "upstream timeout method={} path={} timeout_s={}",
-                    request.method(),
-                    request.path(),
-                    config.upstreamTimeout().toSeconds());
-            throw new ApiProblem(504, "upstream_timeout", "The upstream did not answer in time", null);
+            throw timedOut(request);
         } catch (ExecutionException e) {
+            // The connection's idle timeout (the same length) may fire before the wait above ends: still too slow.
+            if (e.getCause() instanceof TimeoutException) {
+                throw timedOut(request);
+            }
             throw unreachable(request, e.getCause() != null ? e.getCause() : e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -140,6 +145,16 @@ final class Upstream implements AutoCloseable {
     @SuppressWarnings("FutureReturnValueIgnored")
     private static void abort(Request exchange, Throwable why) {
         exchange.abort(why);
+    }
+
+    private ApiProblem timedOut(ApiRequest request) {
+        timedOut.increment();
+        LOG.warn(
+                "upstream timeout method={} path={} timeout_s={}",
+                request.method(),
+                request.path(),
+                config.upstreamTimeout().toSeconds());
+        return new ApiProblem(504, "upstream_timeout", "The upstream did not answer in time", null);
     }
 
     private ApiProblem unreachable(ApiRequest request, Throwable e) {

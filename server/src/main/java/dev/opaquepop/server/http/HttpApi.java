@@ -160,7 +160,7 @@ public final class HttpApi {
     // ---- the gateway
 
     /** Sends a request the server does not answer itself upstream, and the upstream's answer back as it comes. */
-    private void forwardUpstream(Context ctx) throws ApiProblem {
+    private void forwardUpstream(Context ctx) throws ApiProblem, IOException {
         if (!gateway.forwards(ctx.path())) {
             return;
         }
@@ -180,11 +180,11 @@ public final class HttpApi {
                 }
             }
         });
-        ctx.result(answer.body());
         // Skipping the rest skips the after-handlers too: count and log here, with the time to the upstream's
         // headers (the body streams on after).
         finish(ctx);
         ctx.skipRemainingHandlers();
+        AnswerRelay.relay(ctx.req(), ctx.res(), answer.body());
     }
 
     /** Each header name once (names are case-insensitive). */
