@@ -137,8 +137,26 @@ final class Upstream implements AutoCloseable {
         return new Forwarded(
                 response.getStatus(),
                 fields.get(HttpHeader.CONTENT_TYPE),
+                announcedLength(response.getStatus(), fields),
                 answerHeaders(fields),
                 answer.getInputStream());
+    }
+
+    /**
+     * The body length the upstream announced, which the client is told in turn (so a download shows its size, and
+     * an answer cut short cannot pass for whole), or {@code -1}: none, or one that cannot describe a body (an
+     * answer to HEAD keeps it: it is the size of the GET's body, which the client is owed as well).
+     */
+    private static long announcedLength(int status, HttpFields fields) {
+        if (status < 200 || status == 204 || status == 304) {
+            return -1;
+        }
+        // Jetty's client refuses an answer whose lengths disagree or do not parse; should one pass, it is absent.
+        try {
+            return Math.max(-1, fields.getLongField(HttpHeader.CONTENT_LENGTH));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Gives up on an exchange; whether it was still running does not matter to the answer already chosen. */

@@ -171,6 +171,9 @@ public final class HttpApi {
         if (answer.contentType() != null) {
             ctx.contentType(answer.contentType());
         }
+        if (answer.contentLength() >= 0) {
+            ctx.res().setContentLengthLong(answer.contentLength());
+        }
         answer.headers().forEach((name, values) -> {
             for (int i = 0; i < values.size(); i++) {
                 if (i == 0) {
