@@ -31,6 +31,9 @@ public final class SharedInfrastructure {
     public static final String DB_PASSWORD = env("OPAQUE_POP_TEST_DB_PASSWORD", null);
     static final String REDIS_URL = env("OPAQUE_POP_TEST_REDIS_URL", "redis://127.0.0.1:6379");
 
+    private static final int PROBE_ATTEMPTS = 3;
+    private static final int PROBE_TIMEOUT_SECONDS = 10;
+
     private static volatile String unavailable;
     private static volatile boolean checked;
 
@@ -73,14 +76,38 @@ public final class SharedInfrastructure {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
+    /**
+     * Why PostgreSQL or Redis cannot be used, or {@code null} when both answer. Asked up to {@link #PROBE_ATTEMPTS}
+     * times with generous timeouts: the first Redis client of a JVM loads Netty and Lettuce, which on a loaded
+     * two-core machine can outlast a short timeout, and one slow answer must not fail every suite of the run.
+     */
     private static String probe() {
+        String why = null;
+        for (int attempt = 1; attempt <= PROBE_ATTEMPTS; attempt++) {
+            why = probeOnce();
+            if (why == null) {
+                return null;
+            }
+            if (attempt < PROBE_ATTEMPTS) {
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return why + " (asked " + PROBE_ATTEMPTS + " times)";
+    }
+
+    private static String probeOnce() {
         try (Connection connection = connect(DB_URL)) {
-            connection.isValid(3);
+            connection.isValid(PROBE_TIMEOUT_SECONDS);
         } catch (SQLException e) {
             return "PostgreSQL at " + DB_URL + " (user " + DB_USER + ") is not reachable: " + e.getMessage();
         }
         RedisURI uri = RedisURI.create(REDIS_URL);
-        uri.setTimeout(Duration.ofSeconds(3));
+        uri.setTimeout(Duration.ofSeconds(PROBE_TIMEOUT_SECONDS));
         RedisClient client = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             connection.sync().ping();
@@ -98,7 +125,7 @@ public final class SharedInfrastructure {
         if (DB_PASSWORD != null) {
             properties.setProperty("password", DB_PASSWORD);
         }
-        properties.setProperty("connectTimeout", "3");
+        properties.setProperty("connectTimeout", Integer.toString(PROBE_TIMEOUT_SECONDS));
         return DriverManager.getConnection(url, properties);
     }
 
