@@ -187,7 +187,7 @@ public final class HttpApi {
         // headers (the body streams on after).
         finish(ctx);
         ctx.skipRemainingHandlers();
-        AnswerRelay.relay(ctx.req(), ctx.res(), answer.body());
+        AnswerRelay.relay(ctx.req(), ctx.res(), answer.body(), answer.contentLength());
     }
 
     /** Each header name once (names are case-insensitive). */
