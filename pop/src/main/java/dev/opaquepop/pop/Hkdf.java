@@ -30,12 +30,13 @@ public final class Hkdf {
     }
 
     /**
-     * HKDF-Extract (RFC 5869 §2.2). An empty salt means HashLen zero bytes, as the RFC says ({@link
-     * HmacSha256Key#of} reads an empty key so).
+     * HKDF-Extract (RFC 5869 §2.2). An empty salt means HashLen zero bytes, as the RFC says (the same HMAC key, since
+     * HMAC pads keys with zeros; the JDK refuses an empty one).
      */
     static byte[] extract(byte[] salt, byte[] ikm) {
+        Objects.requireNonNull(salt, "salt");
         Objects.requireNonNull(ikm, "ikm");
-        return HmacSha256Key.of(salt).mac(ikm);
+        return HmacSha256Key.of(salt.length == 0 ? new byte[HASH_LENGTH] : salt).mac(ikm);
     }
 
     /** HKDF-Expand (RFC 5869 §2.3): T(i) = HMAC(PRK, T(i-1) || info || i), output truncated to length. */

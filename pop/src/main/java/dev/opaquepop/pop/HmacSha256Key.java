@@ -25,15 +25,19 @@ public final class HmacSha256Key {
     }
 
     /**
-     * Keys an HMAC with a copy of {@code key}; the caller keeps and wipes its array. An empty key stands for
-     * {@value #LENGTH} zero bytes (which HMAC's zero padding makes the same key; the JDK refuses empty keys).
+     * Keys an HMAC with a copy of {@code key}; the caller keeps and wipes its array.
+     *
+     * @throws IllegalArgumentException for an empty key: a caller that meant a key and passed none must not get a
+     *     working MAC (HKDF's empty salt, which does mean zeros, is {@link Hkdf}'s to spell out)
      */
     public static HmacSha256Key of(byte[] key) {
         Objects.requireNonNull(key, "key");
-        byte[] material = key.length == 0 ? new byte[LENGTH] : key;
+        if (key.length == 0) {
+            throw new IllegalArgumentException("an HMAC key must not be empty");
+        }
         try {
             Mac mac = Mac.getInstance(HMAC);
-            mac.init(new SecretKeySpec(material, HMAC));
+            mac.init(new SecretKeySpec(key, HMAC));
             return new HmacSha256Key(mac);
         } catch (GeneralSecurityException e) {
             // Every JDK ships HmacSHA256 (it is a required algorithm), so this is a broken runtime.
