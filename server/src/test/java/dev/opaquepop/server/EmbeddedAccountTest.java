@@ -1,0 +1,9 @@
+package dev.opaquepop.server;
+
+/** {@link AccountSuite} against the embedded deployment. */
+class EmbeddedAccountTest extends AccountSuite {
+    @Override
+    Deployment newDeployment() {
+        return Deployment.embedded();
+    }
+}
