@@ -1,6 +1,7 @@
 // The demo page served by `opaque-pop server --web`: every call goes through the package's public API.
 // Server data is only ever written with textContent, never as HTML.
 import { OpaquePopClient, OpaquePopError, type Progress, type SignedRequest } from "../src/index.js";
+import { DemoBank } from "./bank.js";
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -19,6 +20,7 @@ const username = element<HTMLInputElement>("username");
 const password = element<HTMLInputElement>("password");
 
 const client = new OpaquePopClient({ onProgress: showProgress, onSigned: showSigned });
+const bank = new DemoBank(client);
 
 function utc(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace("T", " ").replace(/\.000Z$/, "");
@@ -56,7 +58,7 @@ function cell(row: HTMLTableRowElement, text: string): HTMLTableCellElement {
 }
 
 async function showLoggedIn(): Promise<void> {
-  const me = await client.me();
+  const me = await bank.me();
   status.dataset.state = "logged-in";
   status.textContent = `Logged in as ${me.username} until ${utc(me.session_expires_at)} UTC`;
   auth.hidden = true;
@@ -74,7 +76,7 @@ function showLoggedOut(): void {
 
 async function listTransfers(): Promise<void> {
   const body = element<HTMLTableElement>("transfers").tBodies[0]!;
-  const transfers = await client.transfers();
+  const transfers = await bank.transfers();
   body.replaceChildren();
   for (const transfer of transfers) {
     const row = body.insertRow();
@@ -158,7 +160,7 @@ element<HTMLFormElement>("credentials").addEventListener("submit", (event) => {
 element<HTMLFormElement>("transfer-form").addEventListener("submit", (event) => {
   event.preventDefault();
   void run(async () => {
-    const receipt = await client.transfer(element<HTMLInputElement>("to").value, element<HTMLInputElement>("amount").value);
+    const receipt = await bank.transfer(element<HTMLInputElement>("to").value, element<HTMLInputElement>("amount").value);
     say("ok", `Sent ${receipt.amount} to ${receipt.to}`);
     await listTransfers();
   });
@@ -188,5 +190,6 @@ void run(async () => {
   }
 });
 
-// For tests and the curious console: the same client the page uses.
+// For tests and the curious console: the same client the page uses, and the demo bank over it.
 (globalThis as { opaquePop?: OpaquePopClient }).opaquePop = client;
+(globalThis as { demoBank?: DemoBank }).demoBank = bank;

@@ -54,19 +54,6 @@ export interface SessionView {
   readonly expiresAt: number;
 }
 
-export interface Me {
-  readonly username: string;
-  readonly session_expires_at: number;
-}
-
-export interface Transfer {
-  readonly transfer_id: string;
-  readonly from: string;
-  readonly to: string;
-  readonly amount: string;
-  readonly created_at: number;
-}
-
 export interface SessionInfo {
   readonly id_prefix: string;
   readonly created_at: number;
@@ -276,16 +263,13 @@ export class OpaquePopClient {
     return response;
   }
 
-  async me(): Promise<Me> {
-    return (await this.json("GET", "/api/me")) as unknown as Me;
-  }
-
-  async transfer(to: string, amount: string): Promise<Transfer> {
-    return (await this.json("POST", "/api/transfer", { to, amount })) as unknown as Transfer;
-  }
-
-  async transfers(): Promise<Transfer[]> {
-    return (await this.json("GET", "/api/transfers")).transfers as Transfer[];
+  /**
+   * A signed call with a JSON body (or none) to one of the application's endpoints: the answer's JSON object, `{}`
+   * for a 204, or an `OpaquePopError` carrying the server's problem code and status for any other answer. Use
+   * `fetch` for anything that is not JSON.
+   */
+  async call(method: string, path: string, body?: object): Promise<Record<string, unknown>> {
+    return this.json(method, path, body);
   }
 
   async sessions(): Promise<SessionInfo[]> {

@@ -1,5 +1,5 @@
 export { OpaquePopClient } from "./client.js";
-export type { ClientOptions, Me, Progress, SessionInfo, SessionView, Transfer } from "./client.js";
+export type { ClientOptions, Progress, SessionInfo, SessionView } from "./client.js";
 export { ClientCodes, OpaquePopError } from "./errors.js";
 export { bodySha256Hex, canonicalRequest, derivePopKey, popMac } from "./pop.js";
 export type { SignedRequest } from "./pop.js";

@@ -62,10 +62,10 @@ test("register, log in, signed calls, replay refused, reload, logout: browser cl
   assert.deepEqual(await storedSessions(page), [
     { fields: ["expiresAt", "key", "server", "sessionId", "username"], username: name, keyType: "CryptoKey", extractable: false },
   ]);
-  assert.equal((await page.evaluate(() => window.opaquePop.me())).username, name);
+  assert.equal((await page.evaluate(() => window.demoBank.me())).username, name);
 
   const sent = page.waitForRequest((request) => request.url().endsWith("/api/transfer"));
-  const receipt = await page.evaluate(() => window.opaquePop.transfer("erin", "7.25"));
+  const receipt = await page.evaluate(() => window.demoBank.transfer("erin", "7.25"));
   assert.deepEqual([receipt.from, receipt.to, receipt.amount], [name, "erin", "7.25"]);
   const request = await sent;
   const headers = await request.allHeaders();
@@ -80,7 +80,7 @@ test("register, log in, signed calls, replay refused, reload, logout: browser cl
   await page.reload();
   await page.waitForFunction(() => window.opaquePop !== undefined, null, SLOW);
   assert.equal((await page.evaluate(() => window.opaquePop.restore())).username, name);
-  const transfers = await page.evaluate(() => window.opaquePop.transfers());
+  const transfers = await page.evaluate(() => window.demoBank.transfers());
   assert.deepEqual(transfers.map((transfer) => [transfer.to, transfer.amount]), [["erin", "7.25"]]);
   await screenshot(page, "peer", "01-logged-in-on-the-opaque-ke-server");
 

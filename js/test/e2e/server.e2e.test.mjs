@@ -203,7 +203,7 @@ test("the package API: a key script cannot export, a replay refused, a wrong pas
   const replayed = await replay(await sent);
   assert.equal(replayed.status, 401);
   assert.equal(replayed.body.code, "replayed_nonce");
-  const transfers = await page.evaluate(() => window.opaquePop.transfers());
+  const transfers = await page.evaluate(() => window.demoBank.transfers());
   assert.deepEqual(transfers.map((transfer) => [transfer.to, transfer.amount]), [["carol", "3.00"]]);
 
   // Another context of the same browser: no session, even for the same user's origin.
@@ -220,7 +220,7 @@ test("the package API: a key script cannot export, a replay refused, a wrong pas
   assert.deepEqual(await storedSessions(freshPage), []);
   await fresh.close();
 
-  const me = await page.evaluate(() => window.opaquePop.me());
+  const me = await page.evaluate(() => window.demoBank.me());
   assert.equal(me.username, bob);
   await page.evaluate(() => window.opaquePop.logout({ all: true }));
   assert.deepEqual(await storedSessions(page), []);

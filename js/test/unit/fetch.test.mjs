@@ -99,10 +99,24 @@ test("a GET refused as replayed_nonce is signed afresh and sent once more; a POS
 test("errors carry the problem code; a session the server no longer knows is deleted", async () => {
   const gone = () => new Response(JSON.stringify({ code: "unknown_session", title: "Unknown session" }), { status: 401 });
   const { client, store } = await loggedIn(gone);
-  await assert.rejects(client.me(), { code: "unknown_session", status: 401 });
+  await assert.rejects(client.call("GET", "/api/me"), { code: "unknown_session", status: 401 });
   assert.equal(await store.load(SERVER), null);
   assert.equal(await client.restore(), null);
   await assert.rejects(client.fetch("/api/me"), { code: "not_logged_in" });
+});
+
+test("call() sends its body as signed JSON and gives the answer's object back, {} for a 204", async () => {
+  const answers = [
+    () => new Response(JSON.stringify({ transfer_id: "t1", amount: "1.00" }), { status: 201 }),
+    () => new Response(null, { status: 204 }),
+  ];
+  const { client, sent } = await loggedIn(() => answers.shift()());
+  const answer = await client.call("POST", "/api/transfer", { to: "bob", amount: "1.00" });
+  assert.deepEqual(answer, { transfer_id: "t1", amount: "1.00" });
+  assert.equal(sent[0].init.headers.get("Content-Type"), "application/json");
+  await assertSignedFor(sent[0], "POST", "/api/transfer", new TextEncoder().encode('{"to":"bob","amount":"1.00"}'));
+  assert.deepEqual(await client.call("DELETE", "/api/sessions/abcdefgh"), {});
+  await assertSignedFor(sent[1], "DELETE", "/api/sessions/abcdefgh", new Uint8Array(0));
 });
 
 test("restore() gives the saved session without its key; an expired one is deleted", async () => {
