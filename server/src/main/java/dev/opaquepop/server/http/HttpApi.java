@@ -41,7 +41,7 @@ import org.slf4j.event.Level;
  * document, the optional web page, and its own small application, the {@link DemoBank} ({@code /api/transfer},
  * {@code /api/transfers}, {@code /api/me}), protected by PoP like any application's endpoints.
  */
-public final class HttpApi {
+final class HttpApi {
     /**
      * One line per request: refused and failed ones (status 400 and up) at INFO, answered ones at DEBUG, so that
      * by default the log holds what an operator or an incident needs (every 4xx and 5xx, and the events handlers
@@ -79,7 +79,7 @@ public final class HttpApi {
      * Builds (does not start) the Javalin app; with {@code --upstream} it is a gateway (docs/gateway.md), whose
      * connection pool closes when the app stops.
      */
-    public static Javalin create(ProtocolCore core, ServerConfig config) throws IOException {
+    static Javalin create(ProtocolCore core, ServerConfig config) throws IOException {
         HttpApi http = new HttpApi(core, config);
         return Javalin.create(http::configure);
     }

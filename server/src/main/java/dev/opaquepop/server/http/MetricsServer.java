@@ -18,7 +18,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * should reach the metrics without reaching the API, and an API port that should not serve the metrics. Anything
  * but {@code GET /metrics} is 404.
  */
-public final class MetricsServer implements AutoCloseable {
+final class MetricsServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
@@ -32,7 +32,7 @@ public final class MetricsServer implements AutoCloseable {
      *
      * @throws Exception when the port cannot be bound
      */
-    public static MetricsServer start(String bind, int port, Metrics metrics) throws Exception {
+    static MetricsServer start(String bind, int port, Metrics metrics) throws Exception {
         // A scrape every few seconds needs few threads: one acceptor, one selector, a couple of workers.
         QueuedThreadPool threads = new QueuedThreadPool(6, 1);
         threads.setName("opaque-pop-metrics");
@@ -52,7 +52,7 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /** The port actually bound. */
-    public int port() {
+    int port() {
         return connector.getLocalPort();
     }
 
