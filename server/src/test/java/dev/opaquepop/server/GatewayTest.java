@@ -285,6 +285,21 @@ class GatewayTest {
     }
 
     @Test
+    void head_isAnsweredWithoutABody_andTheConnectionGoesOn() throws Exception {
+        Requests.LoggedIn alice = login("alice");
+        try (Socket client = signedRaw(alice, "HEAD", "/big")) {
+            InputStream in = client.getInputStream();
+            RawHttp.Response head = RawHttp.read(in, true);
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+            // The same connection carries the next request: the HEAD answer ended where its head did.
+            sendSigned(client, alice, "GET", "/after");
+            assertThat(RawHttp.read(in, false).status()).isEqualTo(200);
+        }
+        assertThat(upstream.received().get(0).method()).isEqualTo("HEAD");
+    }
+
+    @Test
     void eventStreams_reachTheClientAsTheUpstreamSendsThem() throws Exception {
         restartWithPatientGateway();
         Requests.LoggedIn alice = login("alice");
@@ -333,16 +348,25 @@ class GatewayTest {
 
     /** Sends a signed GET on a raw connection, for tests that must read or drop the answer byte by byte. */
     private Socket signedRawGet(Requests.LoggedIn session, String target) throws Exception {
-        SignedRequest signed = Requests.sign(session, "GET", target, "");
+        return signedRaw(session, "GET", target);
+    }
+
+    private Socket signedRaw(Requests.LoggedIn session, String method, String target) throws Exception {
         Socket client = new Socket(InetAddress.getLoopbackAddress(), gateway.port());
         client.setSoTimeout(30_000);
-        StringBuilder head = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        sendSigned(client, session, method, target);
+        return client;
+    }
+
+    private static void sendSigned(Socket client, Requests.LoggedIn session, String method, String target)
+            throws Exception {
+        SignedRequest signed = Requests.sign(session, method, target, "");
+        StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         signed.headers()
                 .forEach((name, value) ->
                         head.append(name).append(": ").append(value).append("\r\n"));
         client.getOutputStream().write(head.append("\r\n").toString().getBytes(UTF_8));
         client.getOutputStream().flush();
-        return client;
     }
 
     @Test
