@@ -159,13 +159,7 @@ class CrashRecoveryIT {
 
     /** The real executable's main class, in a child JVM, so SIGKILL hits a whole server process. */
     private Process startServer(int port) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(
-                java.toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
+        List<String> command = ChildCli.command(
                 "server",
                 "--port",
                 Integer.toString(port),
@@ -174,7 +168,7 @@ class CrashRecoveryIT {
                 // Registrations as fast as two threads can go, from one address: far beyond the default limit,
                 // which is not what this test is about (the login limits stay at their defaults).
                 "--register-limit-address",
-                "100000/1s"));
+                "100000/1s");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("OPAQUE_POP_LOG_LEVEL", "WARN");
         builder.redirectOutput(

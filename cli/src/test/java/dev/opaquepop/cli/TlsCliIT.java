@@ -126,19 +126,14 @@ class TlsCliIT {
     void server_takesTheKeystorePasswordFromTheEnvironment_andNeverLogsIt() throws Exception {
         int port = FreePort.pick();
         Path log = directory.resolve("child-server.log");
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
+        ProcessBuilder builder = new ProcessBuilder(ChildCli.command(
                         "server",
                         "--port",
                         Integer.toString(port),
                         "--data",
                         directory.resolve("child-data").toString(),
                         "--tls-keystore",
-                        keystore.toString())
+                        keystore.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("OPAQUE_POP_TLS_KEYSTORE_PASSWORD", password);
