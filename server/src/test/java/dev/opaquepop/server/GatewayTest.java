@@ -2,6 +2,7 @@ package dev.opaquepop.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -10,10 +11,12 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClient;
+import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.SignedRequest;
 import dev.opaquepop.testfixtures.FreePort;
 import dev.opaquepop.testfixtures.RawHttp;
+import dev.opaquepop.testfixtures.SelfSignedKeystore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -22,11 +25,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -282,6 +287,48 @@ class GatewayTest {
         assertThat(sent).isGreaterThan(1024 * 1024);
         assertThat(Requests.signed(gateway.uri(), alice, "GET", "/after", "").statusCode())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void overHttp2_answersCrossWhole_andOneCutShortIsAResetStream(@TempDir Path tls) throws Exception {
+        SelfSignedKeystore keys = SelfSignedKeystore.create(tls);
+        gateway.close();
+        gateway = TestServer.start(
+                data,
+                b -> b.upstream(upstream.uri().toString())
+                        .upstreamTimeout(Duration.ofSeconds(2))
+                        .tlsKeystore(keys.keystore())
+                        .tlsKeystorePassword(keys.password()));
+        HttpClient http2 = HttpClient.newBuilder()
+                .sslContext(keys.clientContext())
+                .version(HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        try (OpaquePopClient client = OpaquePopClient.builder(URI.create("https://localhost:" + gateway.port()))
+                .httpClient(http2)
+                .requestTimeout(Duration.ofSeconds(25))
+                .ksfPolicy(TestServer.CLIENT_POLICY)
+                .build()) {
+            client.register("alice", PASSWORD);
+            ClientSession session = client.login("alice", PASSWORD);
+            HttpResponse<byte[]> big = client.send(session, "GET", "/big", null);
+            assertThat(big.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(Arrays.equals(big.body(), RecordingUpstream.bigAnswer())).isTrue();
+            // Ten bytes of a promised thousand, then silence: the stream is reset after the upstream timeout, long
+            // before the client's own request timeout (which would end it with an HttpTimeoutException instead).
+            assertThatThrownBy(() -> client.send(session, "GET", "/stall", null))
+                    .isInstanceOf(OpaquePopClientException.class)
+                    .satisfies(e -> assertThat(causes(e)).noneMatch(HttpTimeoutException.class::isInstance));
+            assertThat(client.send(session, "GET", "/after", null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static List<Throwable> causes(Throwable e) {
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        return chain;
     }
 
     @Test
