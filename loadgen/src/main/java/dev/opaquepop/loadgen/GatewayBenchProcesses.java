@@ -12,14 +12,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The two processes {@code bench gateway} measures, each a JVM of its own so that its CPU time can be read by
- * pid: {@code upstream}, a trivial JDK HttpServer answering every request with a 16-byte JSON body, and {@code
- * gateway PORT}, an opaque-pop server with {@code --upstream http://127.0.0.1:PORT}, the guessing limits off. Each
- * prints {@code port N} once it listens and exits when its standard input closes (the load generator ended).
+ * The processes {@code bench gateway} measures, each a JVM of its own so that its CPU time can be read by pid:
+ * {@code upstream}, a trivial JDK HttpServer answering every request with a 16-byte JSON body; {@code gateway
+ * PORT}, an opaque-pop server with {@code --upstream http://127.0.0.1:PORT}, the guessing limits off and {@link
+ * #PUBLIC_PREFIX} public; and {@code bare-proxy PORT}, Jetty's own reverse proxy ({@code jetty-proxy}) with nothing
+ * added, the floor any proxy on the gateway's HTTP stack pays. Each prints {@code port N} once it listens and
+ * exits when its standard input closes (the load generator ended).
  */
 final class GatewayBenchProcesses {
+    /** Paths the gateway forwards without verifying or signing: its forwarding alone, measured. */
+    static final String PUBLIC_PREFIX = "/public";
+
     private static final byte[] ANSWER = "{\"hello\":\"you\"}\n".getBytes(StandardCharsets.US_ASCII);
 
     private GatewayBenchProcesses() {}
@@ -29,8 +38,10 @@ final class GatewayBenchProcesses {
             upstream();
         } else if (args.length == 2 && args[0].equals("gateway")) {
             gateway(Integer.parseInt(args[1]));
+        } else if (args.length == 2 && args[0].equals("bare-proxy")) {
+            bareProxy(Integer.parseInt(args[1]));
         } else {
-            throw new IllegalArgumentException("usage: upstream | gateway UPSTREAM_PORT");
+            throw new IllegalArgumentException("usage: upstream | gateway UPSTREAM_PORT | bare-proxy UPSTREAM_PORT");
         }
     }
 
@@ -61,10 +72,36 @@ final class GatewayBenchProcesses {
                 .dataDirectory(data.resolve("data"))
                 .rateLimit(false)
                 .upstream("http://127.0.0.1:" + upstreamPort)
+                .publicPaths(PUBLIC_PREFIX + "/**")
                 .build())) {
             ready(gateway.port());
         } finally {
             LocalServer.deleteRecursively(data);
+        }
+    }
+
+    /**
+     * Jetty's reverse proxy as it comes, on the same Jetty server and client the gateway uses (each on its default
+     * thread pool): no verification, no assertion, no header rules of ours.
+     */
+    private static void bareProxy(int upstreamPort) throws IOException {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(new ProxyHandler.Reverse(request -> HttpURI.build(request.getHttpURI())
+                .scheme("http")
+                .host("127.0.0.1")
+                .port(upstreamPort)));
+        try {
+            server.start();
+            ready(connector.getLocalPort());
+            server.stop();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("the bare proxy failed", e);
         }
     }
 

@@ -34,22 +34,30 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench gateway}: what the gateway adds per signed call. It starts two processes of its own (see {@link
- * GatewayBenchProcesses}), a trivial upstream and a gateway in front of it, and at each level alternates slice by
- * slice between {@code upstream}, plain {@code GET /hello} straight to the upstream, and {@code gateway}, the same
- * request PoP-signed through the gateway; the CPU of each process is read from {@code /proc/PID/stat} around each
- * slice. The ratio the issue sets a goal for is the gateway's CPU per call over the upstream's own.
+ * {@code bench gateway}: what the gateway adds per signed call. It starts three processes of its own (see {@link
+ * GatewayBenchProcesses}): a trivial upstream, a gateway in front of it and, as a baseline, Jetty's bare reverse
+ * proxy in front of it too. At each level it alternates slice by slice between four modes: {@code upstream}, plain
+ * {@code GET /hello} straight to the upstream; {@code bare-proxy}, the same through Jetty's proxy; {@code
+ * forward-only}, plain {@code GET /public/hello} through the gateway (a public path: forwarded without a check or
+ * an assertion); and {@code gateway}, {@code GET /hello} PoP-signed through the gateway. The CPU of each process is
+ * read from {@code /proc/PID/stat} around each slice. The ratio the issue sets a goal for is the gateway's CPU per
+ * call over the upstream's own; the two middle modes say how much of it any proxy on this HTTP stack pays.
  */
 @Command(
         name = "gateway",
         mixinStandardHelpOptions = true,
         description = {
             "CPU and latency the gateway (server --upstream) adds per signed call: a trivial upstream alone vs the"
-                    + " same upstream behind a gateway, both started by this command, alternated in one run.",
+                    + " same upstream behind Jetty's bare reverse proxy, behind the gateway on a public path"
+                    + " (forwarding only) and behind the gateway signed, all started by this command and"
+                    + " alternated in one run.",
             "Exit code 1 when any request failed."
         })
 public final class GatewayCommand implements Callable<Integer> {
     private static final String HELLO = "/hello";
+    /** The modes, in the order of the report; the first is the upstream alone, the others go through a proxy. */
+    static final List<String> MODES = List.of("upstream", "bare-proxy", "forward-only", "gateway");
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     @CommandLine.Spec
@@ -115,6 +123,8 @@ public final class GatewayCommand implements Callable<Integer> {
         }
     }
 
+    private record Children(Child upstream, Child gateway, Child bareProxy) {}
+
     /** One mode at one level: the load generator's measurement, with the upstream's CPU read beside it. */
     record Sample(String mode, int level, Measurement measured, double upstreamCpuSeconds) {}
 
@@ -134,24 +144,35 @@ public final class GatewayCommand implements Callable<Integer> {
         Progress progress = new Progress(err, Progress.onTerminal());
         try (Child upstream = child(List.of("upstream"));
                 Child gateway = child(List.of("gateway", Integer.toString(upstream.port())));
+                Child bareProxy = child(List.of("bare-proxy", Integer.toString(upstream.port())));
                 HttpClient http = BenchClient.http(timeout.timeout)) {
             progress.note("upstream pid " + upstream.process().pid() + " on port " + upstream.port() + ", gateway pid "
-                    + gateway.process().pid() + " on port " + gateway.port());
-            return measure(progress, http, upstream, gateway);
+                    + gateway.process().pid() + " on port " + gateway.port() + ", bare proxy pid "
+                    + bareProxy.process().pid() + " on port " + bareProxy.port());
+            return measure(progress, http, new Children(upstream, gateway, bareProxy));
         }
     }
 
-    private int measure(Progress progress, HttpClient http, Child upstream, Child gateway)
+    private int measure(Progress progress, HttpClient http, Children children)
             throws InterruptedException, OpaquePopClientException, IOException {
+        Child upstream = children.upstream();
+        Child gateway = children.gateway();
         URI gatewayBase = URI.create("http://127.0.0.1:" + gateway.port());
         try (OpaquePopClient client = BenchClient.sdk(gatewayBase, http, LocalServer.random(), timeout.timeout)) {
             Users users = new Users(LocalServer.random(), sessions);
             users.registerAll(client, progress, "gateway: register " + sessions + " users");
             List<ClientSession> live = users.loginAll(client, progress, "gateway: log in " + sessions);
             Map<String, Operation> modes = new LinkedHashMap<>();
-            modes.put("upstream", direct(http, URI.create("http://127.0.0.1:" + upstream.port() + HELLO)));
+            modes.put("upstream", plain("upstream", http, upstream, HELLO));
+            modes.put("bare-proxy", plain("bare-proxy", http, children.bareProxy(), HELLO));
+            modes.put(
+                    "forward-only", plain("forward-only", http, gateway, GatewayBenchProcesses.PUBLIC_PREFIX + HELLO));
             modes.put("gateway", signed(client, live));
-            Map<String, CpuClock> clocks = Map.of("upstream", upstream.cpu(), "gateway", gateway.cpu());
+            Map<String, CpuClock> clocks = Map.of(
+                    "upstream", upstream.cpu(),
+                    "bare-proxy", children.bareProxy().cpu(),
+                    "forward-only", gateway.cpu(),
+                    "gateway", gateway.cpu());
 
             // Each mode warms up once, at the highest level; the slices of a level then follow without warm-up.
             LoadRunner runner = new LoadRunner(progress);
@@ -175,7 +196,7 @@ public final class GatewayCommand implements Callable<Integer> {
                 measured.forEach((name, m) -> samples.add(new Sample(name, level, m, upstreamSeconds.get(name))));
             }
             String loadAfter = loadAverage();
-            write(samples, upstream, gateway, loadBefore, loadAfter);
+            write(samples, children, loadBefore, loadAfter);
             int errors = samples.stream().mapToInt(s -> s.measured().errors()).sum();
             if (errors > 0) {
                 spec.commandLine().getErr().println("opaque-pop bench gateway: " + errors + " request(s) failed");
@@ -185,10 +206,13 @@ public final class GatewayCommand implements Callable<Integer> {
         }
     }
 
-    private Operation direct(HttpClient http, URI hello) {
-        HttpRequest request =
-                HttpRequest.newBuilder(hello).timeout(timeout.timeout).GET().build();
-        return operation("upstream", () -> http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+    /** An unsigned {@code GET path} to {@code to}. */
+    private Operation plain(String name, HttpClient http, Child to, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + to.port() + path))
+                .timeout(timeout.timeout)
+                .GET()
+                .build();
+        return operation(name, () -> http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     private static Operation signed(OpaquePopClient client, List<ClientSession> live) {
@@ -277,6 +301,7 @@ public final class GatewayCommand implements Callable<Integer> {
             Settings settings,
             long upstreamPid,
             long gatewayPid,
+            long bareProxyPid,
             String loadAverageBefore,
             String loadAverageAfter,
             List<GatewayRow> rows) {}
@@ -289,7 +314,8 @@ public final class GatewayCommand implements Callable<Integer> {
     /**
      * One mode at one level.
      *
-     * @param gatewayCpuUsPerCall null for the upstream alone
+     * @param proxyCpuUsPerCall the CPU of the process in front of the upstream (Jetty's proxy or the gateway); null
+     *     for the upstream alone
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record GatewayRow(
@@ -302,14 +328,20 @@ public final class GatewayCommand implements Callable<Integer> {
             double p50Ms,
             double p99Ms,
             double upstreamCpuUsPerCall,
-            Double gatewayCpuUsPerCall,
+            Double proxyCpuUsPerCall,
             double loadGeneratorCpuUsPerCall,
             double otherBusyCores,
             List<String> errorSamples) {
 
+        private static final Map<String, String> LABELS = Map.of(
+                "upstream", "plain, upstream alone",
+                "bare-proxy", "plain, through Jetty's bare reverse proxy",
+                "forward-only", "plain, through the gateway on a public path (forwarding only)",
+                "gateway", "signed, through the gateway");
+
         static GatewayRow of(Sample sample) {
             Measurement m = sample.measured();
-            boolean viaGateway = sample.mode().equals("gateway");
+            boolean viaProxy = !sample.mode().equals("upstream");
             return new GatewayRow(
                     sample.level(),
                     sample.mode(),
@@ -320,7 +352,7 @@ public final class GatewayCommand implements Callable<Integer> {
                     m.percentileMillis(50),
                     m.percentileMillis(99),
                     sample.upstreamCpuSeconds() * 1e6 / Math.max(1, m.ok()),
-                    viaGateway ? m.serverCpuPerOpMicros().orElse(Double.NaN) : null,
+                    viaProxy ? m.serverCpuPerOpMicros().orElse(Double.NaN) : null,
                     m.loadCpuPerOpMicros().orElse(Double.NaN),
                     m.otherBusyCores().orElse(Double.NaN),
                     m.errorSamples());
@@ -328,23 +360,23 @@ public final class GatewayCommand implements Callable<Integer> {
 
         /** This row in the markdown table; {@code upstreamAlone} is the upstream's own CPU per call at its level. */
         Object[] cells(double upstreamAlone) {
-            boolean viaGateway = gatewayCpuUsPerCall != null;
+            boolean viaProxy = proxyCpuUsPerCall != null;
             return new Object[] {
                 concurrency,
-                viaGateway ? "signed, through the gateway" : "plain, upstream alone",
+                LABELS.get(mode),
                 MarkdownTable.D0.apply(callsPerS),
                 MarkdownTable.D2.apply(p50Ms),
                 MarkdownTable.D2.apply(p99Ms),
                 MarkdownTable.D0.apply(upstreamCpuUsPerCall),
-                viaGateway ? MarkdownTable.D0.apply(gatewayCpuUsPerCall) : "–",
-                viaGateway ? MarkdownTable.D2.apply(gatewayCpuUsPerCall / upstreamAlone) : "–",
-                viaGateway ? MarkdownTable.D2.apply((gatewayCpuUsPerCall + upstreamCpuUsPerCall) / upstreamAlone) : "–",
+                viaProxy ? MarkdownTable.D0.apply(proxyCpuUsPerCall) : "–",
+                viaProxy ? MarkdownTable.D2.apply(proxyCpuUsPerCall / upstreamAlone) : "–",
+                viaProxy ? MarkdownTable.D2.apply((proxyCpuUsPerCall + upstreamCpuUsPerCall) / upstreamAlone) : "–",
                 Double.isNaN(otherBusyCores) ? "–" : MarkdownTable.D2.apply(otherBusyCores)
             };
         }
     }
 
-    private void write(List<Sample> samples, Child upstream, Child gateway, String loadBefore, String loadAfter)
+    private void write(List<Sample> samples, Children children, String loadBefore, String loadAfter)
             throws IOException {
         MarkdownTable table = MarkdownTable.of(
                 "in flight",
@@ -353,16 +385,16 @@ public final class GatewayCommand implements Callable<Integer> {
                 "p50 ms",
                 "p99 ms",
                 "upstream CPU µs/call",
-                "gateway CPU µs/call",
-                "gateway ÷ upstream-alone CPU",
-                "(gateway + upstream) ÷ upstream-alone CPU",
+                "proxy CPU µs/call",
+                "proxy ÷ upstream-alone CPU",
+                "(proxy + upstream) ÷ upstream-alone CPU",
                 "other busy cores");
         List<GatewayRow> rows = new ArrayList<>();
         for (int level : concurrency) {
             Sample alone = find(samples, "upstream", level);
             double upstreamAlone = alone.measured().serverCpuPerOpMicros().orElse(Double.NaN);
-            for (Sample sample : List.of(alone, find(samples, "gateway", level))) {
-                GatewayRow row = GatewayRow.of(sample);
+            for (String mode : MODES) {
+                GatewayRow row = GatewayRow.of(find(samples, mode, level));
                 table.row(row.cells(upstreamAlone));
                 rows.add(row);
             }
@@ -379,8 +411,9 @@ public final class GatewayCommand implements Callable<Integer> {
                         warmup.toMillis() / 1e3,
                         sessions,
                         ReportHeader.CLIENT_KSF),
-                upstream.process().pid(),
-                gateway.process().pid(),
+                children.upstream().process().pid(),
+                children.gateway().process().pid(),
+                children.bareProxy().process().pid(),
                 loadBefore,
                 loadAfter,
                 rows);

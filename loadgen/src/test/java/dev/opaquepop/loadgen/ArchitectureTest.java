@@ -2,13 +2,18 @@ package dev.opaquepop.loadgen;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.opaquepop.opaque.OpaqueException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * The architecture every module keeps, checked over the production classes of the library, the server and both
  * executables (this module's test class path holds them all; the Spring modules are not on it): packages without
  * cycles, so each can be read and changed from the bottom up; the OPAQUE library's primitives reachable only
- * through its public API; the store implementations only through the store interfaces; and (over the sources of
- * every module) a package-info describing each package.
+ * through its public API; the store implementations only through the store interfaces; the server's public types
+ * only those another package needs; and (over the sources of every module) a package-info describing each package.
  */
 class ArchitectureTest {
     private static JavaClasses classes;
@@ -113,5 +118,38 @@ class ArchitectureTest {
                 .resideInAPackage("dev.opaquepop.opaque.internal..")
                 .because("the primitives are not an API: callers use OpaqueClient and OpaqueServer")
                 .check(classes);
+    }
+
+    @Test
+    void publicServerTypes_areUsedFromAnotherPackage() {
+        classes()
+                .that()
+                .resideInAPackage("dev.opaquepop.server..")
+                .and()
+                .arePublic()
+                .and()
+                .areTopLevelClasses()
+                // Its constants are compile-time constants: javac copies them into ServerCommand (cli), which
+                // leaves no reference in the class files for this rule to see.
+                .and()
+                .doNotHaveFullyQualifiedName("dev.opaquepop.server.Defaults")
+                .should(beUsedFromAnotherPackage())
+                .because("what only its own package uses is the package's engine, not its surface (HikariCP's way):"
+                        + " package-private, so a reader and a caller see only what they may rely on")
+                .check(classes);
+    }
+
+    private static ArchCondition<JavaClass> beUsedFromAnotherPackage() {
+        return new ArchCondition<>("be used from another package") {
+            @Override
+            public void check(JavaClass type, ConditionEvents events) {
+                boolean used = type.getDirectDependenciesToSelf().stream()
+                        .anyMatch(d -> !d.getOriginClass().getPackageName().equals(type.getPackageName()));
+                if (!used) {
+                    events.add(SimpleConditionEvent.violated(
+                            type, type.getName() + " is public but used only in its own package"));
+                }
+            }
+        };
     }
 }
