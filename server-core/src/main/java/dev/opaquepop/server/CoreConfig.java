@@ -55,7 +55,7 @@ public final class CoreConfig {
         return new Builder();
     }
 
-    public StorageConfig storage() {
+    StorageConfig storage() {
         return storage;
     }
 
@@ -63,7 +63,7 @@ public final class CoreConfig {
         return sessions;
     }
 
-    public LimitConfig limits() {
+    LimitConfig limits() {
         return limits;
     }
 

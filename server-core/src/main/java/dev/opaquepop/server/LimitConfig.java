@@ -18,7 +18,7 @@ import java.time.Duration;
  *     TTLs and maxmemory)
  * @param callLimits signed calls per session and per user, and nonces per session; off without rate limits
  */
-public record LimitConfig(
+record LimitConfig(
         boolean rateLimit,
         LimitSpec loginLimitUser,
         LimitSpec loginLimitAddress,

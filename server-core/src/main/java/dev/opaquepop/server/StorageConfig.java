@@ -9,7 +9,7 @@ import java.time.Duration;
  * memory) and the keys that seal Redis values. Values that may carry credentials (the setup, both URLs, the
  * password, the sealing keys) have package-private accessors and appear in {@link #toString()} only redacted.
  */
-public final class StorageConfig {
+final class StorageConfig {
     private final Path dataDirectory;
     private final String setupValue;
     private final Path setupFile;

@@ -10,16 +10,12 @@ import dev.opaquepop.demo.TransferReceipt;
 import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.SignedRequest;
+import dev.opaquepop.testfixtures.Race;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Password change and account deletion end to end: fresh logins required for them, races, stale logins, and what each ends. */
@@ -63,33 +59,22 @@ abstract class AccountSuite extends EndToEndFixture {
         ClientSession second = client.login("alice", PASSWORD, LoginPurpose.PASSWORD_CHANGE);
         byte[][] passwords = {"first new password".getBytes(UTF_8), "second new password".getBytes(UTF_8)};
         ClientSession[] sessions = {first, second};
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Boolean>> results = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
-            for (int i = 0; i < 2; i++) {
-                int racer = i;
-                results.add(pool.submit(() -> {
-                    go.await();
-                    try {
-                        client.changePassword(sessions[racer], passwords[racer]);
-                        return true;
-                    } catch (OpaquePopClientException e) {
-                        assertThat(e.status()).isEqualTo(401);
-                        assertThat(e.code()).isIn("unknown_session", "reauthentication_required");
-                        return false;
-                    }
-                }));
+        List<Boolean> won = Race.run(2, racer -> () -> {
+            try {
+                client.changePassword(sessions[racer], passwords[racer]);
+                return true;
+            } catch (OpaquePopClientException e) {
+                assertThat(e.status()).isEqualTo(401);
+                assertThat(e.code()).isIn("unknown_session", "reauthentication_required");
+                return false;
             }
-            go.countDown();
-            boolean firstWon = results.get(0).get();
-            boolean secondWon = results.get(1).get();
-            assertThat(firstWon ^ secondWon).as("exactly one change applies").isTrue();
-            int winner = firstWon ? 0 : 1;
-            assertThat(client.login("alice", passwords[winner]).username()).isEqualTo("alice");
-            assertThatThrownBy(() -> client.login("alice", passwords[1 - winner]))
-                    .isInstanceOf(OpaquePopClientException.class);
-            assertThatThrownBy(() -> client.login("alice", PASSWORD)).isInstanceOf(OpaquePopClientException.class);
-        }
+        });
+        assertThat(won).as("password changes that applied").containsOnlyOnce(true);
+        int winner = won.indexOf(true);
+        assertThat(client.login("alice", passwords[winner]).username()).isEqualTo("alice");
+        assertThatThrownBy(() -> client.login("alice", passwords[1 - winner]))
+                .isInstanceOf(OpaquePopClientException.class);
+        assertThatThrownBy(() -> client.login("alice", PASSWORD)).isInstanceOf(OpaquePopClientException.class);
     }
 
     @Test

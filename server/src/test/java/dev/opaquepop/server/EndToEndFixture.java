@@ -12,8 +12,6 @@ import dev.opaquepop.opaque.ClientLogin;
 import dev.opaquepop.opaque.ClientLoginResult;
 import dev.opaquepop.opaque.Identities;
 import dev.opaquepop.opaque.Ke2;
-import dev.opaquepop.opaque.OpaqueClient;
-import dev.opaquepop.opaque.OpaqueConfig;
 import dev.opaquepop.pop.LoginPurpose;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.PopSigner;
@@ -130,33 +128,23 @@ abstract class EndToEndFixture {
     }
 
     HttpResponse<String> loginStartResponse(String username, Map<String, String> headers) throws Exception {
-        byte[] ke1 = new OpaqueClient(OpaqueConfig.defaults(), new SecureRandom())
-                .startLogin(PASSWORD)
-                .ke1()
-                .encode();
-        return postJson(
-                "/login/start",
-                JSON.createObjectNode()
-                        .put("username", username)
-                        .put("ke1", Base64.getUrlEncoder().withoutPadding().encodeToString(ke1))
-                        .toString(),
-                headers);
+        byte[] ke1 = Requests.opaque().startLogin(PASSWORD).ke1().encode();
+        return startResponse("/login/start", username, "ke1", ke1, headers);
     }
 
     HttpResponse<String> registerStartResponse(String username) throws Exception {
-        byte[] request = new OpaqueClient(OpaqueConfig.defaults(), new SecureRandom())
-                .startRegistration(PASSWORD)
-                .request()
-                .encode();
-        return postJson(
-                "/register/start",
-                JSON.createObjectNode()
-                        .put("username", username)
-                        .put(
-                                "registration_request",
-                                Base64.getUrlEncoder().withoutPadding().encodeToString(request))
-                        .toString(),
-                Map.of());
+        byte[] request = Requests.opaque().startRegistration(PASSWORD).request().encode();
+        return startResponse("/register/start", username, "registration_request", request, Map.of());
+    }
+
+    /** The first step of a registration or login: {@code username} and the client's first message, base64url. */
+    private HttpResponse<String> startResponse(
+            String path, String username, String field, byte[] message, Map<String, String> headers) throws Exception {
+        String body = JSON.createObjectNode()
+                .put("username", username)
+                .put(field, Base64.getUrlEncoder().withoutPadding().encodeToString(message))
+                .toString();
+        return postJson(path, body, headers);
     }
 
     ClientSession registeredSession() throws Exception {
@@ -175,31 +163,14 @@ abstract class EndToEndFixture {
     }
 
     HttpResponse<String> loginStartResponse(String username) throws Exception {
-        byte[] ke1 = new OpaqueClient(OpaqueConfig.defaults(), new SecureRandom())
-                .startLogin(PASSWORD)
-                .ke1()
-                .encode();
-        return postJson(
-                "/login/start",
-                JSON.createObjectNode()
-                        .put("username", username)
-                        .put("ke1", Base64.getUrlEncoder().withoutPadding().encodeToString(ke1))
-                        .toString());
+        return loginStartResponse(username, Map.of());
     }
 
     /** A login taken as far as the client's KE3, to be finished later. */
     PreparedLogin prepareLogin(String username, byte[] password) throws Exception {
         ClientLogin login = Requests.opaque().startLogin(password);
-        HttpResponse<String> response = postJson(
-                "/login/start",
-                JSON.createObjectNode()
-                        .put("username", username)
-                        .put(
-                                "ke1",
-                                Base64.getUrlEncoder()
-                                        .withoutPadding()
-                                        .encodeToString(login.ke1().encode()))
-                        .toString());
+        HttpResponse<String> response =
+                startResponse("/login/start", username, "ke1", login.ke1().encode(), Map.of());
         JsonNode started = JSON.readTree(response.body());
         ClientLoginResult result = login.finish(
                 Ke2.decode(Base64.getUrlDecoder().decode(started.get("ke2").asText())), Identities.none());

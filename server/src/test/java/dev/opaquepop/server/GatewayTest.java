@@ -36,6 +36,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -292,13 +293,10 @@ class GatewayTest {
     @Test
     void overHttp2_answersCrossWhole_andOneCutShortIsAResetStream(@TempDir Path tls) throws Exception {
         SelfSignedKeystore keys = SelfSignedKeystore.create(tls);
-        gateway.close();
-        gateway = TestServer.start(
-                data,
-                b -> b.upstream(upstream.uri().toString())
-                        .upstreamTimeout(Duration.ofSeconds(2))
-                        .tlsKeystore(keys.keystore())
-                        .tlsKeystorePassword(keys.password()));
+        restartGateway(b -> b.upstream(upstream.uri().toString())
+                .upstreamTimeout(Duration.ofSeconds(2))
+                .tlsKeystore(keys.keystore())
+                .tlsKeystorePassword(keys.password()));
         HttpClient http2 = HttpClient.newBuilder()
                 .sslContext(keys.clientContext())
                 .version(HttpClient.Version.HTTP_2)
@@ -388,9 +386,13 @@ class GatewayTest {
 
     /** A gateway whose upstream timeout (10 min) no test waits for: what happens sooner is not the timeout's doing. */
     private void restartWithPatientGateway() throws IOException {
+        restartGateway(b -> b.upstream(upstream.uri().toString()).upstreamTimeout(Duration.ofMinutes(10)));
+    }
+
+    /** Replaces the gateway of {@link #start} by one with {@code options}, on the same data directory. */
+    private void restartGateway(Consumer<ServerConfig.Builder> options) throws IOException {
         gateway.close();
-        gateway = TestServer.start(
-                data, b -> b.upstream(upstream.uri().toString()).upstreamTimeout(Duration.ofMinutes(10)));
+        gateway = TestServer.start(data, options);
     }
 
     /** Sends a signed GET on a raw connection, for tests that must read or drop the answer byte by byte. */
@@ -424,8 +426,7 @@ class GatewayTest {
                 .contains("opaque_pop_gateway_upstream_failures_total{reason=\"timeout\"} 1.0");
 
         int closedPort = FreePort.pick();
-        gateway.close();
-        gateway = TestServer.start(data, b -> b.upstream("http://127.0.0.1:" + closedPort));
+        restartGateway(b -> b.upstream("http://127.0.0.1:" + closedPort));
         Requests.LoggedIn again = Requests.login(gateway.uri(), gateway.uri(), "alice", PASSWORD);
         HttpResponse<String> down = Requests.signed(gateway.uri(), again, "GET", "/anything", "");
         Requests.assertProblem(down, 502, "upstream_unreachable");

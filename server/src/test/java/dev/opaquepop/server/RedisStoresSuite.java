@@ -22,6 +22,7 @@ import dev.opaquepop.server.store.redis.RedisNonceStore;
 import dev.opaquepop.server.store.redis.RedisPendingLoginStore;
 import dev.opaquepop.server.store.redis.RedisSessionStore;
 import dev.opaquepop.server.store.redis.Sealer;
+import dev.opaquepop.testfixtures.Race;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,11 +30,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,7 +94,7 @@ abstract class RedisStoresSuite {
         String sessionId = session.sessionId();
         for (int round = 0; round < 100; round++) {
             String nonce = "nonce-round-" + String.format("%05d", round);
-            List<Boolean> wins = race(32, () -> nonces.claim(sessionId, nonce, Duration.ofSeconds(60)));
+            List<Boolean> wins = Race.run(32, i -> () -> nonces.claim(sessionId, nonce, Duration.ofSeconds(60)));
             assertThat(wins.stream().filter(won -> won)).as("round %d", round).hasSize(1);
         }
         Session other = session("racer", CLOCK.instant());
@@ -114,7 +110,7 @@ abstract class RedisStoresSuite {
         for (int round = 0; round < 100; round++) {
             String loginId = randomId();
             logins.put(loginId, pendingLogin(), 1000);
-            List<Optional<PendingLogin>> taken = race(16, () -> logins.take(loginId));
+            List<Optional<PendingLogin>> taken = Race.run(16, i -> () -> logins.take(loginId));
             assertThat(taken.stream().filter(Optional::isPresent))
                     .as("round %d", round)
                     .hasSize(1);
@@ -191,7 +187,7 @@ abstract class RedisStoresSuite {
         TokenBuckets buckets = storage.buckets("race", LimitSpec.parse("--test", "10/1h"));
         for (int round = 0; round < 20; round++) {
             String subject = "racer-" + round;
-            List<Boolean> taken = race(32, () -> buckets.take(subject).taken());
+            List<Boolean> taken = Race.run(32, i -> () -> buckets.take(subject).taken());
             assertThat(taken.stream().filter(t -> t)).as("round %d", round).hasSize(10);
             TokenBuckets.Take refused = buckets.take(subject);
             assertThat(refused.taken()).isFalse();
@@ -224,7 +220,7 @@ abstract class RedisStoresSuite {
         RedisPendingLoginStore logins = new RedisPendingLoginStore(redis, namespace.prefix, sealer, CLOCK);
         for (int round = 0; round < 20; round++) {
             String user = "racer-" + round;
-            List<Boolean> admitted = race(32, () -> {
+            List<Boolean> admitted = Race.run(32, i -> () -> {
                 try {
                     logins.put(randomId(), pendingLogin(user), 8);
                     return true;
@@ -339,25 +335,6 @@ abstract class RedisStoresSuite {
                 "192.0.2.1",
                 RecordTag.NONE,
                 LoginPurpose.SIGN_IN);
-    }
-
-    /** Runs {@code task} on {@code threads} threads released at the same instant. */
-    private static <T> List<T> race(int threads, Callable<T> task) throws Exception {
-        CyclicBarrier barrier = new CyclicBarrier(threads);
-        List<Future<T>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            for (int i = 0; i < threads; i++) {
-                futures.add(pool.submit(() -> {
-                    barrier.await();
-                    return task.call();
-                }));
-            }
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get());
-            }
-            return results;
-        }
     }
 
     private static PendingLogin pendingLogin() {

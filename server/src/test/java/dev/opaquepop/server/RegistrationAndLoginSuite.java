@@ -8,17 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.demo.TransferReceipt;
+import dev.opaquepop.testfixtures.Race;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Registration and login end to end: the whole flow through the SDK, duplicate and racing registrations, failed logins alike for unknown users, single-use login ids, a restart, and what the server publishes. */
@@ -62,45 +58,32 @@ abstract class RegistrationAndLoginSuite extends EndToEndFixture {
         // Twelve registrations and eleven failed logins from one address at once: beyond the default limits.
         restart(b -> b.registerLimitAddress("100/1s").loginLimitUser("100/1s"));
         int racers = 12;
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Boolean>> results = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(racers)) {
-            for (int i = 0; i < racers; i++) {
-                byte[] password = ("password-" + i).getBytes(UTF_8);
-                results.add(pool.submit(() -> {
-                    go.await();
-                    try {
-                        client.register("racer", password);
-                        return true;
-                    } catch (OpaquePopClientException e) {
-                        assertThat(e.status()).isEqualTo(409);
-                        return false;
-                    }
-                }));
-            }
-            go.countDown();
-            int winner = -1;
-            for (int i = 0; i < racers; i++) {
-                if (results.get(i).get()) {
-                    assertThat(winner).as("a second registration succeeded").isEqualTo(-1);
-                    winner = i;
+        List<Boolean> won = Race.run(racers, i -> {
+            byte[] password = ("password-" + i).getBytes(UTF_8);
+            return () -> {
+                try {
+                    client.register("racer", password);
+                    return true;
+                } catch (OpaquePopClientException e) {
+                    assertThat(e.status()).isEqualTo(409);
+                    return false;
                 }
-            }
-            assertThat(winner).as("one registration succeeded").isNotEqualTo(-1);
-            assertThat(client.login("racer", ("password-" + winner).getBytes(UTF_8))
-                            .username())
-                    .isEqualTo("racer");
-            for (int i = 0; i < racers; i++) {
-                byte[] password = ("password-" + i).getBytes(UTF_8);
-                if (i != winner) {
-                    // A login the client gives up on stays pending until it lapses: let each lapse before the next,
-                    // or the per-username cap on pending logins would answer instead.
-                    clock.advance(Duration.ofSeconds(61));
-                    assertThatThrownBy(() -> client.login("racer", password))
-                            .isInstanceOfSatisfying(
-                                    OpaquePopClientException.class,
-                                    e -> assertThat(e.code()).isEqualTo("login_failed"));
-                }
+            };
+        });
+        assertThat(won).as("registrations that succeeded").containsOnlyOnce(true);
+        int winner = won.indexOf(true);
+        assertThat(client.login("racer", ("password-" + winner).getBytes(UTF_8)).username())
+                .isEqualTo("racer");
+        for (int i = 0; i < racers; i++) {
+            byte[] password = ("password-" + i).getBytes(UTF_8);
+            if (i != winner) {
+                // A login the client gives up on stays pending until it lapses: let each lapse before the next,
+                // or the per-username cap on pending logins would answer instead.
+                clock.advance(Duration.ofSeconds(61));
+                assertThatThrownBy(() -> client.login("racer", password))
+                        .isInstanceOfSatisfying(
+                                OpaquePopClientException.class,
+                                e -> assertThat(e.code()).isEqualTo("login_failed"));
             }
         }
     }

@@ -13,14 +13,12 @@ import dev.opaquepop.opaque.Ke2;
 import dev.opaquepop.pop.SignedRequest;
 import dev.opaquepop.server.Requests.LoggedIn;
 import dev.opaquepop.server.store.SessionIds;
+import dev.opaquepop.testfixtures.Race;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -213,27 +211,18 @@ abstract class ScaleOutSuite {
             String loginId = started.get("login_id").asText();
             int sessionsBefore = namespace.keys("{s:*}:session").size();
 
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<HttpResponse<String>>> finishes = new ArrayList<>();
-            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (TestServer server : new TestServer[] {a, b}) {
-                    finishes.add(pool.submit(() -> {
-                        go.await();
-                        return Requests.finishLogin(server.uri(), loginId, result);
-                    }));
+            TestServer[] both = {a, b};
+            List<HttpResponse<String>> answers =
+                    Race.run(2, i -> () -> Requests.finishLogin(both[i].uri(), loginId, result));
+            for (HttpResponse<String> answer : answers) {
+                if (answer.statusCode() != 200) {
+                    Requests.assertProblem(answer, 401, "login_failed");
                 }
-                go.countDown();
-                int ok = 0;
-                for (Future<HttpResponse<String>> finish : finishes) {
-                    HttpResponse<String> answer = finish.get();
-                    if (answer.statusCode() == 200) {
-                        ok++;
-                    } else {
-                        Requests.assertProblem(answer, 401, "login_failed");
-                    }
-                }
-                assertThat(ok).as("round %d: successful finishes", round).isEqualTo(1);
             }
+            assertThat(answers)
+                    .as("round %d: successful finishes", round)
+                    .filteredOn(answer -> answer.statusCode() == 200)
+                    .hasSize(1);
             assertThat(namespace.keys("{s:*}:session")).hasSize(sessionsBefore + 1);
         }
     }
@@ -265,33 +254,22 @@ abstract class ScaleOutSuite {
 
     @Test
     void racingRegistrationsAcrossInstances_exactlyOneWins() throws Exception {
-        int racers = 12;
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Boolean>> results = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < racers; i++) {
-                URI to = (i % 2 == 0 ? a : b).uri();
-                byte[] password = ("password-" + i).getBytes(UTF_8);
-                results.add(pool.submit(() -> {
-                    go.await();
-                    try (OpaquePopClient client = OpaquePopClient.builder(to)
-                            .ksfPolicy(TestServer.CLIENT_POLICY)
-                            .build()) {
-                        client.register("racer", password);
-                        return true;
-                    } catch (OpaquePopClientException e) {
-                        assertThat(e.status()).isEqualTo(409);
-                        return false;
-                    }
-                }));
-            }
-            go.countDown();
-            int winners = 0;
-            for (Future<Boolean> result : results) {
-                winners += result.get() ? 1 : 0;
-            }
-            assertThat(winners).isEqualTo(1);
-        }
+        List<Boolean> won = Race.run(12, i -> {
+            URI to = (i % 2 == 0 ? a : b).uri();
+            byte[] password = ("password-" + i).getBytes(UTF_8);
+            return () -> {
+                try (OpaquePopClient client = OpaquePopClient.builder(to)
+                        .ksfPolicy(TestServer.CLIENT_POLICY)
+                        .build()) {
+                    client.register("racer", password);
+                    return true;
+                } catch (OpaquePopClientException e) {
+                    assertThat(e.status()).isEqualTo(409);
+                    return false;
+                }
+            };
+        });
+        assertThat(won).as("registrations that succeeded").containsOnlyOnce(true);
         assertThat(namespace.count("SELECT count(*) FROM users WHERE username = ?", "racer"))
                 .isEqualTo(1);
     }
@@ -304,29 +282,17 @@ abstract class ScaleOutSuite {
      */
     private int sendConcurrently(int copies, SignedRequest signed, String method, String target, String body)
             throws Exception {
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<HttpResponse<String>>> responses = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < copies; i++) {
-                URI to = (i % 2 == 0 ? a : b).uri();
-                Callable<HttpResponse<String>> replay = () -> {
-                    go.await();
-                    return Requests.send(to, signed, method, target, body);
-                };
-                responses.add(pool.submit(replay));
+        List<HttpResponse<String>> answers =
+                Race.run(copies, i -> () -> Requests.send((i % 2 == 0 ? a : b).uri(), signed, method, target, body));
+        int ok = 0;
+        for (HttpResponse<String> answer : answers) {
+            if (answer.statusCode() == 200) {
+                ok++;
+            } else {
+                Requests.assertProblem(answer, 401, "replayed_nonce");
             }
-            go.countDown();
-            int ok = 0;
-            for (Future<HttpResponse<String>> response : responses) {
-                HttpResponse<String> answer = response.get();
-                if (answer.statusCode() == 200) {
-                    ok++;
-                } else {
-                    Requests.assertProblem(answer, 401, "replayed_nonce");
-                }
-            }
-            return ok;
         }
+        return ok;
     }
 
     private static HttpResponse<String> loginStart(URI server, String username) throws Exception {

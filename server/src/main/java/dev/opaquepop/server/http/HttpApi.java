@@ -250,8 +250,7 @@ final class HttpApi {
         // The headers of every core answer, on whatever answered; the web page keeps its own policy, and the
         // upstream's answers theirs.
         boolean forwarded = ctx.attribute(FORWARDED_ATTRIBUTE) != null;
-        // Only the web page sets its own policy; asking Jetty for a header costs a scan of them all, on every answer.
-        boolean page = webPage != null && ctx.res().containsHeader(WebPage.CSP_HEADER);
+        boolean page = ctx.attribute(WebPage.OWN_POLICY_ATTRIBUTE) != null;
         ApiResponse.SECURITY_HEADERS.forEach((name, value) -> {
             if (!forwarded && (!page || !name.equals(WebPage.CSP_HEADER))) {
                 ctx.header(name, value);

@@ -23,6 +23,9 @@ final class WebPage {
 
     static final String CSP_HEADER = "Content-Security-Policy";
 
+    /** Set on the requests this page answers: their answers carry its own policy, not the server's default one. */
+    static final String OWN_POLICY_ATTRIBUTE = "opaque-pop.web-page";
+
     private static final String RESOURCES = "/dev/opaquepop/server/web/";
 
     /** One file: its type and bytes, read once and only ever sent whole. */
@@ -67,6 +70,7 @@ final class WebPage {
     }
 
     private static void send(Context ctx, Asset asset) {
+        ctx.attribute(OWN_POLICY_ATTRIBUTE, true);
         ctx.header(CSP_HEADER, CSP);
         ctx.header("Cross-Origin-Opener-Policy", "same-origin");
         ctx.header("Cross-Origin-Resource-Policy", "same-origin");

@@ -6,7 +6,6 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.opaquepop.pop.NonceStore;
 import dev.opaquepop.server.limit.CallLimits;
-import dev.opaquepop.server.limit.SessionCalls;
 import dev.opaquepop.server.store.CapacityExceededException;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,8 @@
-package dev.opaquepop.server.limit;
+package dev.opaquepop.server.store.memory;
 
+import dev.opaquepop.server.limit.CallLimitedException;
+import dev.opaquepop.server.limit.CallLimits;
+import dev.opaquepop.server.limit.FixedWindow;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -7,12 +10,12 @@ import java.util.function.BooleanSupplier;
  * One session's counts in this instance's memory: calls in the current second, nonces in the current quota
  * period. Claims of one session are serialised on it, so a check and its count cannot be split by a racing claim.
  */
-public final class SessionCalls {
+final class SessionCalls {
     private final CallLimits limits;
     private final FixedWindow second = new FixedWindow(CallLimits.RATE_WINDOW);
     private final FixedWindow period;
 
-    public SessionCalls(CallLimits limits) {
+    SessionCalls(CallLimits limits) {
         this.limits = limits;
         this.period = new FixedWindow(limits.noncePeriod());
     }
@@ -23,7 +26,7 @@ public final class SessionCalls {
      *
      * @throws CallLimitedException when over a limit; {@code claim} did not run
      */
-    public synchronized boolean claim(long nowMillis, BooleanSupplier seen, BooleanSupplier claim) {
+    synchronized boolean claim(long nowMillis, BooleanSupplier seen, BooleanSupplier claim) {
         if (seen.getAsBoolean()) {
             return false;
         }
