@@ -1,5 +1,6 @@
 package dev.opaquepop.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,8 +9,10 @@ import picocli.CommandLine.Command;
         name = "opaque-pop",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "OPAQUE (RFC 9807) password authentication with proof-of-possession sessions.",
-        subcommands = {
+        description = "OPAQUE (RFC 9807) password authentication with proof-of-possession sessions.")
+public final class Main implements Runnable {
+    /** Every subcommand, in the order the usage message lists them. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(
             ServerCommand.class,
             DemoCommand.class,
             ClientCommands.Register.class,
@@ -24,9 +27,8 @@ import picocli.CommandLine.Command;
             ForgetServerCommand.class,
             SetupCommand.class,
             BenchCommand.class,
-            CommandLine.HelpCommand.class
-        })
-public final class Main implements Runnable {
+            CommandLine.HelpCommand.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -36,9 +38,32 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (for tests and {@link #main}). */
     public static int run(String... args) {
-        return new CommandLine(new Main())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .execute(args);
+        return commandLine(args).execute(args);
+    }
+
+    /**
+     * The command line that parses {@code args}. When their first word names a subcommand, only that one is
+     * added: picocli builds the model of every subcommand it is given, by reflection over all its options, and
+     * with all fifteen that was 0.2 to 0.4 s of a server's start (a class-initialisation timeline of {@code
+     * server}, issue 16), paid by every instance an autoscaler starts. Anything else (no word, an option such as
+     * {@code --help}, a mistyped name) gets them all, so the usage message and picocli's suggestions list every one.
+     */
+    static CommandLine commandLine(String... args) {
+        List<Class<?>> named = args.length == 0
+                ? List.of()
+                : SUBCOMMANDS.stream()
+                        .filter(subcommand -> nameOf(subcommand).equals(args[0]))
+                        .toList();
+        CommandLine line = new CommandLine(new Main());
+        for (Class<?> subcommand : named.isEmpty() ? SUBCOMMANDS : named) {
+            line.addSubcommand(subcommand);
+        }
+        // After the subcommands: picocli applies a setting to those it already has.
+        return line.setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    private static String nameOf(Class<?> subcommand) {
+        return subcommand.getAnnotation(Command.class).name();
     }
 
     @Override

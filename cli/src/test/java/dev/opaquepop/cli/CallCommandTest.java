@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code opaque-pop call}, run in this process against a server in this process, with a session the SDK saved. */
 class CallCommandTest {
@@ -131,7 +130,7 @@ class CallCommandTest {
         all.addAll(List.of("--server", server.base().toString(), "--insecure-allow-weak-ksf"));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = new CommandLine(new Main())
+        int exit = Main.commandLine()
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .execute(all.toArray(String[]::new));

@@ -7,11 +7,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The executable's commands, run in-process. */
 class CliTest {
+
+    @Test
+    void aCommandLineForOneSubcommand_parsesAndDescribesItExactlyAsTheFullOne() {
+        Map<String, CommandLine> full = Main.commandLine().getSubcommands();
+        assertThat(full).hasSize(15).containsKeys("server", "login", "call", "setup", "bench", "help");
+        for (String name : full.keySet()) {
+            CommandLine one = Main.commandLine(name, "--some-option");
+            assertThat(one.getSubcommands()).as(name).containsOnlyKeys(name);
+            assertThat(one.getSubcommands().get(name).getUsageMessage())
+                    .as(name)
+                    .isEqualTo(full.get(name).getUsageMessage());
+            assertThat(one.isCaseInsensitiveEnumValuesAllowed()).isTrue();
+            assertThat(one.getSubcommands().get(name).isCaseInsensitiveEnumValuesAllowed())
+                    .isTrue();
+        }
+        // Without a subcommand's name first, every one is there: the usage lists them, and a typo finds its match.
+        for (String[] args : new String[][] {{}, {"--help"}, {"servr"}}) {
+            assertThat(Main.commandLine(args).getSubcommands()).hasSize(15);
+        }
+        CliRun typo = CliRun.of("servr");
+        assertThat(typo.exitCode()).isNotZero();
+        assertThat(typo.err()).contains("server");
+    }
 
     @Test
     void demo_inProcess_everyStepBehavesAsExpected() {

@@ -63,7 +63,7 @@ class ServerDefaultsTest {
     @Test
     void help_showsTheDefaults() {
         StringWriter out = new StringWriter();
-        CommandLine commandLine = new CommandLine(new Main());
+        CommandLine commandLine = Main.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
 
         assertThat(commandLine.execute("server", "--help")).isZero();
