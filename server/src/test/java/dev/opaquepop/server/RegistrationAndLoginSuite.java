@@ -60,15 +60,7 @@ abstract class RegistrationAndLoginSuite extends EndToEndFixture {
         int racers = 12;
         List<Boolean> won = Race.run(racers, i -> {
             byte[] password = ("password-" + i).getBytes(UTF_8);
-            return () -> {
-                try {
-                    client.register("racer", password);
-                    return true;
-                } catch (OpaquePopClientException e) {
-                    assertThat(e.status()).isEqualTo(409);
-                    return false;
-                }
-            };
+            return () -> Requests.registerUnlessTaken(client, "racer", password);
         });
         assertThat(won).as("registrations that succeeded").containsOnlyOnce(true);
         int winner = won.indexOf(true);

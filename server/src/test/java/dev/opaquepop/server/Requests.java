@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opaquepop.client.OpaquePopClient;
+import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.opaque.ClientLogin;
 import dev.opaquepop.opaque.ClientLoginResult;
 import dev.opaquepop.opaque.Identities;
@@ -30,6 +31,20 @@ import java.util.Base64;
  * request can be sent to any instance, as a load balancer would.
  */
 final class Requests {
+    /**
+     * Registers {@code username} through {@code client} and says whether it did: a refusal must be the 409 of a name
+     * already taken, as for every loser of a race to register one name.
+     */
+    static boolean registerUnlessTaken(OpaquePopClient client, String username, byte[] password) throws Exception {
+        try {
+            client.register(username, password);
+            return true;
+        } catch (OpaquePopClientException e) {
+            assertThat(e.status()).isEqualTo(409);
+            return false;
+        }
+    }
+
     static final ObjectMapper JSON = new ObjectMapper();
     static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();

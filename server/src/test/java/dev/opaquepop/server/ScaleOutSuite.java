@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opaquepop.client.OpaquePopClient;
-import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.opaque.ClientLogin;
 import dev.opaquepop.opaque.ClientLoginResult;
 import dev.opaquepop.opaque.Identities;
@@ -261,11 +260,7 @@ abstract class ScaleOutSuite {
                 try (OpaquePopClient client = OpaquePopClient.builder(to)
                         .ksfPolicy(TestServer.CLIENT_POLICY)
                         .build()) {
-                    client.register("racer", password);
-                    return true;
-                } catch (OpaquePopClientException e) {
-                    assertThat(e.status()).isEqualTo(409);
-                    return false;
+                    return Requests.registerUnlessTaken(client, "racer", password);
                 }
             };
         });
