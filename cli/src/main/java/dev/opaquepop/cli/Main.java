@@ -46,12 +46,14 @@ public final class Main implements Runnable {
      * added: picocli builds the model of every subcommand it is given, by reflection over all its options, and
      * with all fifteen that was 0.2 to 0.4 s of a server's start (a class-initialisation timeline of {@code
      * server}, issue 16), paid by every instance an autoscaler starts. Anything else (no word, an option such as
-     * {@code --help}, a mistyped name) gets them all, so the usage message and picocli's suggestions list every one.
+     * {@code --help}, a mistyped name) gets them all, so the usage message and picocli's suggestions list every one;
+     * so does {@code help}, which describes its siblings.
      */
     static CommandLine commandLine(String... args) {
         List<Class<?>> named = args.length == 0
                 ? List.of()
                 : SUBCOMMANDS.stream()
+                        .filter(subcommand -> subcommand != CommandLine.HelpCommand.class)
                         .filter(subcommand -> nameOf(subcommand).equals(args[0]))
                         .toList();
         CommandLine line = new CommandLine(new Main());
