@@ -175,6 +175,42 @@ final class LocalRedisCluster implements AutoCloseable {
         throw new IOException("no node of the cluster answers");
     }
 
+    /**
+     * Waits until every replica of the primary on {@code port} has what that primary had written when this was
+     * called (its replication offset then). Replication is asynchronous: a write not yet sent on is lost when the
+     * primary dies (docs/deploy.md, "Lost writes"), so a test that kills a primary waits here for the writes it
+     * counts on, such as the sessions it logged in.
+     */
+    void awaitReplicasInSync(int port) throws IOException, InterruptedException {
+        long written = replicationValue(command(port, "INFO", "replication"), "master_repl_offset");
+        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+        while (true) {
+            List<Long> received = command(port, "INFO", "replication")
+                    .lines()
+                    // slave0:ip=127.0.0.1,port=N,state=online,offset=M,lag=0
+                    .filter(line -> line.startsWith("slave") && line.contains("offset="))
+                    .map(line -> Long.parseLong(
+                            line.replaceAll(".*offset=(\\d+).*", "$1").strip()))
+                    .toList();
+            if (!received.isEmpty() && received.stream().allMatch(offset -> offset >= written)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the replicas of port " + port + " did not reach offset " + written + " within "
+                        + READY_WITHIN + ": " + received);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static long replicationValue(String info, String name) throws IOException {
+        return info.lines()
+                .filter(line -> line.startsWith(name + ":"))
+                .map(line -> Long.parseLong(line.substring(name.length() + 1).strip()))
+                .findFirst()
+                .orElseThrow(() -> new IOException("no " + name + " in INFO replication"));
+    }
+
     /** Kills the node on {@code port} at once (SIGKILL): no goodbye to its peers or its clients. */
     void kill(int port) throws InterruptedException {
         Node node = nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
