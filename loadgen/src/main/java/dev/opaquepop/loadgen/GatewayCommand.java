@@ -55,8 +55,35 @@ import picocli.CommandLine.Option;
         })
 public final class GatewayCommand implements Callable<Integer> {
     private static final String HELLO = "/hello";
-    /** The modes, in the order of the report; the first is the upstream alone, the others go through a proxy. */
-    static final List<String> MODES = List.of("upstream", "bare-proxy", "forward-only", "gateway");
+    /** The modes, in the order of the report: the upstream alone, then through each process in front of it. */
+    enum Mode {
+        UPSTREAM("upstream", "plain, upstream alone"),
+        BARE_PROXY("bare-proxy", "plain, through Jetty's bare reverse proxy"),
+        FORWARD_ONLY("forward-only", "plain, through the gateway on a public path (forwarding only)"),
+        GATEWAY("gateway", "signed, through the gateway");
+
+        /** Its name in the progress lines and in {@code gateway.json}. */
+        final String key;
+
+        final String label;
+
+        Mode(String key, String label) {
+            this.key = key;
+            this.label = label;
+        }
+
+        static Mode of(String key) {
+            for (Mode mode : values()) {
+                if (mode.key.equals(key)) {
+                    return mode;
+                }
+            }
+            throw new IllegalArgumentException(key);
+        }
+    }
+
+    /** What a mode sends, and the process its CPU is read from. */
+    private record Driven(Operation operation, CpuClock cpu) {}
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -162,23 +189,27 @@ public final class GatewayCommand implements Callable<Integer> {
             Users users = new Users(LocalServer.random(), sessions);
             users.registerAll(client, progress, "gateway: register " + sessions + " users");
             List<ClientSession> live = users.loginAll(client, progress, "gateway: log in " + sessions);
-            Map<String, Operation> modes = new LinkedHashMap<>();
-            modes.put("upstream", plain("upstream", http, upstream, HELLO));
-            modes.put("bare-proxy", plain("bare-proxy", http, children.bareProxy(), HELLO));
-            modes.put(
-                    "forward-only", plain("forward-only", http, gateway, GatewayBenchProcesses.PUBLIC_PREFIX + HELLO));
-            modes.put("gateway", signed(client, live));
-            Map<String, CpuClock> clocks = Map.of(
-                    "upstream", upstream.cpu(),
-                    "bare-proxy", children.bareProxy().cpu(),
-                    "forward-only", gateway.cpu(),
-                    "gateway", gateway.cpu());
+            Child bare = children.bareProxy();
+            Map<String, Driven> modes = new LinkedHashMap<>();
+            for (Mode mode : Mode.values()) {
+                modes.put(
+                        mode.key,
+                        switch (mode) {
+                            case UPSTREAM -> new Driven(plain(mode, http, upstream, HELLO), upstream.cpu());
+                            case BARE_PROXY -> new Driven(plain(mode, http, bare, HELLO), bare.cpu());
+                            case FORWARD_ONLY ->
+                                new Driven(
+                                        plain(mode, http, gateway, GatewayBenchProcesses.PUBLIC_PREFIX + HELLO),
+                                        gateway.cpu());
+                            case GATEWAY -> new Driven(signed(client, live), gateway.cpu());
+                        });
+            }
 
             // Each mode warms up once, at the highest level; the slices of a level then follow without warm-up.
             LoadRunner runner = new LoadRunner(progress);
             Scheduler scheduler = new Scheduler(runner, concurrency, duration, Duration.ZERO, slices);
-            for (Map.Entry<String, Operation> mode : modes.entrySet()) {
-                scheduler.unmeasured(mode.getKey() + " warm-up", mode.getValue(), warmup);
+            for (Map.Entry<String, Driven> mode : modes.entrySet()) {
+                scheduler.unmeasured(mode.getKey() + " warm-up", mode.getValue().operation(), warmup);
             }
             String loadBefore = loadAverage();
             List<Sample> samples = new ArrayList<>();
@@ -189,7 +220,8 @@ public final class GatewayCommand implements Callable<Integer> {
                 Map<String, Measurement> measured =
                         scheduler.interleaved("", level, 0, List.copyOf(modes.keySet()), (name, label, warm, slice) -> {
                             double before = upstreamCpu.seconds().orElse(Double.NaN);
-                            Measurement part = runner.run(label, modes.get(name), level, warm, slice, clocks.get(name));
+                            Driven driven = modes.get(name);
+                            Measurement part = runner.run(label, driven.operation(), level, warm, slice, driven.cpu());
                             upstreamSeconds.merge(name, upstreamCpu.seconds().orElse(Double.NaN) - before, Double::sum);
                             return part;
                         });
@@ -207,18 +239,18 @@ public final class GatewayCommand implements Callable<Integer> {
     }
 
     /** An unsigned {@code GET path} to {@code to}. */
-    private Operation plain(String name, HttpClient http, Child to, String path) {
+    private Operation plain(Mode mode, HttpClient http, Child to, String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + to.port() + path))
                 .timeout(timeout.timeout)
                 .GET()
                 .build();
-        return operation(name, () -> http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+        return operation(mode.key, () -> http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     private static Operation signed(OpaquePopClient client, List<ClientSession> live) {
         AtomicLong next = new AtomicLong();
         return operation(
-                "gateway",
+                Mode.GATEWAY.key,
                 () -> client.send(live.get((int) (next.getAndIncrement() % live.size())), "GET", HELLO, null));
     }
 
@@ -333,15 +365,9 @@ public final class GatewayCommand implements Callable<Integer> {
             double otherBusyCores,
             List<String> errorSamples) {
 
-        private static final Map<String, String> LABELS = Map.of(
-                "upstream", "plain, upstream alone",
-                "bare-proxy", "plain, through Jetty's bare reverse proxy",
-                "forward-only", "plain, through the gateway on a public path (forwarding only)",
-                "gateway", "signed, through the gateway");
-
         static GatewayRow of(Sample sample) {
             Measurement m = sample.measured();
-            boolean viaProxy = !sample.mode().equals("upstream");
+            boolean viaProxy = Mode.of(sample.mode()) != Mode.UPSTREAM;
             return new GatewayRow(
                     sample.level(),
                     sample.mode(),
@@ -363,7 +389,7 @@ public final class GatewayCommand implements Callable<Integer> {
             boolean viaProxy = proxyCpuUsPerCall != null;
             return new Object[] {
                 concurrency,
-                LABELS.get(mode),
+                Mode.of(mode).label,
                 MarkdownTable.D0.apply(callsPerS),
                 MarkdownTable.D2.apply(p50Ms),
                 MarkdownTable.D2.apply(p99Ms),
@@ -391,9 +417,9 @@ public final class GatewayCommand implements Callable<Integer> {
                 "other busy cores");
         List<GatewayRow> rows = new ArrayList<>();
         for (int level : concurrency) {
-            Sample alone = find(samples, "upstream", level);
+            Sample alone = find(samples, Mode.UPSTREAM, level);
             double upstreamAlone = alone.measured().serverCpuPerOpMicros().orElse(Double.NaN);
-            for (String mode : MODES) {
+            for (Mode mode : Mode.values()) {
                 GatewayRow row = GatewayRow.of(find(samples, mode, level));
                 table.row(row.cells(upstreamAlone));
                 rows.add(row);
@@ -426,9 +452,9 @@ public final class GatewayCommand implements Callable<Integer> {
         stdout.flush();
     }
 
-    private static Sample find(List<Sample> samples, String mode, int level) {
+    private static Sample find(List<Sample> samples, Mode mode, int level) {
         return samples.stream()
-                .filter(s -> s.mode().equals(mode) && s.level() == level)
+                .filter(s -> s.mode().equals(mode.key) && s.level() == level)
                 .findFirst()
                 .orElseThrow();
     }
