@@ -27,6 +27,7 @@ public final class Main implements Runnable {
             ForgetServerCommand.class,
             SetupCommand.class,
             BenchCommand.class,
+            TrainCommand.class,
             CommandLine.HelpCommand.class);
 
     @CommandLine.Spec

@@ -18,7 +18,7 @@ class CliTest {
     @Test
     void aCommandLineForOneSubcommand_parsesAndDescribesItExactlyAsTheFullOne() {
         Map<String, CommandLine> full = Main.commandLine().getSubcommands();
-        assertThat(full).hasSize(15).containsKeys("server", "login", "call", "setup", "bench", "help");
+        assertThat(full).hasSize(16).containsKeys("server", "login", "call", "setup", "bench", "help");
         for (String name : full.keySet()) {
             if (name.equals("help")) {
                 continue;
@@ -35,7 +35,7 @@ class CliTest {
         // Without a subcommand's name first, every one is there: the usage lists them, and a typo finds its match;
         // and help describes the others.
         for (String[] args : new String[][] {{}, {"--help"}, {"servr"}, {"help", "server"}}) {
-            assertThat(Main.commandLine(args).getSubcommands()).hasSize(15);
+            assertThat(Main.commandLine(args).getSubcommands()).hasSize(16);
         }
         CliRun help = CliRun.of("help", "server");
         assertThat(help.exitCode()).as(help.err()).isZero();
@@ -57,6 +57,14 @@ class CliTest {
                 .contains("all steps behaved as expected")
                 .doesNotContain("UNEXPECTED")
                 .doesNotContain("[FAIL]");
+    }
+
+    @Test
+    void trainStartupCache_runsTheTourAndTheLoad_andIsNotListed() {
+        CliRun run = CliRun.of("train-startup-cache", "--logins", "12", "--threads", "3");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(CliRun.of("--help").out()).doesNotContain("train-startup-cache");
+        assertThat(CliRun.of("train-startup-cache", "--logins", "0").exitCode()).isEqualTo(2);
     }
 
     @Test

@@ -126,7 +126,7 @@ public final class ColdstartCommand implements Callable<Integer> {
         List<Variant> variants =
                 compareCache ? List.of(Variant.CACHE_ON, Variant.CACHE_OFF) : List.of(Variant.CACHE_ON);
         for (Variant variant : variants) {
-            // Unmeasured: a first launch after a build trains the cache (~15 s) and fills the page cache.
+            // Unmeasured: a first launch after a build trains the cache (20-50 s) and fills the page cache.
             prepare(variant, err);
         }
         SecureRandom random = LocalServer.random();
@@ -155,7 +155,7 @@ public final class ColdstartCommand implements Callable<Integer> {
                 warmAfter,
                 users,
                 compareCache,
-                "/proc/<pid>/stat utime+stime of the server process, 10 ms ticks",
+                "/proc/<pid>/stat utime+stime of the server process, 10 ms ticks; JIT: its C1/C2 compiler threads' (lower bound)",
                 ReportHeader.CLIENT_KSF);
     }
 
@@ -198,6 +198,7 @@ public final class ColdstartCommand implements Callable<Integer> {
         Process process = server(variant, directory.resolve("data"), port, log).start();
         try {
             CpuClock cpu = CpuClock.process(process.pid());
+            CpuClock jit = CpuClock.compilerThreads(process.pid());
             double readySeconds = awaitReady(http, base, process, launched, log);
             double readyCpu = cpu.seconds().orElse(Double.NaN);
             long rssKib = rssKib(process.pid());
@@ -205,11 +206,11 @@ public final class ColdstartCommand implements Callable<Integer> {
             OpaquePopClient client = BenchClient.sdk(base, http, random, timeout.timeout);
             Users set = new Users(random, users);
             set.registerAll(client, new Progress(err, false), "register " + users + " users");
-            LoginSeries first = LoginSeries.measure(client, set, logins, cpu);
+            LoginSeries first = LoginSeries.measure(client, set, logins, cpu, jit);
             for (int i = 0; i < warmAfter; i++) {
                 client.login(set.name(i % users), set.password(i % users));
             }
-            LoginSeries warm = LoginSeries.measure(client, set, logins, cpu);
+            LoginSeries warm = LoginSeries.measure(client, set, logins, cpu, jit);
             return new ColdstartRun(variant.label, run, readySeconds, readyCpu, rssKib, first, warm);
         } finally {
             process.destroy();
@@ -270,14 +271,16 @@ public final class ColdstartCommand implements Callable<Integer> {
      * Logins one at a time, with the server's CPU read every block of them: per-block CPU per login and latency.
      *
      * @param blockCpuSeconds server CPU used by each block (NaN where unreadable)
+     * @param jitSeconds of the server CPU over the whole series, what its JIT compiler threads used
      * @param nanos each login's latency, in order
      */
     @SuppressWarnings("ArrayRecordComponent") // read only, never compared
-    record LoginSeries(int blockSize, double[] blockCpuSeconds, long[] nanos) {
+    record LoginSeries(int blockSize, double[] blockCpuSeconds, double jitSeconds, long[] nanos) {
         static final int BLOCKS = 12;
 
-        static LoginSeries measure(OpaquePopClient client, Users set, int count, CpuClock cpu)
+        static LoginSeries measure(OpaquePopClient client, Users set, int count, CpuClock cpu, CpuClock jit)
                 throws OpaquePopClientException {
+            double jitBefore = jit.seconds().orElse(Double.NaN);
             int blockSize = Math.max(1, (count + BLOCKS - 1) / BLOCKS);
             int blocks = (count + blockSize - 1) / blockSize;
             double[] blockCpu = new double[blocks];
@@ -293,7 +296,7 @@ public final class ColdstartCommand implements Callable<Integer> {
                     before = now;
                 }
             }
-            return new LoginSeries(blockSize, blockCpu, nanos);
+            return new LoginSeries(blockSize, blockCpu, jit.seconds().orElse(Double.NaN) - jitBefore, nanos);
         }
 
         int count() {
@@ -302,6 +305,11 @@ public final class ColdstartCommand implements Callable<Integer> {
 
         double cpuPerLoginMicros() {
             return Arrays.stream(blockCpuSeconds).sum() * 1e6 / count();
+        }
+
+        /** The JIT compiler threads' share of {@link #cpuPerLoginMicros()}. */
+        double jitPerLoginMicros() {
+            return jitSeconds * 1e6 / count();
         }
 
         /** Server CPU per login in block {@code b}, milliseconds. */
@@ -341,8 +349,8 @@ public final class ColdstartCommand implements Callable<Integer> {
         String summary() {
             return String.format(
                     Locale.ROOT,
-                    "coldstart %s run %d: ready in %.2f s, %.2f CPU s, RSS %.0f MiB; CPU per login first %d %.0f µs,"
-                            + " warm %.0f µs (%.1f×)",
+                    "coldstart %s run %d: ready in %.2f s, %.2f CPU s, RSS %.0f MiB; CPU per login first %d %.0f µs"
+                            + " (JIT %.0f), warm %.0f µs (JIT %.0f) (%.1f×)",
                     variant,
                     run,
                     readySeconds,
@@ -350,7 +358,9 @@ public final class ColdstartCommand implements Callable<Integer> {
                     rssKib / 1024.0,
                     first.count(),
                     first.cpuPerLoginMicros(),
+                    first.jitPerLoginMicros(),
                     warm.cpuPerLoginMicros(),
+                    warm.jitPerLoginMicros(),
                     ratio());
         }
     }

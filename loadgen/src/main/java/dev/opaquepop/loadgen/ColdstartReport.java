@@ -85,6 +85,7 @@ final class ColdstartReport {
     record Series(
             int logins,
             double serverCpuPerLoginUs,
+            double jitCompilerCpuPerLoginUs,
             double latencyP50Ms,
             double latencyP99Ms,
             int blockSize,
@@ -93,6 +94,7 @@ final class ColdstartReport {
             return new Series(
                     series.count(),
                     round(series.cpuPerLoginMicros(), 1),
+                    round(series.jitPerLoginMicros(), 1),
                     round(series.percentileMillis(50), 3),
                     round(series.percentileMillis(99), 3),
                     series.blockSize(),
@@ -112,6 +114,7 @@ final class ColdstartReport {
             double readyCpuS,
             double rssAtReadyMib,
             double firstCpuPerLoginUs,
+            double firstJitCpuPerLoginUs,
             double warmCpuPerLoginUs,
             double firstOverWarmCpuPerLogin) {}
 
@@ -153,6 +156,7 @@ final class ColdstartReport {
                 round(median(variant, ColdstartRun::readyCpuSeconds), 2),
                 round(median(variant, run -> run.rssKib() / 1024.0), 1),
                 round(median(variant, run -> run.first().cpuPerLoginMicros()), 1),
+                round(median(variant, run -> run.first().jitPerLoginMicros()), 1),
                 round(median(variant, run -> run.warm().cpuPerLoginMicros()), 1),
                 round(median(variant, ColdstartRun::ratio), 2));
     }
@@ -201,6 +205,7 @@ final class ColdstartReport {
                 "CPU to ready s",
                 "RSS MiB",
                 "first logins CPU/login µs",
+                "of which JIT µs",
                 "warm CPU/login µs",
                 "first ÷ warm",
                 "first p50 / p99 ms",
@@ -213,6 +218,7 @@ final class ColdstartReport {
                     D2.apply(run.readyCpuSeconds()),
                     D0.apply(run.rssKib() / 1024.0),
                     D0.apply(run.first().cpuPerLoginMicros()),
+                    D0.apply(run.first().jitPerLoginMicros()),
                     D0.apply(run.warm().cpuPerLoginMicros()),
                     D1.apply(run.ratio()) + "×",
                     D2.apply(run.first().percentileMillis(50)) + " / "
@@ -227,6 +233,7 @@ final class ColdstartReport {
                 "CPU to ready s",
                 "RSS MiB",
                 "first CPU/login µs",
+                "of which JIT µs",
                 "warm CPU/login µs",
                 "first ÷ warm");
         for (Variant variant : variants) {
@@ -237,6 +244,7 @@ final class ColdstartReport {
                     D2.apply(median(variant, ColdstartRun::readyCpuSeconds)),
                     D0.apply(median(variant, run -> run.rssKib() / 1024.0)),
                     D0.apply(median(variant, run -> run.first().cpuPerLoginMicros())),
+                    D0.apply(median(variant, run -> run.first().jitPerLoginMicros())),
                     D0.apply(median(variant, run -> run.warm().cpuPerLoginMicros())),
                     D1.apply(median(variant, ColdstartRun::ratio)) + "×");
         }

@@ -45,6 +45,52 @@ interface CpuClock {
         };
     }
 
+    /**
+     * The JIT compiler threads of a JVM on this machine: {@code utime + stime} summed over the tasks of {@code
+     * /proc/<pid>/task} named {@code C1 CompilerThre...} or {@code C2 CompilerThre...}. A lower bound: the JVM may
+     * end a compiler thread it started for a burst (its time then leaves the sum, though not the process's).
+     */
+    static CpuClock compilerThreads(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        return new CpuClock() {
+            @Override
+            public OptionalDouble seconds() {
+                double total = 0;
+                try (var each = Files.list(tasks)) {
+                    for (Path task : (Iterable<Path>) each::iterator) {
+                        try {
+                            String line = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                            if (isCompilerThread(line)) {
+                                total += parseProcStat(line);
+                            }
+                        } catch (IOException ended) {
+                            // The thread ended between the listing and the read.
+                        }
+                    }
+                    return OptionalDouble.of(total);
+                } catch (IOException | RuntimeException e) {
+                    return OptionalDouble.empty();
+                }
+            }
+
+            @Override
+            public String source() {
+                return "/proc/" + pid + "/task/*/stat of the C1 and C2 compiler threads";
+            }
+        };
+    }
+
+    /** Whether a {@code /proc/<pid>/task/<tid>/stat} line is a HotSpot JIT compiler thread's. */
+    static boolean isCompilerThread(String statLine) {
+        int open = statLine.indexOf('(');
+        int close = statLine.lastIndexOf(')');
+        if (open < 0 || close < open) {
+            return false;
+        }
+        String name = statLine.substring(open + 1, close);
+        return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+    }
+
     /** A server's own {@code process_cpu_seconds_total} from its Prometheus {@code /metrics}, if it has one. */
     static CpuClock metrics(HttpClient http, URI base) {
         URI metrics = base.resolve("/metrics");

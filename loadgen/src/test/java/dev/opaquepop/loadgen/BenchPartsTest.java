@@ -57,6 +57,26 @@ class BenchPartsTest {
     }
 
     @Test
+    void compilerThreads_areTheC1AndC2ThreadsOnly() {
+        String tail = " S 1 4242 4242 0 -1 4194560 123 0 0 0 1500 250 0 0 20 0 42 0 1000 1000000 5000";
+        assertThat(CpuClock.isCompilerThread("4243 (C2 CompilerThre)" + tail)).isTrue();
+        assertThat(CpuClock.isCompilerThread("4244 (C1 CompilerThre)" + tail)).isTrue();
+        assertThat(CpuClock.isCompilerThread("4245 (GC Thread#0)" + tail)).isFalse();
+        assertThat(CpuClock.isCompilerThread("4246 (VM Thread)" + tail)).isFalse();
+        assertThat(CpuClock.isCompilerThread("garbage")).isFalse();
+
+        OptionalDouble ours =
+                CpuClock.compilerThreads(ProcessHandle.current().pid()).seconds();
+        assertThat(ours).isPresent();
+        assertThat(ours.getAsDouble())
+                .isGreaterThanOrEqualTo(0)
+                .isLessThanOrEqualTo(CpuClock.process(ProcessHandle.current().pid())
+                        .seconds()
+                        .orElseThrow());
+        assertThat(CpuClock.compilerThreads(Long.MAX_VALUE).seconds()).isEmpty();
+    }
+
+    @Test
     void machineStat_sumsBusyColumnsOnly() {
         String stat = "cpu  100 5 50 9000 300 7 8 9 0 0\ncpu0 50 2 25 4500 150 3 4 4 0 0\n";
         // user 100 + nice 5 + system 50 + irq 7 + softirq 8 + steal 9 = 179 ticks; idle and iowait are not busy
