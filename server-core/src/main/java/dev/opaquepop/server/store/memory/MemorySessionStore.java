@@ -76,7 +76,11 @@ public final class MemorySessionStore implements SessionStore {
         int[] ended = {0};
         byUser.compute(session.username(), (user, index) -> {
             Map<String, String> ids = index == null ? new HashMap<>() : index;
-            ids.values().removeIf(id -> sessions.getIfPresent(id) == null);
+            if (ids.size() >= maxPerUser) {
+                // Only where the cap is at stake: the removal listener unindexes expired sessions on its own, so
+                // scanning the index on every login (O(sessions of the user)) would buy nothing below the cap.
+                ids.values().removeIf(id -> sessions.getIfPresent(id) == null);
+            }
             sessions.put(session.sessionId(), session);
             ids.put(session.idHash(), session.sessionId());
             if (ids.size() > maxPerUser) {
