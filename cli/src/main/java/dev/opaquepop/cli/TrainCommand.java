@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * against a server in this process, on a temporary data directory that is deleted afterwards.
  *
  * <p>The load's client skips password stretching ({@link Ksf#identityUnsafeForTestsOnly()}) for throwaway users on
- * a throwaway server: a server never runs the KSF, so this trains exactly the server's code at a tenth of the time.
+ * a throwaway server: a server never runs the KSF, so the training's time goes to the server's code, not to Argon2id.
  */
 @Command(
         name = "train-startup-cache",
@@ -57,6 +57,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Signed calls after each login: enough that the PoP path is as hot, relative to logins, as in service. */
     private static final int CALLS_PER_LOGIN = 4;
 
+    /** A login or registration limit no training run reaches. */
     private static final String UNREACHED = "1000000/1s";
 
     /** Distinct users, so that the per-user session cap and its trimming are part of what runs. */
