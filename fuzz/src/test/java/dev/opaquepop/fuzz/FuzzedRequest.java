@@ -67,6 +67,19 @@ final class FuzzedRequest {
         return target;
     }
 
+    /**
+     * True when the server reads this request as a HEAD, and so answers it without a body. Jetty's parser skips
+     * colons before the method as padding (as it does empty lines), so {@code :HEAD} is a HEAD request to it; a
+     * harness that took it for another method would wait for a body that never comes.
+     */
+    boolean head() {
+        int start = 0;
+        while (start < method.length() && method.charAt(start) == ':') {
+            start++;
+        }
+        return method.startsWith("HEAD", start) && method.length() - start == 4;
+    }
+
     /** True when the input asked for a valid PoP signature with the harness's live session. */
     boolean sign() {
         return sign;

@@ -15,6 +15,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,12 @@ class HttpHandlerFuzzTest {
     private static KeptAliveConnection health;
     private static long inputs;
 
+    /**
+     * The last exchanges on both connections, oldest first, for the message of a failed health check: what the
+     * server got just before it stopped answering is where a cross-connection fault shows (see {@code Transport}).
+     */
+    private static final ArrayDeque<String> RECENT = new ArrayDeque<>();
+
     @FuzzTest(maxDuration = "30s")
     void handlers(byte[] data) throws IOException, OpaquePopClientException {
         // The harness talks to its own server on loopback; any other connection would be a finding.
@@ -52,6 +59,7 @@ class HttpHandlerFuzzTest {
             List<String[]> signature = request.sign() ? sign(server.session(), request) : List.of();
             byte[] wire = request.encode("127.0.0.1:" + server.port(), signature);
             RawHttp.Response response = send(server, wire, request);
+            remember("input " + describe(request) + " -> " + outcome(response));
             if (response != null) {
                 check(request, response);
                 if (endedTheSession(request, response)) {
@@ -63,7 +71,8 @@ class HttpHandlerFuzzTest {
             if (response == null || response.closed() || response.status() >= 400 || ++inputs % 8 == 0) {
                 RawHttp.Response live = healthCheck(server);
                 if (live.status() != 200) {
-                    throw new AssertionError("/healthz/live answered " + live.status() + " after " + describe(request));
+                    throw new AssertionError("/healthz/live answered " + live.status() + " after " + describe(request)
+                            + "; " + recentExchanges());
                 }
             }
         } finally {
@@ -96,7 +105,7 @@ class HttpHandlerFuzzTest {
             connection = server.connect(TIMEOUT_MILLIS);
         }
         try {
-            return connection.exchange(wire, request.method().equals("HEAD"));
+            return connection.exchange(wire, request.head());
         } catch (SocketTimeoutException e) {
             connection.close();
             throw new AssertionError(
@@ -119,9 +128,11 @@ class HttpHandlerFuzzTest {
             health = server.connect(TIMEOUT_MILLIS);
         }
         try {
-            return health.exchange(HEALTH, false);
+            RawHttp.Response live = health.exchange(HEALTH, false);
+            remember("health check -> " + outcome(live));
+            return live;
         } catch (IOException e) {
-            throw new AssertionError("/healthz/live did not answer", e);
+            throw new AssertionError("/healthz/live did not answer; " + recentExchanges(), e);
         }
     }
 
@@ -143,7 +154,7 @@ class HttpHandlerFuzzTest {
                 throw new AssertionError(
                         status + " without problem+json (" + contentType + ") for " + describe(request));
             }
-            if (!request.method().equals("HEAD")) {
+            if (!request.head()) {
                 JsonNode body = parse(response);
                 if (body == null
                         || body.path("status").asInt() != status
@@ -185,6 +196,24 @@ class HttpHandlerFuzzTest {
             return "unknown_session".equals(code) || "expired_session".equals(code);
         }
         return false;
+    }
+
+    private static void remember(String exchange) {
+        if (RECENT.size() == 8) {
+            RECENT.removeFirst();
+        }
+        RECENT.addLast(exchange);
+    }
+
+    private static String recentExchanges() {
+        return "the last exchanges, oldest first: " + String.join(" | ", RECENT);
+    }
+
+    private static String outcome(RawHttp.Response response) {
+        if (response == null) {
+            return "connection closed without an answer";
+        }
+        return response.status() + (response.closed() ? " (connection closed after it)" : "");
     }
 
     private static JsonNode parse(RawHttp.Response response) {

@@ -56,7 +56,8 @@ final class KeptAliveConnection implements AutoCloseable {
             } catch (RawConnection.ClosedBeforeAnswerException e) {
                 close();
                 if (longestRecentGap < idleTimeoutNanos) {
-                    throw new DroppedLiveConnectionException(Duration.ofNanos(longestRecentGap), e);
+                    throw new DroppedLiveConnectionException(
+                            Duration.ofNanos(longestRecentGap), Duration.ofNanos(nanoTime.getAsLong() - now), e);
                 }
             } catch (IOException e) {
                 close();
@@ -99,10 +100,11 @@ final class KeptAliveConnection implements AutoCloseable {
     static final class DroppedLiveConnectionException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        DroppedLiveConnectionException(Duration idle, Throwable cause) {
+        DroppedLiveConnectionException(Duration idle, Duration waited, Throwable cause) {
             super(
                     "the server closed a live connection (at most " + idle.toMillis()
-                            + " ms since the previous request on it, below its idle timeout)",
+                            + " ms since the previous request on it, below its idle timeout) after "
+                            + waited.toMillis() + " ms without answering the request sent on it",
                     cause);
         }
     }

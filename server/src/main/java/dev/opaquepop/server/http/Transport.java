@@ -8,6 +8,8 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -21,6 +23,13 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * How the server meets the network: one Jetty connector on {@code --bind}/{@code --port}, HTTPS with HTTP/2
  * and HTTP/1.1 (ALPN) when a keystore is configured, plain HTTP/1.1 otherwise, and the request limits every
  * request passes before Javalin sees it.
+ *
+ * <p>Buffers are not pooled. With Jetty's pooled buffers (12.1.13), the HTTP fuzz harness now and then saw a
+ * well-formed request on one connection answered 400, closed unanswered, or left unanswered until the idle timeout,
+ * right after a malformed request on another connection: the symptoms of a buffer returned to the pool while still
+ * in use, so that two connections shared it. Each connection then reads and writes through buffers of its own,
+ * which no release elsewhere can hand to another connection; they are heap buffers, which the JVM allocates
+ * cheaply. See docs/deploy.md, "Request limits".
  */
 final class Transport {
     /** TLS 1.3 and 1.2 only: 1.0 and 1.1 are refused in the handshake even where the JVM still allows them. */
@@ -48,6 +57,9 @@ final class Transport {
 
     static void configure(JavalinConfig javalin, ServerConfig config, Metrics metrics) {
         javalin.jetty.modifyHttpConfiguration(http -> {
+            // Unpooled buffers (above): heap ones, as allocating a direct buffer per use costs far more.
+            http.setUseInputDirectByteBuffers(false);
+            http.setUseOutputDirectByteBuffers(false);
             http.setRequestHeaderSize(config.maxHeaderBytes());
             http.setSendServerVersion(false);
             http.setSendXPoweredBy(false);
@@ -66,7 +78,7 @@ final class Transport {
     private static ServerConnector connector(Server server, HttpConfiguration http, ServerConfig config) {
         ServerConnector connector = config.tlsContext()
                 .map(context -> https(server, http, context, config))
-                .orElseGet(() -> new ServerConnector(server, new HttpConnectionFactory(http)));
+                .orElseGet(() -> unpooled(server, new HttpConnectionFactory(http)));
         connector.setHost(config.bind());
         connector.setPort(config.port());
         connector.setIdleTimeout(config.idleTimeout().toMillis());
@@ -94,6 +106,11 @@ final class Transport {
         // ALPN names are matched exactly: "http/1.1" as clients send it (the factory calls itself "HTTP/1.1").
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
         alpn.setDefaultProtocol(http11.getProtocol());
-        return new ServerConnector(server, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, http2, http11);
+        return unpooled(server, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, http2, http11);
+    }
+
+    /** A connector with the server's executor and scheduler and Jetty's default thread counts, without a pool. */
+    private static ServerConnector unpooled(Server server, ConnectionFactory... factories) {
+        return new ServerConnector(server, null, null, new ByteBufferPool.NonPooling(), -1, -1, factories);
     }
 }
