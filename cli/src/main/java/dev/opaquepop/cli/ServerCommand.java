@@ -440,6 +440,7 @@ final class ServerCommand implements Callable<Integer> {
      * @throws IllegalArgumentException when it is invalid, saying which option to change
      */
     ServerConfig config() {
+        ScaleAddOn.requireFor(dbUrl, redisUrl);
         return ServerConfig.builder()
                 .bind(bind)
                 .port(port)

@@ -37,6 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * only at run time. Each test drives the feature end to end and fails on the {@code NoClassDefFoundError} or
  * {@code ClassNotFoundException} such a gap causes (docs/deploy.md, "Platforms and the executable's size").
  *
+ * <p>Redis and PostgreSQL support live in an add-on beside the executable ({@code opaque-pop-scale.jar}), so the
+ * embedded server and the client run from a copy of the executable alone, and the PostgreSQL + Redis server from
+ * the build directory, where both jars lie.
+ *
  * <p>Not covered: Redis Cluster (its local cluster lives in the server module's tests) and Redis Sentinel.
  */
 class ExecutableIT {
@@ -47,6 +51,9 @@ class ExecutableIT {
     Path directory;
 
     private final List<Process> servers = new ArrayList<>();
+
+    /** The executable every run uses: the built one, beside its add-on, unless a test picks a lone copy. */
+    private Path executable = built();
 
     private record Run(int exitCode, String out) {}
 
@@ -61,7 +68,8 @@ class ExecutableIT {
     }
 
     @Test
-    void sqliteServer_clientCommands_metrics_andItsLog() throws Exception {
+    void sqliteServer_clientCommands_metrics_andItsLog_withoutTheAddOn() throws Exception {
+        executable = aloneCopy();
         int port = FreePort.pick();
         Path log =
                 startServer(port, Map.of(), "--data", directory.resolve("data").toString());
@@ -194,6 +202,35 @@ class ExecutableIT {
     }
 
     @Test
+    void withoutTheAddOn_dbUrlAndRedisUrl_areRefusedNamingIt() throws Exception {
+        executable = aloneCopy();
+        Path setupFile = directory.resolve("server-setup");
+        Run setup = jar(Map.of(), "setup");
+        assertSucceeds(setup);
+        writeSecret(setupFile, setup.out().lines().findFirst().orElseThrow() + "\n");
+
+        for (String[] option : List.of(
+                new String[] {"--redis-url", "redis://127.0.0.1:6379"},
+                new String[] {"--db-url", "jdbc:postgresql://127.0.0.1:5432/test"})) {
+            Run refused = jar(
+                    Map.of(),
+                    "server",
+                    "--port",
+                    Integer.toString(FreePort.pick()),
+                    option[0],
+                    option[1],
+                    "--setup-file",
+                    setupFile.toString());
+            assertThat(refused.exitCode()).as(refused.out()).isEqualTo(2);
+            assertThat(refused.out())
+                    .contains(
+                            option[0],
+                            "opaque-pop-scale.jar",
+                            executable.getParent().toString());
+        }
+    }
+
+    @Test
     void demo_runsItsWholeTour_withAnInProcessServer() throws Exception {
         Run demo = jar(Map.of(), "demo");
         assertThat(demo.exitCode()).as(demo.out()).isZero();
@@ -299,19 +336,34 @@ class ExecutableIT {
         assertThat(run.exitCode()).as(run.out()).isZero();
     }
 
-    private static List<String> javaJar() {
-        String jar = System.getProperty("opaquepop.executable");
-        assertThat(jar)
-                .as("system property opaquepop.executable (set by cli/pom.xml's failsafe)")
-                .isNotNull();
-        assertThat(Path.of(jar))
-                .as("the executable, built in package before failsafe runs")
-                .exists();
+    private List<String> javaJar() {
         return List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-jar",
-                jar);
+                executable.toString());
+    }
+
+    /** The executable as the build left it, with the add-on in the same directory. */
+    private static Path built() {
+        String jar = System.getProperty("opaquepop.executable");
+        assertThat(jar)
+                .as("system property opaquepop.executable (set by cli/pom.xml's failsafe)")
+                .isNotNull();
+        Path path = Path.of(jar);
+        assertThat(path)
+                .as("the executable, built in package before failsafe runs")
+                .exists();
+        assertThat(path.resolveSibling("opaque-pop-scale.jar"))
+                .as("the Redis + PostgreSQL add-on, built beside it")
+                .exists();
+        return path;
+    }
+
+    /** A copy of the executable in a directory of its own, as a deployment without Redis or PostgreSQL has it. */
+    private Path aloneCopy() throws IOException {
+        Path alone = Files.createDirectories(directory.resolve("alone")).resolve("opaque-pop.jar");
+        return Files.copy(built(), alone);
     }
 
     private static HttpResponse<String> get(HttpClient http, URI uri) throws IOException, InterruptedException {
