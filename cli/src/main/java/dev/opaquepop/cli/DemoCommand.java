@@ -8,8 +8,6 @@ import dev.opaquepop.demo.TransferReceipt;
 import dev.opaquepop.pop.PopKey;
 import dev.opaquepop.pop.PopSigner;
 import dev.opaquepop.pop.SignedRequest;
-import dev.opaquepop.server.ServerConfig;
-import dev.opaquepop.server.http.OpaquePopServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -17,15 +15,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,20 +76,9 @@ final class DemoCommand implements Callable<Integer> {
         if (server != null) {
             return tour(server, user, secret);
         }
-        // The in-process server's request log would bury the tour; logback reads this before its first logger.
-        if (System.getenv("OPAQUE_POP_LOG_LEVEL") == null && System.getProperty("OPAQUE_POP_LOG_LEVEL") == null) {
-            System.setProperty("OPAQUE_POP_LOG_LEVEL", "WARN");
-        }
-        Path data = Files.createTempDirectory("opaque-pop-demo");
-        try (OpaquePopServer local = OpaquePopServer.start(ServerConfig.builder()
-                .port(0)
-                .dataDirectory(data.resolve("data"))
-                .build())) {
-            URI uri = URI.create("http://127.0.0.1:" + local.port());
-            out.println("started a server in-process at " + uri + " (data in " + data + ")");
-            return tour(uri, user, secret);
-        } finally {
-            deleteRecursively(data);
+        try (ScratchServer local = ScratchServer.start(settings -> settings)) {
+            out.println("started a server in-process at " + local.uri() + " (data in " + local.data() + ")");
+            return tour(local.uri(), user, secret);
         }
     }
 
@@ -220,13 +204,5 @@ final class DemoCommand implements Callable<Integer> {
         byte[] bytes = new byte[length];
         random.nextBytes(bytes);
         return bytes;
-    }
-
-    static void deleteRecursively(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

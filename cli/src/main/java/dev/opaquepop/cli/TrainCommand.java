@@ -4,15 +4,11 @@ import dev.opaquepop.client.ClientSession;
 import dev.opaquepop.client.OpaquePopClient;
 import dev.opaquepop.client.OpaquePopClientException;
 import dev.opaquepop.opaque.Ksf;
-import dev.opaquepop.server.ServerConfig;
-import dev.opaquepop.server.http.OpaquePopServer;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,20 +65,12 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("opaque-pop train-startup-cache: --logins and --threads must be >= 1");
             return 2;
         }
-        if (System.getenv("OPAQUE_POP_LOG_LEVEL") == null && System.getProperty("OPAQUE_POP_LOG_LEVEL") == null) {
-            System.setProperty("OPAQUE_POP_LOG_LEVEL", "WARN");
-        }
-        Path data = Files.createTempDirectory("opaque-pop-training");
         // Limits stay on, as in service, so their checks are trained too; set high enough that none is reached.
-        try (OpaquePopServer local = OpaquePopServer.start(ServerConfig.builder()
-                .port(0)
-                .dataDirectory(data.resolve("data"))
-                .loginLimitUser(UNREACHED)
+        try (ScratchServer local = ScratchServer.start(settings -> settings.loginLimitUser(UNREACHED)
                 .loginLimitAddress(UNREACHED)
                 .loginLimitIpv6Block(UNREACHED)
-                .registerLimitAddress(UNREACHED)
-                .build())) {
-            URI base = URI.create("http://127.0.0.1:" + local.port());
+                .registerLimitAddress(UNREACHED))) {
+            URI base = local.uri();
             int tour = new CommandLine(new DemoCommand())
                     .setOut(new PrintWriter(Writer.nullWriter()))
                     .execute("--server", base.toString());
@@ -92,8 +80,6 @@ final class TrainCommand implements Callable<Integer> {
             }
             load(base);
             return 0;
-        } finally {
-            DemoCommand.deleteRecursively(data);
         }
     }
 
