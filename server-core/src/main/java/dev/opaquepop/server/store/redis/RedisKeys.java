@@ -47,9 +47,12 @@ final class RedisKeys {
         return prefix + "{u:" + userTag + "}:logins";
     }
 
-    /** @param nonce already validated by the PoP verifier: 16 to 64 characters of {@code [A-Za-z0-9_-]} */
-    String nonce(String sessionId, String nonce) {
-        return prefix + "{s:" + SessionIds.hash(sessionId) + "}:nonce:" + nonce;
+    /**
+     * @param idHash as {@link #sessionByHash}
+     * @param nonce already validated by the PoP verifier: 16 to 64 characters of {@code [A-Za-z0-9_-]}
+     */
+    String nonce(String idHash, String nonce) {
+        return prefix + "{s:" + idHash + "}:nonce:" + nonce;
     }
 
     /** @param second the epoch second: the session's calls in it; {@code idHash} as {@link #sessionByHash} */

@@ -80,8 +80,10 @@ public final class RedisNonceStore implements NonceStore {
      */
     @Override
     public boolean claim(String sessionId, String nonce, Duration ttl) {
-        String session = keys.session(sessionId);
-        String key = keys.nonce(sessionId, nonce);
+        // Every key of the claim is named by this hash: computed once per call.
+        String idHash = SessionIds.hash(sessionId);
+        String session = keys.sessionByHash(idHash);
+        String key = keys.nonce(idHash, nonce);
         byte[] ttlMillis = ascii(Math.max(1, ttl.toMillis()));
         if (!limits.enabled()) {
             Long answer = redis.call("claim nonce", c -> CLAIM.integer(c, new String[] {session, key}, ttlMillis));
@@ -90,7 +92,6 @@ public final class RedisNonceStore implements NonceStore {
         long now = clock.millis();
         long second = CallLimits.RATE_WINDOW.toMillis();
         long period = limits.noncePeriod().toMillis();
-        String idHash = SessionIds.hash(sessionId);
         String[] names = {
             session,
             key,
