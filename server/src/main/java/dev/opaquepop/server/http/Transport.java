@@ -27,9 +27,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * <p>Buffers are not pooled. With Jetty's pooled buffers (12.1.12, and 12.1.14 too), the HTTP fuzz harness now and
  * then saw a well-formed request on one connection answered 400, closed unanswered, or left unanswered until the idle
  * timeout, right after a malformed request on another connection: the symptoms of a buffer returned to the pool
- * while still in use, so that two connections shared it. Each connection then reads and writes through buffers of its own,
- * which no release elsewhere can hand to another connection; they are heap buffers, which the JVM allocates
- * cheaply. See docs/deploy.md, "Request limits".
+ * while still in use, so that two connections shared it. Each connection then reads and writes through buffers of
+ * its own, which no release elsewhere can hand to another connection; they are heap buffers, which the JVM
+ * allocates cheaply. See docs/deploy.md, "Request limits".
  */
 final class Transport {
     /** TLS 1.3 and 1.2 only: 1.0 and 1.1 are refused in the handshake even where the JVM still allows them. */
